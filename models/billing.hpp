@@ -1,0 +1,61 @@
+#pragma once
+// EC2 billing (aws-semantics.md SP-5, SP-6): Linux instances are billed per second with a 60-second
+// minimum, from the moment they enter `running` to termination, at the pool's spot price in force
+// each second (the integral of the price step function) or at the On-Demand price. A spot instance
+// that EC2 interrupts within its first hour of running is not charged at all; after the first hour
+// the whole run is charged per second (no free partial hour).
+//
+// The all-On-Demand baseline prices the same billable instance-seconds (interrupted spot
+// instances included: an On-Demand instance in their place would have been charged) at On-Demand
+// rates; savings ratio = baseline / (spot + On-Demand cost).
+#include <cstdint>
+#include <vector>
+
+#include "models/ec2_instance.hpp"
+#include "models/spot_market.hpp"
+#include "sim/step_function.hpp"
+
+namespace spotsim {
+
+struct InstanceBill {
+  double usd = 0;           // what AWS charges
+  double baseline_usd = 0;  // the same seconds at the On-Demand price
+  double billed_seconds = 0;  // seconds charged (0 when free)
+  double used_seconds = 0;    // seconds from running to end, before the minimum
+};
+
+// The bill of one instance that ran from `running_since` to `end`. `spot_price` is used for spot
+// instances (may be null for On-Demand). `interrupted_by_ec2`: terminated by a spot interruption.
+InstanceBill bill_instance(PurchaseOption option, SimTime running_since, SimTime end,
+                           bool interrupted_by_ec2, const StepFunction* spot_price, double on_demand_price);
+
+struct BillingTotals {
+  double spot_usd = 0;
+  double on_demand_usd = 0;
+  double baseline_usd = 0;
+  double spot_hours = 0;        // billable hours (after the minimum; free interrupted ones excluded)
+  double on_demand_hours = 0;
+  double total_usd() const { return spot_usd + on_demand_usd; }
+  double savings_ratio() const { return total_usd() > 0 ? baseline_usd / total_usd() : 0.0; }
+};
+
+class Billing {
+ public:
+  explicit Billing(const SpotMarket& market) : market_(market) {}
+
+  void on_terminated(const Ec2Instance& instance);
+  // Bills every instance still running at `end` as if it stopped then (the run's horizon).
+  void finalize(const std::vector<Ec2Instance>& instances, SimTime end);
+  const BillingTotals& totals() const { return totals_; }
+  // Cost so far at `now`: closed bills plus what running instances have accrued (used for the
+  // cumulative-cost column; free-interruption refunds appear when the instance terminates).
+  double cumulative_usd(const std::vector<Ec2Instance>& instances, SimTime now) const;
+  double cumulative_baseline_usd(const std::vector<Ec2Instance>& instances, SimTime now) const;
+
+ private:
+  void add(const Ec2Instance& instance, SimTime end, bool interrupted);
+  const SpotMarket& market_;
+  BillingTotals totals_;
+};
+
+}  // namespace spotsim

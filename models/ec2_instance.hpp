@@ -1,0 +1,100 @@
+#pragma once
+// EC2 instances and the fleet table that owns them. An instance lives
+//   pending --(pendingTime)--> running --(bootTime)--> booted (in service) --> terminated
+// Billing starts when it enters running (aws-semantics.md SP-5); the ASG counts it towards desired
+// from launch; it passes the group's EC2 health check once booted.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/engine.hpp"
+#include "sim/sim_time.hpp"
+
+namespace spotsim {
+
+struct InstanceId {
+  std::uint32_t value = 0;
+  friend bool operator==(InstanceId, InstanceId) = default;
+  friend auto operator<=>(InstanceId, InstanceId) = default;
+};
+
+enum class PurchaseOption : std::uint8_t { on_demand, spot };
+enum class InstanceState : std::uint8_t { pending, running, terminated };
+
+enum class TerminationCause : std::uint8_t {
+  none,
+  scale_in,             // the group's desired capacity dropped
+  spot_interruption,    // EC2 reclaimed it after the notice (billing: free in the first hour, SP-6)
+  capacity_rebalance,   // replaced early after a rebalance recommendation (ASG-22)
+  unhealthy,            // failed a health check and was replaced (ASG-27)
+  simulation_end,       // still running when the run ended (not a termination; billed to the end)
+};
+const char* to_string(TerminationCause c);
+
+struct Ec2Config {
+  // Defaults follow practitioner boot benchmarks (design.md "Observed behaviour"): pending ->
+  // running about 16-18 s; a usable OS 23-26 s after launch; the ECS agent registered about 40 s
+  // after launch (amazon-ecs-agent issue 2309).
+  SimTime pending_time = seconds(17);       // launch -> running
+  SimTime boot_time = seconds(25);          // launch -> OS usable ("ec2.bootTime")
+  SimTime agent_registration = seconds(15);  // booted -> registered with ECS ("ec2.agentRegistration")
+  // How long a group waits before retrying launches that failed in every pool. AWS documents no
+  // figure; Auto Scaling retries failed launch activities after a few minutes at most. Tunable.
+  SimTime launch_retry = seconds(60);
+};
+
+struct Ec2Instance {
+  InstanceId id;
+  std::uint32_t group = 0;  // index of the owning Auto Scaling group
+  std::uint32_t pool = 0;   // index of the (type, AZ) pool in the spot market's pool table
+  PurchaseOption option = PurchaseOption::on_demand;
+  InstanceState state = InstanceState::pending;
+  std::uint32_t generation = 0;  // bumped on termination: stale events for it are skipped
+  int launch_template_version = 1;
+  bool protected_from_scale_in = false;
+  bool booted = false;
+  double spot_max_price = 0;  // USD/h; EC2 interrupts when the spot price rises above it (model "price")
+  SimTime launched = 0;
+  std::optional<SimTime> running_since;
+  std::optional<SimTime> notice_at;      // interruption notice received
+  std::optional<SimTime> rebalance_at;   // rebalance recommendation received
+  std::optional<SimTime> terminating_at;  // termination decided (instance_terminate scheduled)
+  std::optional<SimTime> terminated_at;
+  TerminationCause cause = TerminationCause::none;
+  // Capacity Rebalancing: the instance this one was launched to replace, and vice versa.
+  std::optional<InstanceId> replaces;
+  std::optional<InstanceId> replaced_by;
+
+  bool alive() const { return state != InstanceState::terminated; }
+  // Counts towards the group's capacity: alive, not condemned.
+  bool active() const { return alive() && !terminating_at; }
+};
+
+class Ec2Fleet {
+ public:
+  explicit Ec2Fleet(const Ec2Config& config) : config_(config) {}
+
+  const Ec2Config& config() const { return config_; }
+  const std::vector<Ec2Instance>& instances() const { return instances_; }
+  Ec2Instance& at(InstanceId id) { return instances_[id.value]; }
+  const Ec2Instance& at(InstanceId id) const { return instances_[id.value]; }
+
+  // Creates a pending instance and schedules its running and booted events.
+  InstanceId launch(Engine& engine, std::uint32_t group, std::uint32_t pool, PurchaseOption option,
+                    int launch_template_version, bool protect, double spot_max_price);
+  // Decides a termination at `when` (>= now) for `cause`; the instance stops counting towards
+  // capacity at once and is terminated by its instance_terminate event. A later, earlier or
+  // repeated decision keeps the earliest.
+  void schedule_termination(Engine& engine, InstanceId id, SimTime when, TerminationCause cause);
+  // Handles the instance's lifecycle events; false if stale.
+  bool on_running(Engine& engine, const Event& e);
+  bool on_booted(const Event& e);
+  bool on_terminate(const Event& e);
+
+ private:
+  Ec2Config config_;
+  std::vector<Ec2Instance> instances_;
+};
+
+}  // namespace spotsim

@@ -1,0 +1,46 @@
+#pragma once
+// The kinds of events of the world and the phases that order events of the same instant.
+//
+// Phase order (earlier first at equal time), and why:
+//   market        prices and pool availability change first, so every decision at this instant
+//                 sees the market as it now is;
+//   interruption  EC2's notices and reclaims come from the market state just set;
+//   instance      instance lifecycle (running, booted, terminated) before anything that counts
+//                 instances;
+//   health        health-state changes, before the scheduler acts on them;
+//   scheduling    the ECS scheduler places and stops tasks on the fleet as it now is;
+//   scaling       ASG reconciliation and scaling policies see the placements just made;
+//   metrics       samples and outputs last: they record the instant after everything changed.
+#include <cstdint>
+
+namespace spotsim {
+
+enum class Phase : std::uint8_t {
+  market = 0,
+  interruption = 1,
+  instance = 2,
+  health = 3,
+  scheduling = 4,
+  scaling = 5,
+  metrics = 6,
+};
+
+enum class EventKind : std::uint8_t {
+  spot_price_change,         // market: target = pool; the pool's spot price steps
+  pool_availability,         // market: target = pool; arg = 1 available again, 0 unavailable
+  pool_reclaim,              // interruption: target = pool; a correlated reclaim of part of the pool
+  trace_step,                // interruption: target = trace index; a replayed trace moves a tick
+  rebalance_recommendation,  // interruption: target = instance
+  interruption_notice,       // interruption: target = instance; the 2-minute warning
+  instance_running,          // instance: target = instance; pending -> running (billing starts)
+  instance_booted,           // instance: target = instance; OS usable, passes EC2 health checks
+  instance_terminate,        // instance: target = instance; arg = TerminationCause
+  scheduled_action,          // scaling: target = index into the scheduled actions
+  asg_reconcile,             // scaling: target = group; launch or terminate towards desired
+  metrics_sample,            // metrics: one time-series row
+};
+
+constexpr std::uint8_t to_u8(Phase p) { return static_cast<std::uint8_t>(p); }
+constexpr std::uint8_t to_u8(EventKind k) { return static_cast<std::uint8_t>(k); }
+
+}  // namespace spotsim

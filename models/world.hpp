@@ -1,0 +1,108 @@
+#pragma once
+// The one place where a run's world is wired: the engine, the fleet, the spot market, the Auto
+// Scaling groups and billing, and the dispatch of every event kind to the model that owns it.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/auto_scaling_group.hpp"
+#include "models/billing.hpp"
+#include "models/ec2_instance.hpp"
+#include "models/spot_market.hpp"
+#include "sim/engine.hpp"
+
+namespace spotsim {
+
+struct WorldConfig {
+  std::string name = "scenario";
+  std::string region = "us-east-1";
+  std::int64_t start_epoch_ms = 0;  // the simulated clock's zero, as a UTC instant
+  SimTime duration = days(7);
+  std::uint64_t seed = 1;
+  std::uint64_t replication = 0;
+  SimTime sample_interval = minutes(1);  // timeseries.csv row spacing
+  Ec2Config ec2;
+  SpotMarketConfig market;
+  std::vector<AutoScalingGroupConfig> groups;
+  std::vector<ScheduledAction> scheduled_actions;
+};
+
+// One row of timeseries.csv (fleet columns).
+struct TimeseriesRow {
+  SimTime time = 0;
+  int asg_desired = 0;
+  int instances_pending = 0;
+  int instances_spot = 0;        // running spot instances (booted or not), not under notice
+  int instances_on_demand = 0;   // running On-Demand instances
+  int instances_draining = 0;    // running, with an interruption notice or a termination decided
+  std::uint64_t interruption_notices = 0;  // cumulative
+  std::uint64_t launch_failures = 0;       // cumulative
+  double cost_usd_cumulative = 0;
+  double on_demand_baseline_usd_cumulative = 0;
+};
+
+struct FleetSummary {
+  std::uint64_t launched_spot = 0;
+  std::uint64_t launched_on_demand = 0;
+  std::uint64_t interruption_notices = 0;
+  std::uint64_t interrupted = 0;
+  std::uint64_t rebalance_recommendations = 0;
+  std::uint64_t launch_failures = 0;
+  double spot_hours = 0;
+  double on_demand_hours = 0;
+  int peak = 0;  // most instances alive at once
+};
+
+struct RunResult {
+  BillingTotals cost;
+  FleetSummary instances;
+  RunStats engine;
+  std::vector<TimeseriesRow> timeseries;
+};
+
+class World {
+ public:
+  explicit World(const WorldConfig& config);
+
+  // Runs the whole horizon and returns the results (call once).
+  RunResult run();
+
+  // Step-wise use, for tests: start(), then run_until() as often as needed, then finish().
+  void start();
+  RunStats run_until(SimTime t);
+  RunResult finish();
+
+  Engine& engine() { return engine_; }
+  Ec2Fleet& fleet() { return fleet_; }
+  SpotMarket& market() { return market_; }
+  AutoScalingGroup& group(std::size_t i) { return *groups_[i]; }
+  std::size_t group_count() const { return groups_.size(); }
+  const Billing& billing() const { return billing_; }
+  const WorldConfig& config() const { return config_; }
+  // Counters of the fleet so far.
+  std::uint64_t interruption_notices() const { return notices_; }
+  std::uint64_t rebalance_recommendations() const { return rebalances_; }
+
+ private:
+  bool dispatch(const Event& e);
+  void sample(SimTime now);
+  void schedule(SimTime when, Phase phase, EventKind kind, std::uint32_t target,
+                std::uint32_t generation = 0, std::int64_t arg = 0);
+
+  WorldConfig config_;
+  Engine engine_;
+  Ec2Fleet fleet_;
+  SpotMarket market_;
+  std::vector<std::unique_ptr<AutoScalingGroup>> groups_;
+  Billing billing_;
+  std::vector<TimeseriesRow> rows_;
+  std::uint64_t notices_ = 0;
+  std::uint64_t rebalances_ = 0;
+  std::uint64_t interrupted_ = 0;
+  int peak_ = 0;
+  int alive_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace spotsim
