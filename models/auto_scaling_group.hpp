@@ -83,7 +83,6 @@ struct AutoScalingGroupStats {
   std::uint64_t launched_on_demand = 0;
   std::uint64_t launch_failures = 0;        // failed launch attempts in one pool
   std::uint64_t scale_in_terminations = 0;
-  std::uint64_t scale_in_blocked = 0;       // victims wanted but every candidate was protected (ASG-21)
   std::uint64_t replacements = 0;           // launches for interrupted / unhealthy / rebalanced instances
   std::uint64_t rebalance_terminations = 0;
 };
@@ -106,7 +105,8 @@ class AutoScalingGroup {
   void update(Engine& engine, std::optional<int> min_size, std::optional<int> max_size,
               std::optional<int> desired);
   void set_desired(Engine& engine, int desired) { update(engine, std::nullopt, std::nullopt, desired); }
-  void set_protection(InstanceId id, bool on);
+  // SetInstanceProtection; turning it off lets a pending scale-in proceed (ASG-21).
+  void set_protection(Engine& engine, InstanceId id, bool on);
 
   // Events and notifications routed to the group by the world.
   void start(Engine& engine) { request_reconcile(engine, engine.now()); }
@@ -122,6 +122,8 @@ class AutoScalingGroup {
   // Counts of the group's active instances (alive and not condemned).
   int active_count() const;
   int active_count(PurchaseOption option) const;
+  // Instances the group wants to terminate but cannot, all candidates being protected (ASG-21).
+  int scale_in_blocked() const { return blocked_; }
   // The victims a scale-in by n would choose now, in order (exposed for tests and what-if output).
   std::vector<InstanceId> choose_scale_in_victims(int n, SimTime now);
 
@@ -129,11 +131,14 @@ class AutoScalingGroup {
   void request_reconcile(Engine& engine, SimTime when);
   void launch_towards_desired(Engine& engine);
   void terminate_towards_desired(Engine& engine);
-  bool launch_one(Engine& engine, PurchaseOption option, std::optional<InstanceId> replaces);
-  std::vector<std::uint32_t> ranked_pools(std::size_t az, PurchaseOption option) const;
+  bool launch_one(Engine& engine, PurchaseOption option);
+  std::vector<std::uint32_t> ranked_pools(std::size_t az, PurchaseOption option, SimTime now) const;
   std::vector<std::size_t> az_launch_order(PurchaseOption option) const;
   std::size_t az_of(const Ec2Instance& instance) const;
-  bool counts(const Ec2Instance& i) const;  // member of this group and active
+  // Does the instance count towards desired capacity? (member, alive, not condemned by the group,
+  // not being replaced by Capacity Rebalancing)
+  bool counts(const Ec2Instance& i) const;
+  int extra_allowed() const;
 
   std::uint32_t index_;
   AutoScalingGroupConfig config_;
@@ -146,6 +151,8 @@ class AutoScalingGroup {
   std::optional<SimTime> reconcile_pending_;
   std::uint32_t reconcile_generation_ = 0;
   AutoScalingGroupStats stats_;
+  int blocked_ = 0;
+  int pending_replacements_ = 0;
 };
 
 }  // namespace spotsim

@@ -92,9 +92,14 @@ class Ec2Fleet {
   bool on_booted(const Event& e);
   bool on_terminate(const Event& e);
 
+  int alive_count() const { return alive_; }
+  int peak_alive() const { return peak_alive_; }
+
  private:
   Ec2Config config_;
   std::vector<Ec2Instance> instances_;
+  int alive_ = 0;
+  int peak_alive_ = 0;
 };
 
 }  // namespace spotsim

@@ -29,7 +29,7 @@ enum class EventKind : std::uint8_t {
   spot_price_change,         // market: target = pool; the pool's spot price steps
   pool_availability,         // market: target = pool; arg = 1 available again, 0 unavailable
   pool_reclaim,              // interruption: target = pool; a correlated reclaim of part of the pool
-  trace_step,                // interruption: target = trace index; a replayed trace moves a tick
+  trace_step,                // interruption: target = pool; arg = tick of its replayed trace
   rebalance_recommendation,  // interruption: target = instance
   interruption_notice,       // interruption: target = instance; the 2-minute warning
   instance_running,          // instance: target = instance; pending -> running (billing starts)

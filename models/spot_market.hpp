@@ -25,6 +25,7 @@
 // Pool unavailability windows (`market.unavailability`) make launches fail there
 // (InsufficientInstanceCapacity); the Auto Scaling group falls back per its allocation strategy.
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -127,9 +128,23 @@ class SpotMarket {
   std::uint64_t seed_;
   std::uint64_t replication_;
   std::vector<SpotPool> pools_;
-  std::vector<StepFunction> fixed_prices_;  // storage for pools priced by a constant
-  std::vector<RandomStream> pool_streams_;  // one per pool: "spot.pool/<type/az>"
-  std::vector<const AvailabilityTrace*> pool_trace_;
+  // Per pool: the rate of its independent per-instance reclaims and of its correlated reclaims.
+  struct PoolProcess {
+    double instance_rate_per_hour = 0;
+    double reclaims_per_hour = 0;
+    const AvailabilityTrace* trace = nullptr;
+    int trace_last = -1;  // the trace's count at the previous tick
+  };
+  void schedule_next_reclaim(Engine& engine, std::uint32_t pool);
+  void schedule_next_trace_step(Engine& engine, std::uint32_t pool, std::int64_t tick);
+  std::deque<StepFunction> owned_prices_;  // pools priced by a constant (stable addresses)
+  std::vector<PoolProcess> process_;
+  // Three named streams per pool, so the fleet's size never shifts when reclaims happen (common
+  // random numbers across a sweep): reclaim times, per-instance hazards, victim choice.
+  std::vector<RandomStream> reclaim_stream_;
+  std::vector<RandomStream> instance_stream_;
+  std::vector<RandomStream> victim_stream_;
+  SimTime horizon_ = 0;
   std::uint64_t interruptions_scheduled_ = 0;
 };
 

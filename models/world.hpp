@@ -9,6 +9,7 @@
 #include "models/auto_scaling_group.hpp"
 #include "models/billing.hpp"
 #include "models/ec2_instance.hpp"
+#include "models/event_kind.hpp"
 #include "models/spot_market.hpp"
 #include "sim/engine.hpp"
 
@@ -100,8 +101,6 @@ class World {
   std::uint64_t notices_ = 0;
   std::uint64_t rebalances_ = 0;
   std::uint64_t interrupted_ = 0;
-  int peak_ = 0;
-  int alive_ = 0;
   bool started_ = false;
 };
 

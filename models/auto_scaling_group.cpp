@@ -1,0 +1,406 @@
+#include "models/auto_scaling_group.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <tuple>
+
+#include "models/event_kind.hpp"
+
+namespace spotsim {
+
+int on_demand_count(int desired, int base, int percentage_above_base) {
+  // ASG-6: base first, then the percentage of the rest rounded up in favour of On-Demand.
+  if (desired <= 0) return 0;
+  const int from_base = std::min(desired, std::max(0, base));
+  const long long above = desired - from_base;
+  return from_base + static_cast<int>((above * std::clamp(percentage_above_base, 0, 100) + 99) / 100);
+}
+
+AutoScalingGroup::AutoScalingGroup(std::uint32_t index, AutoScalingGroupConfig config, Ec2Fleet& fleet,
+                                   SpotMarket& market, std::uint64_t seed, std::uint64_t replication)
+    : index_(index),
+      config_(std::move(config)),
+      fleet_(fleet),
+      market_(market),
+      termination_stream_(seed, "asg.termination/" + config_.name, replication),
+      min_(config_.min_size),
+      max_(config_.max_size),
+      desired_(std::clamp(config_.desired_capacity, config_.min_size, config_.max_size)) {
+  for (const std::string& az : config_.availability_zones) {
+    std::vector<std::uint32_t> in_az;
+    for (const std::string& type : config_.instance_types) in_az.push_back(market_.add_pool(type, az));
+    pools_.push_back(std::move(in_az));
+  }
+}
+
+bool AutoScalingGroup::counts(const Ec2Instance& i) const {
+  if (i.group != index_ || !i.alive()) return false;
+  if (i.notice_at) {
+    // ASG-25: without Capacity Rebalancing a noticed instance is replaced only once it is gone;
+    // ASG-23: with it, the group launches a replacement at the notice.
+    return !config_.capacity_rebalance;
+  }
+  if (i.terminating_at) return false;  // condemned by the group itself
+  // ASG-22, ASG-24: a recommended, unprotected instance is being replaced.
+  if (config_.capacity_rebalance && i.rebalance_at && !i.protected_from_scale_in) return false;
+  return true;
+}
+
+int AutoScalingGroup::extra_allowed() const {
+  // ASG-15: with Capacity Rebalancing the group may exceed desired by up to 10 % (at least one).
+  return config_.capacity_rebalance ? std::max(1, desired_ / 10) : 0;
+}
+
+int AutoScalingGroup::active_count() const {
+  int n = 0;
+  for (InstanceId id : members_) n += counts(fleet_.at(id)) ? 1 : 0;
+  return n;
+}
+
+int AutoScalingGroup::active_count(PurchaseOption option) const {
+  int n = 0;
+  for (InstanceId id : members_) {
+    const Ec2Instance& i = fleet_.at(id);
+    n += counts(i) && i.option == option ? 1 : 0;
+  }
+  return n;
+}
+
+std::size_t AutoScalingGroup::az_of(const Ec2Instance& instance) const {
+  for (std::size_t az = 0; az < pools_.size(); ++az)
+    if (std::find(pools_[az].begin(), pools_[az].end(), instance.pool) != pools_[az].end()) return az;
+  return 0;
+}
+
+void AutoScalingGroup::update(Engine& engine, std::optional<int> min_size, std::optional<int> max_size,
+                              std::optional<int> desired) {
+  // ASG-1, ASG-2: new limits drag desired along; an explicit desired is kept within them.
+  if (min_size) min_ = std::max(0, *min_size);
+  if (max_size) max_ = std::max(min_, *max_size);
+  desired_ = std::clamp(desired.value_or(desired_), min_, max_);
+  request_reconcile(engine, engine.now());
+}
+
+void AutoScalingGroup::set_protection(Engine& engine, InstanceId id, bool on) {
+  fleet_.at(id).protected_from_scale_in = on;
+  if (!on && blocked_ > 0) request_reconcile(engine, engine.now());
+}
+
+void AutoScalingGroup::request_reconcile(Engine& engine, SimTime when) {
+  if (reconcile_pending_ && *reconcile_pending_ <= when) return;
+  reconcile_pending_ = when;
+  engine.schedule(when, to_u8(Phase::scaling), to_u8(EventKind::asg_reconcile), index_, ++reconcile_generation_);
+}
+
+bool AutoScalingGroup::on_reconcile(Engine& engine, const Event& e) {
+  if (e.generation != reconcile_generation_) return false;
+  reconcile_pending_.reset();
+  const int active = active_count();
+  if (active < desired_)
+    launch_towards_desired(engine);
+  else if (active > desired_)
+    terminate_towards_desired(engine);
+  else
+    blocked_ = 0;
+  return true;
+}
+
+void AutoScalingGroup::launch_towards_desired(Engine& engine) {
+  blocked_ = 0;
+  const int od_target = on_demand_count(desired_, config_.on_demand_base_capacity, config_.on_demand_percentage_above_base);
+  const int spot_target = desired_ - od_target;
+  int need_od = std::max(0, od_target - active_count(PurchaseOption::on_demand));
+  int need_spot = std::max(0, spot_target - active_count(PurchaseOption::spot));
+  int deficit = desired_ - active_count();
+  // Instances on their way out still occupy the group: Capacity Rebalancing may exceed desired by
+  // a margin only (ASG-15).
+  int alive = 0;
+  for (InstanceId id : members_) {
+    const Ec2Instance& i = fleet_.at(id);
+    alive += i.alive() && !(i.terminating_at && !i.notice_at) ? 1 : 0;
+  }
+  deficit = std::min(deficit, desired_ + extra_allowed() - alive);
+  bool failed = false;
+  // ASG-4: the On-Demand base is launched first as the group scales.
+  while (deficit > 0 && need_od > 0) {
+    if (!launch_one(engine, PurchaseOption::on_demand)) { failed = true; break; }
+    --deficit;
+    --need_od;
+  }
+  // ASG-11: no fallback from spot to On-Demand; a failed spot launch is retried later.
+  while (deficit > 0 && need_spot > 0) {
+    if (!launch_one(engine, PurchaseOption::spot)) { failed = true; break; }
+    --deficit;
+    --need_spot;
+  }
+  if (failed) request_reconcile(engine, engine.now() + fleet_.config().launch_retry);
+}
+
+bool AutoScalingGroup::launch_one(Engine& engine, PurchaseOption option) {
+  const SimTime now = engine.now();
+  for (std::size_t az : az_launch_order(option)) {
+    for (std::uint32_t pool : ranked_pools(az, option, now)) {
+      const double max_price = config_.spot_max_price.value_or(market_.on_demand_price(pool));
+      if (!market_.can_launch(pool, option, max_price, now)) {
+        ++stats_.launch_failures;  // InsufficientInstanceCapacity (or price above max): next pool
+        continue;
+      }
+      const InstanceId id = fleet_.launch(engine, index_, pool, option, config_.launch_template_version,
+                                          config_.new_instances_protected_from_scale_in, max_price);
+      members_.push_back(id);
+      ++(option == PurchaseOption::spot ? stats_.launched_spot : stats_.launched_on_demand);
+      if (pending_replacements_ > 0) {
+        --pending_replacements_;
+        ++stats_.replacements;
+      }
+      // Capacity Rebalancing: tie the new spot instance to one it replaces, to terminate that one
+      // once the new one passes its health check (ASG-22).
+      if (option == PurchaseOption::spot && config_.capacity_rebalance) {
+        for (InstanceId old_id : members_) {
+          Ec2Instance& old = fleet_.at(old_id);
+          if (old_id != id && old.alive() && old.option == PurchaseOption::spot && old.rebalance_at &&
+              !old.notice_at && !old.replaced_by && !old.protected_from_scale_in) {
+            old.replaced_by = id;
+            fleet_.at(id).replaces = old_id;
+            break;
+          }
+        }
+      }
+      return true;
+    }
+    // ASG-12: balanced-best-effort tries the other AZs; balanced-only keeps to the chosen one.
+    if (config_.capacity_distribution == CapacityDistribution::balanced_only) break;
+  }
+  return false;
+}
+
+std::vector<std::size_t> AutoScalingGroup::az_launch_order(PurchaseOption option) const {
+  // ASG-12: the AZ with the fewest instances first; ties by the purchase option's own count, then
+  // by the order the group lists its AZs.
+  const std::size_t n = pools_.size();
+  std::vector<int> total(n, 0), same(n, 0);
+  for (InstanceId id : members_) {
+    const Ec2Instance& i = fleet_.at(id);
+    if (!counts(i)) continue;
+    const std::size_t az = az_of(i);
+    ++total[az];
+    same[az] += i.option == option ? 1 : 0;
+  }
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(total[a], same[a]) < std::tie(total[b], same[b]);
+  });
+  return order;
+}
+
+std::vector<std::uint32_t> AutoScalingGroup::ranked_pools(std::size_t az, PurchaseOption option, SimTime now) const {
+  const std::vector<std::uint32_t>& pools = pools_[az];
+  std::vector<std::size_t> order(pools.size());  // indexes into the overrides (priority order)
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  auto price = [&](std::size_t k) {
+    return option == PurchaseOption::spot ? market_.spot_price(pools[k], now)
+                                          : market_.on_demand_price(pools[k]);
+  };
+  auto risk = [&](std::size_t k) { return market_.pool(pools[k]).interruption_rate_per_hour; };
+  if (option == PurchaseOption::on_demand) {
+    // ASG-9: prioritized = override order; lowest-price = cheapest On-Demand price first.
+    if (config_.on_demand_allocation_strategy == OnDemandAllocationStrategy::lowest_price)
+      std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return price(a) < price(b); });
+  } else {
+    double min_risk = 1e300;
+    for (std::size_t k : order) min_risk = std::min(min_risk, risk(k));
+    switch (config_.spot_allocation_strategy) {
+      case SpotAllocationStrategy::lowest_price: {
+        // ASG-8: draw from the N cheapest pools, spreading over them (fewest of the group's
+        // instances first); when they fail, continue with the next cheapest.
+        std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return price(a) < price(b); });
+        const std::size_t n = std::min<std::size_t>(order.size(), static_cast<std::size_t>(std::max(1, config_.spot_instance_pools)));
+        std::vector<int> in_pool(pools.size(), 0);
+        for (InstanceId id : members_) {
+          const Ec2Instance& i = fleet_.at(id);
+          if (!counts(i) || i.option != PurchaseOption::spot) continue;
+          for (std::size_t k = 0; k < pools.size(); ++k) in_pool[k] += pools[k] == i.pool ? 1 : 0;
+        }
+        std::stable_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n),
+                         [&](auto a, auto b) { return in_pool[a] < in_pool[b]; });
+        break;
+      }
+      case SpotAllocationStrategy::capacity_optimized:
+        // ASG-7: the pools with the most available capacity, i.e. the lowest interruption risk.
+        std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return risk(a) < risk(b); });
+        break;
+      case SpotAllocationStrategy::capacity_optimized_prioritized: {
+        // ASG-7: capacity first, the override priority on a best-effort basis: among the pools of
+        // the lowest risk tier (within 25 % of the lowest risk) the priority order decides.
+        auto tier = [&](std::size_t k) { return risk(k) <= min_risk * 1.25 + 1e-15 ? 0 : 1; };
+        std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
+          if (tier(a) != tier(b)) return tier(a) < tier(b);
+          return tier(a) == 0 ? a < b : risk(a) < risk(b);
+        });
+        break;
+      }
+      case SpotAllocationStrategy::price_capacity_optimized:
+        // ASG-7: the pools least likely to be interrupted (risk within twice the lowest), and
+        // among those the lowest price; the riskier pools after, by risk.
+        std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
+          const int ta = risk(a) <= min_risk * 2 + 1e-15 ? 0 : 1;
+          const int tb = risk(b) <= min_risk * 2 + 1e-15 ? 0 : 1;
+          if (ta != tb) return ta < tb;
+          return ta == 0 ? price(a) < price(b) : risk(a) < risk(b);
+        });
+        break;
+    }
+  }
+  std::vector<std::uint32_t> ranked;
+  ranked.reserve(order.size());
+  for (std::size_t k : order) ranked.push_back(pools[k]);
+  return ranked;
+}
+
+void AutoScalingGroup::terminate_towards_desired(Engine& engine) {
+  const int excess = active_count() - desired_;
+  const std::vector<InstanceId> victims = choose_scale_in_victims(excess, engine.now());
+  for (InstanceId id : victims) {
+    fleet_.schedule_termination(engine, id, engine.now(), TerminationCause::scale_in);
+    ++stats_.scale_in_terminations;
+  }
+  // ASG-21: desired has dropped; the protected rest stays until its protection is removed.
+  blocked_ = excess - static_cast<int>(victims.size());
+}
+
+std::vector<InstanceId> AutoScalingGroup::choose_scale_in_victims(int n, SimTime now) {
+  std::vector<InstanceId> victims;
+  if (n <= 0) return victims;
+  const int od_target = on_demand_count(desired_, config_.on_demand_base_capacity, config_.on_demand_percentage_above_base);
+  const int spot_target = desired_ - od_target;
+  std::vector<InstanceId> active;
+  for (InstanceId id : members_)
+    if (counts(fleet_.at(id))) active.push_back(id);
+  auto is_victim = [&](InstanceId id) { return std::find(victims.begin(), victims.end(), id) != victims.end(); };
+
+  for (int k = 0; k < n; ++k) {
+    // ASG-17: first which purchase option to terminate, keeping the ASG-6 split.
+    int od = 0, spot = 0;
+    std::vector<int> per_az(pools_.size(), 0);
+    for (InstanceId id : active) {
+      if (is_victim(id)) continue;
+      const Ec2Instance& i = fleet_.at(id);
+      ++(i.option == PurchaseOption::spot ? spot : od);
+      ++per_az[az_of(i)];
+    }
+    const PurchaseOption preferred = od - od_target > spot - spot_target ? PurchaseOption::on_demand : PurchaseOption::spot;
+    std::vector<InstanceId> candidates;
+    for (PurchaseOption option : {preferred, preferred == PurchaseOption::spot ? PurchaseOption::on_demand : PurchaseOption::spot}) {
+      for (InstanceId id : active)
+        if (!is_victim(id) && fleet_.at(id).option == option && !fleet_.at(id).protected_from_scale_in)
+          candidates.push_back(id);  // ASG-20: protected instances are never scale-in victims
+      if (!candidates.empty()) break;
+    }
+    if (candidates.empty()) break;
+
+    // ASG-13: AZ balance before the termination policies: keep the candidates of the most
+    // populated AZ(s); with balanced AZs the policies apply across all of them.
+    int most = -1;
+    for (InstanceId id : candidates) most = std::max(most, per_az[az_of(fleet_.at(id))]);
+    std::erase_if(candidates, [&](InstanceId id) { return per_az[az_of(fleet_.at(id))] != most; });
+
+    // ASG-18: the policies in list order, each breaking the ties the earlier ones left.
+    std::vector<TerminationPolicy> policies;
+    for (TerminationPolicy p : config_.termination_policies) {
+      if (p == TerminationPolicy::Default) {
+        // ASG-16, ASG-17: allocation strategy, oldest launch template, closest to the next hour.
+        policies.insert(policies.end(), {TerminationPolicy::AllocationStrategy, TerminationPolicy::OldestLaunchTemplate,
+                                         TerminationPolicy::ClosestToNextInstanceHour});
+      } else {
+        policies.push_back(p);
+      }
+    }
+    for (TerminationPolicy p : policies) {
+      if (candidates.size() <= 1) break;
+      auto key = [&](InstanceId id) -> double {  // smaller key = terminated first
+        const Ec2Instance& i = fleet_.at(id);
+        switch (p) {
+          case TerminationPolicy::AllocationStrategy:
+            // Remove what the strategy would not have chosen: the priciest (lowest-price,
+            // prioritized: the lowest priority) or the riskiest pool first.
+            if (i.option == PurchaseOption::on_demand) {
+              if (config_.on_demand_allocation_strategy == OnDemandAllocationStrategy::lowest_price)
+                return -market_.on_demand_price(i.pool);
+              const auto& types = config_.instance_types;
+              const auto& type = market_.pool(i.pool).instance_type;
+              return -static_cast<double>(std::find(types.begin(), types.end(), type) - types.begin());
+            }
+            if (config_.spot_allocation_strategy == SpotAllocationStrategy::lowest_price)
+              return -market_.spot_price(i.pool, now);
+            return -market_.pool(i.pool).interruption_rate_per_hour;
+          case TerminationPolicy::OldestLaunchTemplate:
+            return static_cast<double>(i.launch_template_version);
+          case TerminationPolicy::ClosestToNextInstanceHour:
+            return static_cast<double>(hours(1) - (now - i.launched) % hours(1));
+          case TerminationPolicy::NewestInstance:
+            return -static_cast<double>(i.launched);
+          case TerminationPolicy::OldestInstance:
+            return static_cast<double>(i.launched);
+          case TerminationPolicy::OldestLaunchConfiguration:  // launch templates only: no effect
+          case TerminationPolicy::Default:
+            return 0;
+        }
+        return 0;
+      };
+      double best = 1e300;
+      for (InstanceId id : candidates) best = std::min(best, key(id));
+      std::erase_if(candidates, [&](InstanceId id) { return key(id) != best; });
+    }
+    // Remaining ties: random (ASG-16), from the group's own stream.
+    victims.push_back(candidates[candidates.size() == 1 ? 0 : termination_stream_.below(static_cast<std::uint32_t>(candidates.size()))]);
+  }
+  return victims;
+}
+
+void AutoScalingGroup::on_booted(Engine& engine, InstanceId id) {
+  const Ec2Instance& instance = fleet_.at(id);
+  if (!instance.replaces) return;
+  // ASG-22: the replacement passed its health check; terminate the instance it replaces, unless
+  // that one is protected (ASG-24) or already on its way out.
+  Ec2Instance& old = fleet_.at(*instance.replaces);
+  if (old.alive() && !old.terminating_at && !old.protected_from_scale_in) {
+    fleet_.schedule_termination(engine, old.id, engine.now(), TerminationCause::capacity_rebalance);
+    ++stats_.rebalance_terminations;
+  }
+}
+
+void AutoScalingGroup::on_terminated(Engine& engine, InstanceId id) {
+  const Ec2Instance& instance = fleet_.at(id);
+  // ASG-1: the group maintains desired capacity; unexpected terminations are replaced.
+  if (instance.cause == TerminationCause::unhealthy ||
+      (instance.cause == TerminationCause::spot_interruption && !config_.capacity_rebalance))
+    ++pending_replacements_;
+  request_reconcile(engine, engine.now());
+}
+
+void AutoScalingGroup::on_rebalance_recommendation(Engine& engine, InstanceId id) {
+  if (!config_.capacity_rebalance || fleet_.at(id).protected_from_scale_in) return;
+  ++pending_replacements_;
+  request_reconcile(engine, engine.now());  // ASG-22: launch before terminate
+}
+
+void AutoScalingGroup::on_interruption_notice(Engine& engine, InstanceId id) {
+  if (!config_.capacity_rebalance) return;  // ASG-25: replaced after it is gone
+  // ASG-23: on the notice, a replacement is launched at once, unless one is already coming.
+  if (!fleet_.at(id).replaced_by && !fleet_.at(id).rebalance_at) ++pending_replacements_;
+  request_reconcile(engine, engine.now());
+}
+
+bool AutoScalingGroup::mark_unhealthy(Engine& engine, InstanceId id) {
+  const Ec2Instance& instance = fleet_.at(id);
+  if (!instance.alive() || instance.group != index_) return false;
+  // ASG-28: within the grace period after launch an unhealthy instance is kept.
+  if (engine.now() < instance.launched + config_.health_check_grace_period) return false;
+  // ASG-15: terminate-and-launch.
+  fleet_.schedule_termination(engine, id, engine.now(), TerminationCause::unhealthy);
+  return true;
+}
+
+}  // namespace spotsim

@@ -1,0 +1,83 @@
+#include "models/ec2_instance.hpp"
+
+#include <algorithm>
+
+#include "models/event_kind.hpp"
+
+namespace spotsim {
+
+const char* to_string(TerminationCause c) {
+  switch (c) {
+    case TerminationCause::none: return "none";
+    case TerminationCause::scale_in: return "scale_in";
+    case TerminationCause::spot_interruption: return "spot_interruption";
+    case TerminationCause::capacity_rebalance: return "capacity_rebalance";
+    case TerminationCause::unhealthy: return "unhealthy";
+    case TerminationCause::simulation_end: return "simulation_end";
+  }
+  return "unknown";
+}
+
+InstanceId Ec2Fleet::launch(Engine& engine, std::uint32_t group, std::uint32_t pool, PurchaseOption option,
+                            int launch_template_version, bool protect, double spot_max_price) {
+  Ec2Instance instance;
+  instance.id = InstanceId{static_cast<std::uint32_t>(instances_.size())};
+  instance.group = group;
+  instance.pool = pool;
+  instance.option = option;
+  instance.launch_template_version = launch_template_version;
+  // ASG-20: protection applies once the instance is InService; it is inherited at launch and
+  // has no effect before then because pending instances are never scale-in candidates anyway.
+  instance.protected_from_scale_in = protect;
+  instance.spot_max_price = spot_max_price;
+  instance.launched = engine.now();
+  instances_.push_back(instance);
+  peak_alive_ = std::max(peak_alive_, ++alive_);
+  const std::uint32_t id = instance.id.value;
+  engine.schedule(engine.now() + config_.pending_time, to_u8(Phase::instance), to_u8(EventKind::instance_running), id, 0);
+  engine.schedule(engine.now() + std::max(config_.boot_time, config_.pending_time), to_u8(Phase::instance),
+                  to_u8(EventKind::instance_booted), id, 0);
+  return instance.id;
+}
+
+void Ec2Fleet::schedule_termination(Engine& engine, InstanceId id, SimTime when, TerminationCause cause) {
+  Ec2Instance& instance = at(id);
+  if (!instance.alive()) return;
+  if (when < engine.now()) when = engine.now();
+  if (instance.terminating_at && *instance.terminating_at <= when) return;
+  instance.terminating_at = when;
+  instance.cause = cause;
+  engine.schedule(when, to_u8(Phase::instance), to_u8(EventKind::instance_terminate), id.value,
+                  instance.generation, static_cast<std::int64_t>(cause));
+}
+
+bool Ec2Fleet::on_running(Engine& engine, const Event& e) {
+  Ec2Instance& instance = instances_[e.target];
+  if (instance.generation != e.generation || instance.state != InstanceState::pending) return false;
+  instance.state = InstanceState::running;
+  instance.running_since = engine.now();
+  return true;
+}
+
+bool Ec2Fleet::on_booted(const Event& e) {
+  Ec2Instance& instance = instances_[e.target];
+  if (instance.generation != e.generation || !instance.alive()) return false;
+  instance.booted = true;
+  return true;
+}
+
+bool Ec2Fleet::on_terminate(const Event& e) {
+  Ec2Instance& instance = instances_[e.target];
+  // Only the event of the decision in force acts: an earlier decision supersedes a later one.
+  if (instance.generation != e.generation || !instance.alive() || !instance.terminating_at ||
+      *instance.terminating_at != e.time)
+    return false;
+  instance.state = InstanceState::terminated;
+  instance.terminated_at = e.time;
+  instance.cause = static_cast<TerminationCause>(e.arg);
+  ++instance.generation;
+  --alive_;
+  return true;
+}
+
+}  // namespace spotsim
