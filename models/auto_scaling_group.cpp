@@ -373,6 +373,7 @@ void AutoScalingGroup::on_booted(Engine& engine, InstanceId id) {
 
 void AutoScalingGroup::on_terminated(Engine& engine, InstanceId id) {
   const Ec2Instance& instance = fleet_.at(id);
+  std::erase(members_, id);  // the group's scans stay proportional to its size, not its history
   // ASG-1: the group maintains desired capacity; unexpected terminations are replaced.
   if (instance.cause == TerminationCause::unhealthy ||
       (instance.cause == TerminationCause::spot_interruption && !config_.capacity_rebalance))

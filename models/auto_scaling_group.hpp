@@ -146,7 +146,7 @@ class AutoScalingGroup {
   SpotMarket& market_;
   RandomStream termination_stream_;  // "asg.termination/<name>": the last, random tie-break
   std::vector<std::vector<std::uint32_t>> pools_;
-  std::vector<InstanceId> members_;  // every instance ever launched by the group, in launch order
+  std::vector<InstanceId> members_;  // the group's live instances, in launch order
   int min_ = 0, max_ = 0, desired_ = 0;
   std::optional<SimTime> reconcile_pending_;
   std::uint32_t reconcile_generation_ = 0;
