@@ -40,7 +40,11 @@ class InputError : public std::runtime_error {
  private:
   static std::string join(const std::vector<Diagnostic>& ds) {
     std::string s;
-    for (const auto& d : ds) s += (s.empty() ? "" : "\n") + d.str();
+    // Appended piecewise: GCC 12 warns (-Wrestrict, a false positive) on `const char* + string`.
+    for (const auto& d : ds) {
+      if (!s.empty()) s += '\n';
+      s += d.str();
+    }
     return s;
   }
   std::vector<Diagnostic> diagnostics_;
