@@ -1,0 +1,122 @@
+#pragma once
+// Helpers for the tests of tools/: a scratch folder under the build tree, running the real spotsim
+// binary, and a small valid scenario to break in one place at a time.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace spotsim::test {
+
+namespace fs = std::filesystem;
+
+// A fresh folder per test (names are unique per test case), under the working directory: the build
+// tree's tests/ folder. Left in place after the test, for inspection.
+inline fs::path scratch_dir(const std::string& name) {
+  const fs::path dir = fs::current_path() / "tools-scratch" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+inline void write_text(const fs::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary) << text;
+}
+
+inline std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Run {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs the spotsim binary with `args` (already shell-quoted where needed).
+inline Run run_spotsim(const std::string& args) {
+  Run r;
+  const std::string command = std::string("'") + SPOTSIM_BINARY + "' " + args + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return r;
+  std::array<char, 4096> buf{};
+  std::size_t n = 0;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
+  const int status = ::pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+inline std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+
+inline std::string base64(const std::string& in) {
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                       static_cast<unsigned char>(in[i + 2]);
+    for (int k = 18; k >= 0; k -= 6) out += alphabet[(v >> k) & 63];
+  }
+  if (i < in.size()) {
+    unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out += alphabet[(v >> 18) & 63];
+    out += alphabet[(v >> 12) & 63];
+    out += i + 1 < in.size() ? alphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+inline const std::string kSmallUserData =
+    "#!/bin/bash\n"
+    "echo ECS_CLUSTER=small >> /etc/ecs/ecs.config\n"
+    "echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config\n"
+    "echo ECS_CONTAINER_STOP_TIMEOUT=1m >> /etc/ecs/ecs.config\n";
+
+// Six hours of one mixed group over two AZs with hazard interruptions (so random draws matter).
+inline nlohmann::json small_scenario() {
+  return nlohmann::json{
+      {"spotsim", 1},
+      {"name", "small"},
+      {"region", "eu-west-1"},
+      {"start", "2024-02-05T00:00:00Z"},
+      {"duration", "6h"},
+      {"seed", 3},
+      {"AutoScalingGroups",
+       {{{"AutoScalingGroupName", "small-asg"},
+         {"MinSize", 1},
+         {"MaxSize", 6},
+         {"DesiredCapacity", 4},
+         {"AvailabilityZones", {"eu-west-1a", "eu-west-1b"}},
+         {"MixedInstancesPolicy",
+          {{"LaunchTemplate",
+            {{"LaunchTemplateSpecification", {{"LaunchTemplateName", "small-lt"}, {"Version", "$Latest"}}},
+             {"Overrides", {{{"InstanceType", "m5.large"}}, {{"InstanceType", "c5.large"}}}}}},
+           {"InstancesDistribution",
+            {{"OnDemandBaseCapacity", 1},
+             {"OnDemandPercentageAboveBaseCapacity", 25},
+             {"SpotAllocationStrategy", "price-capacity-optimized"}}}}}}}},
+      {"LaunchTemplateVersions",
+       {{{"LaunchTemplateName", "small-lt"},
+         {"VersionNumber", 1},
+         {"DefaultVersion", true},
+         {"LaunchTemplateData", {{"InstanceType", "m5.large"}, {"UserData", base64(kSmallUserData)}}}}}},
+      {"market",
+       {{"prices", {{"spot", {{"fixed", {{"m5.large", 0.037}, {"c5.large", 0.034}}}}}}},
+        {"interruptions",
+         {{"model", "hazard"}, {"ratePerInstanceHour", 0.2}, {"poolReclaim", {{"ratePerPoolDay", 4}, {"fraction", 0.5}}}}}}},
+  };
+}
+
+}  // namespace spotsim::test
