@@ -1,0 +1,205 @@
+// The spotsim program as users run it (contract.md "Command line", "Results folder"; design.md
+// "Bad input and failure"): the real binary, scenario files in a scratch folder.
+#include <catch2/catch.hpp>
+
+#include "tests/tools_test_support.hpp"
+
+using namespace spotsim::test;
+using nlohmann::json;
+
+namespace {
+
+// Writes `scenario` and runs `spotsim run` on it into `<dir>/out`; bad input must exit 2, name the
+// file and `place`, and leave no results folder behind.
+void expect_rejected(const std::string& test, const json& scenario, const std::string& place,
+                     const std::string& message_part = "") {
+  const fs::path dir = scratch_dir(test);
+  const fs::path file = dir / "scenario.json";
+  write_text(file, scenario.dump(2));
+  const Run r = run_spotsim("run " + quote(file) + " -o " + quote(dir / "out"));
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find(file.string()) != std::string::npos);
+  CHECK(r.output.find(place) != std::string::npos);
+  if (!message_part.empty()) CHECK(r.output.find(message_part) != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "out"));
+}
+
+}  // namespace
+
+// contract.md "Common options": --version.
+TEST_CASE("spotsim --version prints the version", "[cli]") {
+  const Run r = run_spotsim("--version");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.rfind("spotsim ", 0) == 0);
+}
+
+// contract.md "Results folder": summary.json, timeseries.csv, scenario.json; byte-identical output
+// for the same inputs ("Nothing that depends on the machine ...").
+TEST_CASE("a run writes the three result files and a second run writes the same bytes", "[cli]") {
+  const fs::path dir = scratch_dir("run-twice");
+  write_text(dir / "small.json", small_scenario().dump(2));
+  const Run first = run_spotsim("run " + quote(dir / "small.json") + " -o " + quote(dir / "a"));
+  const Run second = run_spotsim("run " + quote(dir / "small.json") + " -o " + quote(dir / "b") + " --quiet");
+  INFO(first.output << second.output);
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(second.exit_code == 0);
+  CHECK(second.output.empty());
+  CHECK(first.output.find("results: ") != std::string::npos);
+  for (const char* name : {"summary.json", "timeseries.csv", "scenario.json"}) {
+    INFO(name);
+    REQUIRE(fs::exists(dir / "a" / name));
+    CHECK(read_text(dir / "a" / name) == read_text(dir / "b" / name));
+  }
+  // No temporary file is left beside them.
+  CHECK(std::distance(fs::directory_iterator(dir / "a"), fs::directory_iterator()) == 3);
+
+  const json summary = json::parse(read_text(dir / "a" / "summary.json"));
+  CHECK(summary["scenario"] == "small");
+  CHECK(summary["seed"] == 3);
+  CHECK(summary["simulated_seconds"] == 6 * 3600);
+  CHECK(summary["cost"]["usd_per_million_requests"].is_null());
+  CHECK(summary["instances"]["peak"].get<int>() >= 4);
+  const std::string csv = read_text(dir / "a" / "timeseries.csv");
+  CHECK(csv.rfind("time,asg_desired,instances_pending,instances_spot,instances_on_demand,instances_draining,"
+                  "interruption_notices,launch_failures,cost_usd_cumulative,on_demand_baseline_usd_cumulative\n",
+                  0) == 0);
+  CHECK(csv.find("\n2024-02-05T00:00:00Z,") != std::string::npos);
+}
+
+// --seed and --duration change the run and are recorded in the resolved scenario.
+TEST_CASE("the --seed and --duration options override the scenario file", "[cli]") {
+  const fs::path dir = scratch_dir("seed-duration");
+  write_text(dir / "small.json", small_scenario().dump(2));
+  const Run r = run_spotsim("run " + quote(dir / "small.json") + " -o " + quote(dir / "out") +
+                            " --seed 11 --duration 2h --set /market/noticeSeconds=90 --quiet");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const json summary = json::parse(read_text(dir / "out" / "summary.json"));
+  CHECK(summary["seed"] == 11);
+  CHECK(summary["simulated_seconds"] == 7200);
+  const json resolved = json::parse(read_text(dir / "out" / "scenario.json"));
+  CHECK(resolved["market"]["noticeSeconds"] == 90);
+  CHECK(resolved["duration"] == "2h");
+}
+
+// design.md "Bad input and failure": each bad file exits 2 naming the file and the place, and
+// writes nothing.
+TEST_CASE("a wrong type is rejected at its JSON pointer", "[cli][bad-input]") {
+  json s = small_scenario();
+  s["AutoScalingGroups"][0]["MinSize"] = "two";
+  expect_rejected("wrong-type", s, "/AutoScalingGroups/0/MinSize", "expected an integer");
+}
+
+TEST_CASE("an unknown spotsim field is rejected with a suggestion", "[cli][bad-input]") {
+  json s = small_scenario();
+  s["market"]["noticeSecs"] = 120;
+  expect_rejected("unknown-field", s, "/market/noticeSecs", "noticeSeconds");
+}
+
+// aws-semantics.md ASG-1: capacities are non-negative and MinSize <= DesiredCapacity <= MaxSize.
+TEST_CASE("a negative capacity is rejected", "[cli][bad-input]") {
+  json s = small_scenario();
+  s["AutoScalingGroups"][0]["DesiredCapacity"] = -2;
+  expect_rejected("negative-capacity", s, "/AutoScalingGroups/0/DesiredCapacity", "-2");
+}
+
+TEST_CASE("MinSize above MaxSize is rejected", "[cli][bad-input]") {
+  json s = small_scenario();
+  s["AutoScalingGroups"][0]["MinSize"] = 8;
+  expect_rejected("min-above-max", s, "/AutoScalingGroups/0/MinSize", "greater than MaxSize");
+}
+
+TEST_CASE("a spot price trace that does not exist is rejected", "[cli][bad-input]") {
+  json s = small_scenario();
+  s["market"]["prices"]["spot"] = {{"describeSpotPriceHistory", "traces/missing-spot-prices.json"}};
+  expect_rejected("missing-trace", s, "/market/prices/spot/describeSpotPriceHistory", "missing-spot-prices.json");
+}
+
+// The CSV reader reports the line whose timestamp breaks the order (10:00, 12:00, then 11:00).
+TEST_CASE("a spot price CSV with timestamps out of order is rejected at its line", "[cli][bad-input]") {
+  const fs::path dir = scratch_dir("csv-order");
+  write_text(dir / "spot.csv",
+             "Timestamp,InstanceType,SpotPrice,AvailabilityZone\n"
+             "2024-02-05T10:00:00Z,m5.large,0.037,eu-west-1a\n"
+             "2024-02-05T12:00:00Z,m5.large,0.038,eu-west-1a\n"
+             "2024-02-05T11:00:00Z,m5.large,0.039,eu-west-1a\n");
+  json s = small_scenario();
+  s["market"]["prices"]["spot"] = {{"csv", "spot.csv"}, {"fixed", {{"m5.large", 0.037}, {"c5.large", 0.034}}}};
+  write_text(dir / "scenario.json", s.dump(2));
+  const Run r = run_spotsim("run " + quote(dir / "scenario.json") + " -o " + quote(dir / "out"));
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("spot.csv") != std::string::npos);
+  CHECK(r.output.find("line 4") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "out"));
+}
+
+TEST_CASE("malformed base64 user data is rejected at the UserData pointer", "[cli][bad-input]") {
+  json s = small_scenario();
+  s["LaunchTemplateVersions"][0]["LaunchTemplateData"]["UserData"] = "#!/bin/bash\necho hi";
+  expect_rejected("bad-base64", s, "/LaunchTemplateVersions/0/LaunchTemplateData/UserData", "base64");
+}
+
+TEST_CASE("a JSON syntax error is reported at its line and column", "[cli][bad-input]") {
+  const fs::path dir = scratch_dir("syntax");
+  write_text(dir / "broken.json", "{\n  \"spotsim\": 1,\n  \"name\": small\n}\n");
+  const Run r = run_spotsim("run " + quote(dir / "broken.json") + " -o " + quote(dir / "out"));
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("broken.json: line 3, column ") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "out"));
+}
+
+TEST_CASE("a folder given as the scenario is a clear error", "[cli][bad-input]") {
+  const fs::path dir = scratch_dir("folder");
+  const Run r = run_spotsim("run " + quote(dir) + " -o " + quote(dir / "out"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("it is a folder") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "out"));
+}
+
+// contract.md `validate`: every problem of every file at once.
+TEST_CASE("validate reports two problems of one file at once", "[cli][validate]") {
+  const fs::path dir = scratch_dir("validate-two");
+  json s = small_scenario();
+  s["AutoScalingGroups"][0]["MaxSize"] = "six";
+  s["ec2"] = {{"bootTme", "25s"}};
+  write_text(dir / "two.json", s.dump(2));
+  write_text(dir / "good.json", small_scenario().dump(2));
+  const Run r = run_spotsim("validate " + quote(dir / "good.json") + " " + quote(dir / "two.json"));
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("good.json: ok") != std::string::npos);
+  CHECK(r.output.find("two.json: /AutoScalingGroups/0/MaxSize: error") != std::string::npos);
+  CHECK(r.output.find("two.json: /ec2/bootTme: error") != std::string::npos);
+}
+
+TEST_CASE("validate of good files exits 0", "[cli][validate]") {
+  const Run r = run_spotsim(std::string("validate ") + SPOTSIM_SOURCE_DIR + "/scenarios/demo-api-prod.json");
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("demo-api-prod.json: ok") != std::string::npos);
+}
+
+// contract.md exit codes: 2 for bad usage, with CLI11's own errors too.
+TEST_CASE("bad usage exits 2", "[cli]") {
+  CHECK(run_spotsim("").exit_code == 2);
+  CHECK(run_spotsim("run --no-such-option").exit_code == 2);
+  CHECK(run_spotsim("run --replications 3").exit_code == 2);
+  CHECK(run_spotsim("run --mode per-request").exit_code == 2);
+  const Run sweep = run_spotsim("sweep anything.json");
+  CHECK(sweep.exit_code == 2);
+  CHECK(sweep.output.find("not implemented yet") != std::string::npos);
+}
+
+TEST_CASE("a --set path whose parent does not exist is an error naming it", "[cli][bad-input]") {
+  const fs::path dir = scratch_dir("set-parent");
+  write_text(dir / "small.json", small_scenario().dump(2));
+  const Run r = run_spotsim("run " + quote(dir / "small.json") + " -o " + quote(dir / "out") +
+                            " --set market.nosuch.rate=1");
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("/market/nosuch does not exist") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "out"));
+}

@@ -1,0 +1,183 @@
+#include "tools/cli.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "spotsim/version.hpp"
+#include "tools/default_scenario.hpp"
+#include "tools/input_error.hpp"
+#include "tools/results_writer.hpp"
+#include "tools/scenario.hpp"
+
+namespace spotsim {
+namespace {
+
+struct RunOptions {
+  std::string scenario;  // empty: the embedded default
+  std::string output;
+  std::vector<std::string> set;
+  std::uint64_t seed = 0;
+  std::string duration;
+  int replications = 1;
+  std::string mode = "fluid";
+  int jobs = 0;
+  bool events = false;
+  bool quiet = false;
+};
+
+void print_diagnostics(std::ostream& os, const std::vector<Diagnostic>& ds) {
+  for (const auto& d : ds) os << d.str() << "\n";
+}
+
+std::string join(const std::vector<std::string>& items, const char* sep) {
+  std::string s;
+  for (const auto& i : items) s += (s.empty() ? "" : sep) + i;
+  return s;
+}
+
+std::string fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::ostream& err) {
+  if (o.replications != 1)
+    throw CLI::ValidationError("--replications", "only 1 is supported for now (replications come with sweeps)");
+  if (o.mode == "per-request") throw CLI::ValidationError("--mode", "per-request is not implemented yet");
+  if (o.events) throw CLI::ValidationError("--events", "the event log is not implemented yet");
+
+  ScenarioOptions options;
+  options.set = o.set;
+  if (run_app.count("--seed")) options.seed = o.seed;
+  if (run_app.count("--duration")) options.duration = o.duration;
+  // Everything is loaded and checked before the results folder is created: bad input writes nothing.
+  const Scenario scenario =
+      o.scenario.empty()
+          ? load_scenario_text(default_scenario_json(), "demo-api-prod.json (embedded default scenario)",
+                               std::filesystem::current_path(), options)
+          : load_scenario_file(o.scenario, options);
+  const std::filesystem::path dir = o.output.empty() ? std::filesystem::path("results") / scenario.name
+                                                     : std::filesystem::path(o.output);
+  if (!o.quiet) {
+    out << "spotsim " << kVersion << ": scenario " << scenario.name << " ("
+        << (o.scenario.empty() ? "embedded default" : o.scenario) << "), seed " << scenario.world.seed << "\n";
+    print_diagnostics(err, scenario.warnings);
+    if (!scenario.not_simulated.empty())
+      out << "not simulated yet (accepted and type-checked only): " << join(scenario.not_simulated, ", ") << "\n";
+  }
+
+  const auto wall_start = std::chrono::steady_clock::now();
+  World world(scenario.world);
+  const RunResult result = world.run();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  write_results(dir, scenario, result);
+
+  if (!o.quiet) {
+    const double sim_days = static_cast<double>(scenario.world.duration) / static_cast<double>(days(1));
+    out << "simulated " << fixed(sim_days, 2) << " days: " << result.engine.events << " events ("
+        << result.engine.stale_events << " stale) in " << fixed(wall, 3) << " s wall";
+    if (wall > 0) out << ", " << fixed(sim_days / wall, 1) << " simulated days per wall second";
+    out << "\n";
+    out << "cost: $" << fixed(result.cost.total_usd(), 2) << " (spot $" << fixed(result.cost.spot_usd, 2)
+        << ", On-Demand $" << fixed(result.cost.on_demand_usd, 2) << "); all On-Demand: $"
+        << fixed(result.cost.baseline_usd, 2) << ", savings ratio " << fixed(result.cost.savings_ratio(), 2) << "\n";
+    out << "results: " << dir.generic_string() << (dir.generic_string().ends_with("/") ? "" : "/") << "\n";
+  }
+  return kExitOk;
+}
+
+int validate_command(const std::vector<std::string>& files, std::ostream& out) {
+  bool any_error = false;
+  for (const auto& file : files) {
+    try {
+      const Scenario s = load_scenario_file(file);
+      print_diagnostics(out, s.warnings);
+      out << file << ": ok";
+      if (!s.warnings.empty()) out << " (" << s.warnings.size() << (s.warnings.size() == 1 ? " warning)" : " warnings)");
+      out << "\n";
+    } catch (const InputError& e) {
+      print_diagnostics(out, e.diagnostics());
+      any_error = true;
+    }
+  }
+  return any_error ? kExitBadInput : kExitOk;
+}
+
+int dispatch(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"spotsim: a discrete-event simulator of spot-backed Amazon ECS clusters", "spotsim"};
+  app.set_version_flag("--version", std::string("spotsim ") + kVersion);
+  app.require_subcommand(1);
+
+  RunOptions run;
+  CLI::App* run_app = app.add_subcommand("run", "simulate one scenario and write a results folder");
+  run_app->add_option("scenario", run.scenario, "scenario file (default: the embedded demo-api-prod)");
+  run_app->add_option("-o,--output", run.output, "results folder (default: results/<scenario name>/)");
+  run_app->add_option("--seed", run.seed, "master random seed (overrides the scenario's)");
+  run_app->add_option("--set", run.set, "PATH=VALUE: change the scenario (JSON pointer or dotted path); repeatable")
+      ->allow_extra_args(false);
+  run_app->add_option("--duration", run.duration, "simulated time, e.g. 7d, 36h, 90m (overrides the scenario's)");
+  run_app->add_option("--replications", run.replications, "independent replications (only 1 for now)");
+  run_app->add_option("--mode", run.mode, "traffic model")->check(CLI::IsMember({"fluid", "per-request"}));
+  run_app->add_option("-j,--jobs", run.jobs, "worker threads (a single run uses one)");
+  run_app->add_flag("--events", run.events, "also write the event log (not implemented yet)");
+  run_app->add_flag("--quiet", run.quiet, "print nothing on success");
+
+  std::vector<std::string> validate_files;
+  CLI::App* validate_app = app.add_subcommand("validate", "check scenario files: every problem, errors and warnings");
+  validate_app->add_option("files", validate_files, "scenario files")->required();
+
+  struct Later {
+    const char* name;
+    const char* what;
+  };
+  static constexpr Later later[] = {
+      {"sweep", "run a grid of settings x replications"},   {"merge", "merge shard folders of one sweep"},
+      {"compare", "paired what-if of a base and a variant"}, {"import", "build a scenario from AWS or Terraform output"},
+      {"report", "(re)build report.html for a results folder"}, {"check", "compare results with thresholds"},
+  };
+  for (const auto& l : later) app.add_subcommand(l.name, std::string(l.what) + " (not implemented yet)")->allow_extras();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e, out, err);
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+
+  try {
+    if (*run_app) return run_command(run, *run_app, out, err);
+    if (*validate_app) return validate_command(validate_files, out);
+  } catch (const CLI::ParseError& e) {
+    err << "spotsim: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  for (const auto* sub : app.get_subcommands()) err << "spotsim " << sub->get_name() << ": not implemented yet\n";
+  return kExitBadInput;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  try {
+    return dispatch(argc, argv, out, err);
+  } catch (const InputError& e) {
+    print_diagnostics(err, e.diagnostics());
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    err << "spotsim: internal error (a bug): " << e.what() << "\n";
+    return kExitInternalError;
+  } catch (...) {
+    err << "spotsim: internal error (a bug): unknown exception\n";
+    return kExitInternalError;
+  }
+}
+
+int run_cli(int argc, char** argv) { return run_cli(argc, argv, std::cout, std::cerr); }
+
+}  // namespace spotsim
