@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <queue>
+#include <utility>
 #include <vector>
 
 #include "sim/event_queue.hpp"
