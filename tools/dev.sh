@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The README's two commands, from a fresh clone on Debian 12:
+#   tools/dev.sh run [ARGS...]   build, then `spotsim run ARGS...` (no ARGS: the embedded default)
+#   tools/dev.sh test            build, then the whole test suite (ctest)
+# Missing Debian packages are installed when run as root; otherwise the exact apt-get line is
+# printed and the script exits 2. SPOTSIM_SANITIZE=1 builds into build-asan/ with AddressSanitizer
+# and UndefinedBehaviorSanitizer (RelWithDebInfo, no benchmarks) instead of build/ (Release).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+packages=(cmake g++ make libboost-graph-dev libeigen3-dev nlohmann-json3-dev libpcg-cpp-dev libcli11-dev
+          catch2 libbenchmark-dev)
+
+usage() {
+  echo "usage: tools/dev.sh run [spotsim run arguments...] | tools/dev.sh test" >&2
+  exit 2
+}
+
+ensure_packages() {
+  if ! command -v dpkg >/dev/null 2>&1; then
+    echo "dev.sh: no dpkg here (not Debian?): make sure these are installed: ${packages[*]}" >&2
+    return
+  fi
+  local missing=() p
+  for p in "${packages[@]}"; do
+    dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "dev.sh: installing ${missing[*]}" >&2
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  else
+    echo "dev.sh: missing Debian packages: ${missing[*]}" >&2
+    echo "install them with:" >&2
+    echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 2
+  fi
+}
+
+configure_and_build() {  # build dir, build target (empty: everything)
+  local dir=$1 target=${2:-}
+  if [ "${SPOTSIM_SANITIZE:-0}" = 1 ]; then
+    cmake -S . -B "$dir" -DSPOTSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPOTSIM_BUILD_BENCH=OFF \
+      --log-level=WARNING
+  else
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release --log-level=WARNING
+  fi
+  cmake --build "$dir" -j"$(nproc)" ${target:+--target "$target"}
+}
+
+[ $# -ge 1 ] || usage
+command=$1
+shift
+build_dir=build
+[ "${SPOTSIM_SANITIZE:-0}" = 1 ] && build_dir=build-asan
+
+case "$command" in
+  run)
+    ensure_packages
+    configure_and_build "$build_dir" spotsim
+    exec "$build_dir/spotsim" run "$@"
+    ;;
+  test)
+    [ $# -eq 0 ] || usage
+    ensure_packages
+    configure_and_build "$build_dir"
+    exec ctest --test-dir "$build_dir" --output-on-failure -j"$(nproc)"
+    ;;
+  *)
+    usage
+    ;;
+esac
