@@ -298,3 +298,15 @@ TEST_CASE("a JSON syntax error names its line and column", "[scenario]") {
     CHECK(e.diagnostics()[0].where == "line 2, column 14");
   }
 }
+
+// design.md "Bad input and failure": no input crashes the program.
+TEST_CASE("a document nested thousands of levels deep is refused, not a stack overflow", "[scenario]") {
+  const std::string deep = "{\"spotsim\": 1, \"TargetGroups\": [" + std::string(100000, '[') + std::string(100000, ']') + "]}";
+  try {
+    parse_json_text(deep, "deep.json");
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("deep.json: line 1, column ") != std::string::npos);
+    CHECK(std::string(e.what()).find("nest deeper than") != std::string::npos);
+  }
+}

@@ -37,6 +37,14 @@ inline std::string read_text(const fs::path& file) {
   return s.str();
 }
 
+// Single-quoted for the shell. Built piecewise: `"'" + string` trips GCC 12's -Wrestrict false positive.
+inline std::string quote(const fs::path& p) {
+  std::string s = "'";
+  s += p.string();
+  s += '\'';
+  return s;
+}
+
 struct Run {
   int exit_code = -1;
   std::string output;  // stdout and stderr together
@@ -45,7 +53,7 @@ struct Run {
 // Runs the spotsim binary with `args` (already shell-quoted where needed).
 inline Run run_spotsim(const std::string& args) {
   Run r;
-  const std::string command = std::string("'") + SPOTSIM_BINARY + "' " + args + " 2>&1";
+  const std::string command = quote(SPOTSIM_BINARY) + " " + args + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return r;
   std::array<char, 4096> buf{};
@@ -55,8 +63,6 @@ inline Run run_spotsim(const std::string& args) {
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
-
-inline std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
 
 inline std::string base64(const std::string& in) {
   static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

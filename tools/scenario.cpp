@@ -158,6 +158,35 @@ std::string read_file(const std::filesystem::path& file) {
   return text.str();
 }
 
+constexpr int kMaxJsonDepth = 256;
+
+// Line and column of the first bracket that opens level kMaxJsonDepth + 1 (strings skipped).
+std::pair<std::size_t, std::size_t> deepest_point(std::string_view text) {
+  std::size_t line = 1, column = 0;
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    ++column;
+    if (c == '\n') {
+      ++line, column = 0;
+    } else if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) break;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return {line, column};
+}
+
 // A problem at a pointer the command line set says so, since the file holds another value there.
 void mark_command_line_values(std::vector<Diagnostic>& ds, const std::vector<std::string>& pointers) {
   for (auto& d : ds)
@@ -231,8 +260,19 @@ Scenario load_scenario(const nlohmann::json& doc, const std::string& file, const
 }
 
 nlohmann::json parse_json_text(std::string_view text, const std::string& file) {
+  // Copying and printing a document recurse once per level: a bound on nesting keeps a hostile file
+  // from overflowing the stack (design.md: no input crashes the program).
+  struct TooDeep {};
+  const auto limit_depth = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > kMaxJsonDepth) throw TooDeep{};
+    return true;
+  };
   try {
-    return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+    return nlohmann::json::parse(text, limit_depth, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+  } catch (const TooDeep&) {
+    const auto [line, column] = deepest_point(text);
+    throw InputError(file, "line " + std::to_string(line) + ", column " + std::to_string(column),
+                     "objects and arrays nest deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is 1-based and points just past the offending character.
     const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
