@@ -126,15 +126,21 @@ std::optional<std::int64_t> parse_iso8601_ms(std::string_view s) {
       ++i;
       int oh = 0, om = 0;
       if (!read_digits(s, i, 2, oh)) return std::nullopt;
-      if (i < s.size() && s[i] == ':') ++i;
-      if (i < s.size() && !read_digits(s, i, 2, om)) return std::nullopt;
+      if (i < s.size() && s[i] == ':') {
+        ++i;
+        if (!read_digits(s, i, 2, om)) return std::nullopt;
+      } else if (i < s.size() && !read_digits(s, i, 2, om)) {
+        return std::nullopt;
+      }
+      if (oh > 23 || om > 59) return std::nullopt;
       offset_min = sign * (oh * 60 + om);
     }
   }
   if (i != s.size()) return std::nullopt;
   static constexpr std::array<int, 12> kDays{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (mo < 1 || mo > 12 || d < 1 || d > kDays[static_cast<std::size_t>(mo - 1)] || h > 23 || mi > 59 ||
-      sec > 60)
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > kDays[static_cast<std::size_t>(mo - 1)] || (mo == 2 && d == 29 && !leap) ||
+      h > 23 || mi > 59 || sec > 59)
     return std::nullopt;
   const std::int64_t day = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   return ((day * 24 + h) * 60 + mi - offset_min) * 60'000 + sec * 1000LL + frac_ms;
