@@ -94,15 +94,17 @@ TEST_CASE("parse_iso8601_ms rejects impossible dates and garbage") {
 
 TEST_CASE("February 29 is a date only in leap years") {
   CHECK(parse_iso8601_ms("2024-02-29T00:00:00Z").has_value());
-  CHECK(parse_iso8601_ms("2000-02-29T00:00:00Z").has_value());
+  CHECK(parse_iso8601_ms("2000-02-29T00:00:00Z").has_value());  // divisible by 400
+  CHECK(parse_iso8601_ms("2023-02-29T00:00:00Z") == std::nullopt);
+  CHECK(parse_iso8601_ms("1900-02-29T00:00:00Z") == std::nullopt);  // divisible by 100
 }
 
-// Known bug, reported with its fix (sim_time.cpp checks February against 29 days whatever the
-// year, so 2023-02-29 silently becomes 2023-03-01). Marked [!mayfail] so it reports without
-// failing the suite; drop the tag once the fix lands.
-TEST_CASE("February 29 of a common year is rejected", "[!mayfail]") {
-  CHECK(parse_iso8601_ms("2023-02-29T00:00:00Z") == std::nullopt);
-  CHECK(parse_iso8601_ms("1900-02-29T00:00:00Z") == std::nullopt);
+TEST_CASE("parse_iso8601_ms rejects second 60 and offsets that are malformed or out of range") {
+  CHECK(parse_iso8601_ms("2016-12-31T23:59:60Z") == std::nullopt);
+  CHECK(parse_iso8601_ms("2024-02-05T00:00:00+24:00") == std::nullopt);
+  CHECK(parse_iso8601_ms("2024-02-05T00:00:00+02:60") == std::nullopt);
+  CHECK(parse_iso8601_ms("2024-02-05T00:00:00+02:") == std::nullopt);
+  CHECK(parse_iso8601_ms("2024-02-05T00:00:00+2:00") == std::nullopt);
 }
 
 TEST_CASE("format_iso8601 writes UTC with a Z and drops milliseconds") {
