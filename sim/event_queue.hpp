@@ -20,9 +20,9 @@
 //   million events keeps its bottom level there, so nearly every pop would pay that. When the heap
 //   passes `near_limit` events it keeps about half of that many (those with keys <= `limit_`, a key
 //   picked from a sample) and moves the rest to `far_`, which is only appended to and scanned in
-//   order. Pushes after `limit_` go straight to `far_`. When the heap runs dry, one sequential pass
-//   brings the next half-limit's worth back. Below `near_limit` pending events (every scenario so
-//   far) `far_` stays empty and this is a plain 4-ary heap.
+//   order. Pushes later than `limit_` go straight to `far_`. When the heap runs dry, one sequential
+//   pass brings the next half-limit's worth back (or a sixteenth of `far_`, if that is more). Below
+//   `near_limit` pending events (the usual case) `far_` stays empty: a plain 4-ary heap.
 //   Invariant: whenever `far_` is not empty, every near key <= limit_ < every far key.
 // The sample only decides how many events move, never the order they come out in, and it is drawn
 // from a fixed generator, so runs stay reproducible.
@@ -239,17 +239,20 @@ class EventQueue {
     n_ = kept;
     heapify();
     if (!far_.empty()) limit_ = pivot;  // pivot <= old limit_: every far key is still above it
-    // With many equal keys little may move; waiting for the heap to double keeps spills amortised O(1).
+    // With many equal keys little may move; waiting for the heap to double keeps spills amortised
+    // O(1).
     next_spill_ = std::max(near_limit_, 2 * n_);
   }
 
-  // The near heap is empty and far_ is not: bring the earliest near_target() or so events back.
+  // The near heap is empty and far_ is not: bring the earliest events back, near_target() of them
+  // or a sixteenth of far_ if that is more. Every event brought back is popped before the next
+  // refill, so each pop pays for at most ~16 far events scanned, whatever the size of far_.
   [[gnu::noinline, gnu::cold]] void refill() {
     const std::size_t m = far_.size();
-    const std::size_t want = near_target();
+    const std::size_t want = std::max(near_target(), m / 16);
     const bool all = m <= 2 * want;
     if (!all) limit_ = estimate_rank(m, want, [this](std::size_t i) { return key_of(far_[i]); });
-    grow(all ? m : std::min(m, 4 * want));
+    grow(all ? m : std::min(m, 2 * want));
     std::size_t kept = 0;
     for (std::size_t i = 0; i < m; ++i) {
       const Key key = key_of(far_[i]);
