@@ -14,7 +14,7 @@ namespace spotsim {
 class StepFunction {
  public:
   StepFunction() = default;
-  explicit StepFunction(double constant) : initial_(constant) {}
+  explicit StepFunction(double constant) : initial_(constant), has_initial_(true) {}
 
   // Appends a step; times must be strictly increasing (readers check and report bad input before).
   // A step repeating the current value is dropped.

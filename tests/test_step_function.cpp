@@ -112,3 +112,11 @@ TEST_CASE("a step repeating the current value is dropped") {
 }
 
 }  // namespace spotsim
+
+TEST_CASE("a constant step function keeps its constant before its first step") {
+  StepFunction f(5.0);
+  f.add(hours(1), 7.0);
+  CHECK(f.value_at(0) == 5.0);
+  CHECK(f.value_at(hours(1)) == 7.0);
+  CHECK(f.integral_hours(0, hours(2)) == 12.0);
+}
