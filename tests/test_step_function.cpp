@@ -111,8 +111,6 @@ TEST_CASE("a step repeating the current value is dropped") {
   CHECK(f.integral_ms(10, 60) == 2.0 * 20 + 3.0 * 20 + 2.0 * 10);
 }
 
-}  // namespace spotsim
-
 TEST_CASE("a constant step function keeps its constant before its first step") {
   StepFunction f(5.0);
   f.add(hours(1), 7.0);
@@ -120,3 +118,5 @@ TEST_CASE("a constant step function keeps its constant before its first step") {
   CHECK(f.value_at(hours(1)) == 7.0);
   CHECK(f.integral_hours(0, hours(2)) == 12.0);
 }
+
+}  // namespace spotsim
