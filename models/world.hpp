@@ -9,6 +9,7 @@
 #include "models/auto_scaling_group.hpp"
 #include "models/billing.hpp"
 #include "models/ec2_instance.hpp"
+#include "models/ecs_service_config.hpp"
 #include "models/event_kind.hpp"
 #include "models/spot_market.hpp"
 #include "sim/engine.hpp"
@@ -27,6 +28,12 @@ struct WorldConfig {
   SpotMarketConfig market;
   std::vector<AutoScalingGroupConfig> groups;
   std::vector<ScheduledAction> scheduled_actions;
+  // ECS (aws-semantics.md §4, §5)
+  EcsConfig ecs;
+  std::vector<EcsClusterConfig> clusters;
+  std::vector<TaskDefinition> task_definitions;
+  std::vector<EcsServiceConfig> services;
+  std::vector<ServiceDeployment> deployments;
 };
 
 // One row of timeseries.csv (fleet columns).
@@ -41,6 +48,12 @@ struct TimeseriesRow {
   std::uint64_t launch_failures = 0;       // cumulative
   double cost_usd_cumulative = 0;
   double on_demand_baseline_usd_cumulative = 0;
+  // ECS task columns
+  int service_desired = 0;      // sum over services
+  int tasks_running = 0;        // RUNNING (healthy or not)
+  int tasks_pending = 0;        // PROVISIONING, PENDING, ACTIVATING
+  int tasks_stopping = 0;       // DEACTIVATING, STOPPING, DEPROVISIONING
+  int container_instances = 0;  // registered, ACTIVE or DRAINING
 };
 
 struct FleetSummary {
@@ -55,9 +68,26 @@ struct FleetSummary {
   int peak = 0;  // most instances alive at once
 };
 
+struct TaskSummary {
+  std::uint64_t started = 0;               // tasks launched (placed)
+  std::uint64_t stopped_for_draining = 0;  // stopped because their instance was DRAINING
+  std::uint64_t killed_by_termination = 0;  // still on an instance when EC2 terminated it
+  std::uint64_t placement_failures = 0;    // placement attempts that found no instance
+  std::uint64_t placement_failures_cpu = 0;
+  std::uint64_t placement_failures_memory = 0;
+  std::uint64_t placement_failures_ports = 0;
+  std::uint64_t placement_failures_constraint = 0;
+  std::uint64_t failed_to_start = 0;       // stopped before RUNNING
+  std::uint64_t deployments_completed = 0;
+  std::uint64_t deployments_failed = 0;    // circuit breaker tripped
+  std::uint64_t rollbacks = 0;
+  int peak_running = 0;
+};
+
 struct RunResult {
   BillingTotals cost;
   FleetSummary instances;
+  TaskSummary tasks;
   RunStats engine;
   std::vector<TimeseriesRow> timeseries;
 };
