@@ -35,6 +35,12 @@ enum class EventKind : std::uint8_t {
   instance_running,          // instance: target = instance; pending -> running (billing starts)
   instance_booted,           // instance: target = instance; OS usable, passes EC2 health checks
   instance_terminate,        // instance: target = instance; arg = TerminationCause
+  container_instance_register,  // instance: target = EC2 instance; the ECS agent registers it
+  container_instance_drain,  // instance: target = EC2 instance; the agent saw the spot notice (AG-1)
+  task_step,                 // scheduling: target = service, arg = task; the task's next lifecycle state
+  task_healthy,              // health: target = service, arg = task; the task passes its health check
+  service_reconcile,         // scheduling: target = service; the scheduler looks at the service again
+  service_deployment,        // scheduling: target = index into the deployments; UpdateService
   scheduled_action,          // scaling: target = index into the scheduled actions
   asg_reconcile,             // scaling: target = group; launch or terminate towards desired
   metrics_sample,            // metrics: one time-series row

@@ -234,6 +234,12 @@ bool SpotMarket::handle(Engine& engine, const Event& e, const Ec2Fleet& fleet) {
     case EventKind::instance_running:
     case EventKind::instance_booted:
     case EventKind::instance_terminate:
+    case EventKind::container_instance_register:
+    case EventKind::container_instance_drain:
+    case EventKind::task_step:
+    case EventKind::task_healthy:
+    case EventKind::service_reconcile:
+    case EventKind::service_deployment:
     case EventKind::scheduled_action:
     case EventKind::asg_reconcile:
     case EventKind::metrics_sample:

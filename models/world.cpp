@@ -1,6 +1,7 @@
 #include "models/world.hpp"
 
 #include "models/event_kind.hpp"
+#include "models/instance_catalog.hpp"
 
 namespace spotsim {
 
@@ -8,11 +9,50 @@ World::World(const WorldConfig& config)
     : config_(config),
       fleet_(config_.ec2),
       market_(config_.market, config_.seed, config_.replication),
+      agent_poll_stream_(config_.seed, "ecs.agent.poll", config_.replication),
       billing_(market_) {
-  // The wiring, in one place: every group registers its pools with the market at construction.
+  // The wiring, in one place: every group registers its pools with the market at construction;
+  // clusters and their services; which cluster each group's instances join (ECS_CLUSTER).
   for (std::size_t g = 0; g < config_.groups.size(); ++g)
     groups_.push_back(std::make_unique<AutoScalingGroup>(static_cast<std::uint32_t>(g), config_.groups[g], fleet_,
                                                          market_, config_.seed, config_.replication));
+  clusters_.reserve(config_.clusters.size());
+  for (std::size_t c = 0; c < config_.clusters.size(); ++c)
+    clusters_.emplace_back(static_cast<std::uint32_t>(c), config_.clusters[c]);
+  for (const AutoScalingGroupConfig& group : config_.groups) {
+    std::int32_t joins = -1;
+    // The agent's default cluster is "default" when ECS_CLUSTER is not set (§4.1).
+    const std::string name = group.ecs_agent.cluster.value_or("default");
+    for (std::size_t c = 0; c < clusters_.size(); ++c)
+      if (clusters_[c].name() == name) joins = static_cast<std::int32_t>(c);
+    group_cluster_.push_back(joins);
+  }
+  for (std::size_t s = 0; s < config_.services.size(); ++s) {
+    const EcsServiceConfig& service = config_.services[s];
+    std::size_t c = 0;
+    while (c < clusters_.size() && clusters_[c].name() != service.cluster) ++c;
+    if (c == clusters_.size()) continue;  // the loader rejects services of unknown clusters
+    services_.push_back(std::make_unique<EcsService>(static_cast<std::uint32_t>(s), service, config_.task_definitions,
+                                                     clusters_[c], config_.ecs, config_.seed, config_.replication));
+  }
+}
+
+std::optional<std::pair<std::uint32_t, std::uint32_t>> World::container_instance_of(InstanceId id) const {
+  if (id.value >= container_instance_of_.size() || container_instance_of_[id.value] < 0) return std::nullopt;
+  const Ec2Instance& instance = fleet_.at(id);
+  return std::make_pair(static_cast<std::uint32_t>(group_cluster_[instance.group]),
+                        static_cast<std::uint32_t>(container_instance_of_[id.value]));
+}
+
+void World::schedule_interruption_notice(InstanceId id, SimTime notice_at) {
+  const Ec2Instance& instance = fleet_.at(id);
+  schedule(notice_at, Phase::interruption, EventKind::interruption_notice, id.value, instance.generation);
+}
+
+void World::note_running_tasks() {
+  int running = 0;
+  for (const auto& service : services_) running += service->count_running();
+  peak_running_ = std::max(peak_running_, running);
 }
 
 void World::schedule(SimTime when, Phase phase, EventKind kind, std::uint32_t target, std::uint32_t generation,
@@ -25,6 +65,12 @@ void World::start() {
   started_ = true;
   market_.start(engine_, config_.duration);
   for (auto& group : groups_) group->start(engine_);
+  for (auto& service : services_) service->start(engine_);
+  for (std::size_t d = 0; d < config_.deployments.size(); ++d) {
+    const SimTime at = config_.deployments[d].at;
+    if (at >= 0 && at <= config_.duration)
+      schedule(at, Phase::scheduling, EventKind::service_deployment, static_cast<std::uint32_t>(d));
+  }
   for (std::size_t a = 0; a < config_.scheduled_actions.size(); ++a) {
     const SimTime at = config_.scheduled_actions[a].at;
     if (at >= 0 && at <= config_.duration)
@@ -63,6 +109,13 @@ bool World::dispatch(const Event& e) {
       ++notices_;
       fleet_.schedule_termination(engine_, instance.id, now + config_.market.notice, TerminationCause::spot_interruption);
       groups_[instance.group]->on_interruption_notice(engine_, instance.id);
+      // AG-1: with ECS_ENABLE_SPOT_INSTANCE_DRAINING the agent, polling the instance metadata once a
+      // second, sets its container instance DRAINING within a second of the notice.
+      if (const auto ci = container_instance_of(instance.id);
+          ci && clusters_[ci->first].at(ci->second).agent.spot_instance_draining) {
+        const auto delay = static_cast<SimTime>(agent_poll_stream_.uniform() * static_cast<double>(config_.ecs.spot_drain_poll));
+        schedule(now + delay, Phase::instance, EventKind::container_instance_drain, instance.id.value, instance.generation);
+      }
       return true;
     }
     case EventKind::instance_running: {
@@ -74,6 +127,9 @@ bool World::dispatch(const Event& e) {
       if (!fleet_.on_booted(e)) return false;
       const Ec2Instance& instance = fleet_.at(InstanceId{e.target});
       groups_[instance.group]->on_booted(engine_, instance.id);
+      if (group_cluster_[instance.group] >= 0)
+        schedule(now + config_.ec2.agent_registration, Phase::instance, EventKind::container_instance_register,
+                 instance.id.value, instance.generation);
       return true;
     }
     case EventKind::instance_terminate: {
@@ -81,7 +137,54 @@ bool World::dispatch(const Event& e) {
       const Ec2Instance& instance = fleet_.at(InstanceId{e.target});
       billing_.on_terminated(instance);
       if (instance.cause == TerminationCause::spot_interruption) ++interrupted_;
+      if (const auto ci = container_instance_of(instance.id)) {
+        // Whatever still runs there dies with the instance; then the container instance is gone.
+        for (auto& service : services_)
+          if (service->cluster_index() == ci->first) service->on_instance_terminated(engine_, ci->second);
+        clusters_[ci->first].deregister(ci->second);
+        container_instance_of_[instance.id.value] = -1;
+      }
       groups_[instance.group]->on_terminated(engine_, instance.id);
+      return true;
+    }
+    case EventKind::container_instance_register: {
+      const Ec2Instance& instance = fleet_.at(InstanceId{e.target});
+      if (instance.generation != e.generation || !instance.alive()) return false;
+      const auto c = static_cast<std::uint32_t>(group_cluster_[instance.group]);
+      const SpotPool& pool = market_.pool(instance.pool);
+      const auto type = find_instance_type(pool.instance_type);
+      if (!type) return false;  // the loader only accepts types the catalog knows for ECS groups
+      const std::uint32_t ci = clusters_[c].register_instance(instance, pool.instance_type, pool.availability_zone,
+                                                              type->vcpu, type->memory_mib,
+                                                              groups_[instance.group]->config().ecs_agent, now);
+      if (container_instance_of_.size() <= instance.id.value) container_instance_of_.resize(instance.id.value + 1, -1);
+      container_instance_of_[instance.id.value] = static_cast<std::int32_t>(ci);
+      for (auto& service : services_)
+        if (service->cluster_index() == c) service->on_cluster_changed(engine_);
+      return true;
+    }
+    case EventKind::container_instance_drain: {
+      const Ec2Instance& instance = fleet_.at(InstanceId{e.target});
+      const auto ci = container_instance_of(instance.id);
+      if (instance.generation != e.generation || !instance.alive() || !ci) return false;
+      clusters_[ci->first].set_draining(ci->second, now);
+      for (auto& service : services_)
+        if (service->cluster_index() == ci->first) service->on_cluster_changed(engine_);
+      return true;
+    }
+    case EventKind::task_step: {
+      const bool acted = services_[e.target]->on_task_step(engine_, e);
+      if (acted) note_running_tasks();
+      return acted;
+    }
+    case EventKind::task_healthy:
+      return services_[e.target]->on_task_healthy(engine_, e);
+    case EventKind::service_reconcile:
+      return services_[e.target]->on_reconcile(engine_, e);
+    case EventKind::service_deployment: {
+      const ServiceDeployment& d = config_.deployments[e.target];
+      for (auto& service : services_)
+        if (service->index() == d.service) service->deploy(engine_, d.task_definition, d.fails_to_start);
       return true;
     }
     case EventKind::scheduled_action: {
@@ -118,6 +221,13 @@ void World::sample(SimTime now) {
   }
   row.interruption_notices = notices_;
   for (const auto& group : groups_) row.launch_failures += group->stats().launch_failures;
+  for (const auto& service : services_) {
+    row.service_desired += service->desired();
+    row.tasks_running += service->count_running();
+    row.tasks_pending += service->count_starting();
+    row.tasks_stopping += service->count_stopping();
+  }
+  for (const EcsCluster& cluster : clusters_) row.container_instances += cluster.registered_count();
   row.cost_usd_cumulative = billing_.cumulative_usd(fleet_.instances(), now);
   row.on_demand_baseline_usd_cumulative = billing_.cumulative_baseline_usd(fleet_.instances(), now);
   rows_.push_back(row);
@@ -140,6 +250,23 @@ RunResult World::finish() {
   f.spot_hours = result.cost.spot_hours;
   f.on_demand_hours = result.cost.on_demand_hours;
   f.peak = fleet_.peak_alive();
+  TaskSummary& t = result.tasks;
+  for (const auto& service : services_) {
+    const ServiceStats& s = service->stats();
+    t.started += s.started;
+    t.stopped_for_draining += s.stopped_for_draining;
+    t.killed_by_termination += s.killed_by_termination;
+    t.placement_failures += s.placement_failures;
+    t.placement_failures_cpu += s.placement_failures_cpu;
+    t.placement_failures_memory += s.placement_failures_memory;
+    t.placement_failures_ports += s.placement_failures_ports;
+    t.placement_failures_constraint += s.placement_failures_constraint;
+    t.failed_to_start += s.failed_to_start;
+    t.deployments_completed += s.deployments_completed;
+    t.deployments_failed += s.deployments_failed;
+    t.rollbacks += s.rollbacks;
+  }
+  t.peak_running = peak_running_;
   result.engine = engine_.stats();
   result.timeseries = std::move(rows_);
   return result;

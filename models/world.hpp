@@ -3,11 +3,15 @@
 // Scaling groups and billing, and the dispatch of every event kind to the model that owns it.
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
 #include "models/auto_scaling_group.hpp"
 #include "models/billing.hpp"
+#include "models/ecs_cluster.hpp"
+#include "models/ecs_service.hpp"
 #include "models/ec2_instance.hpp"
 #include "models/ecs_service_config.hpp"
 #include "models/event_kind.hpp"
@@ -109,8 +113,16 @@ class World {
   SpotMarket& market() { return market_; }
   AutoScalingGroup& group(std::size_t i) { return *groups_[i]; }
   std::size_t group_count() const { return groups_.size(); }
+  EcsCluster& cluster(std::size_t i) { return clusters_[i]; }
+  EcsService& service(std::size_t i) { return *services_[i]; }
+  std::size_t service_count() const { return services_.size(); }
+  // The container instance an EC2 instance registered as, if any: (cluster, index).
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> container_instance_of(InstanceId id) const;
   const Billing& billing() const { return billing_; }
   const WorldConfig& config() const { return config_; }
+  // EC2 interrupts a spot instance: its notice at `notice_at` (>= now), termination `notice` later.
+  // The market's interruption models do this themselves; tests and scripted scenarios call it.
+  void schedule_interruption_notice(InstanceId id, SimTime notice_at);
   // Counters of the fleet so far.
   std::uint64_t interruption_notices() const { return notices_; }
   std::uint64_t rebalance_recommendations() const { return rebalances_; }
@@ -118,6 +130,8 @@ class World {
  private:
   bool dispatch(const Event& e);
   void sample(SimTime now);
+  void note_running_tasks();
+  int peak_running_ = 0;
   void schedule(SimTime when, Phase phase, EventKind kind, std::uint32_t target,
                 std::uint32_t generation = 0, std::int64_t arg = 0);
 
@@ -126,6 +140,11 @@ class World {
   Ec2Fleet fleet_;
   SpotMarket market_;
   std::vector<std::unique_ptr<AutoScalingGroup>> groups_;
+  std::vector<EcsCluster> clusters_;
+  std::vector<std::unique_ptr<EcsService>> services_;
+  std::vector<std::int32_t> group_cluster_;          // per group: the cluster its ECS_CLUSTER names, or -1
+  std::vector<std::int32_t> container_instance_of_;  // per EC2 instance: its container-instance index, or -1
+  RandomStream agent_poll_stream_;                    // "ecs.agent.poll": where in its 1 s poll the agent is
   Billing billing_;
   std::vector<TimeseriesRow> rows_;
   std::uint64_t notices_ = 0;

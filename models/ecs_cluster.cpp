@@ -1,0 +1,67 @@
+#include "models/ecs_cluster.hpp"
+
+#include <algorithm>
+
+#include "models/container_instance_resources.hpp"
+
+namespace spotsim {
+
+std::optional<std::uint32_t> EcsCluster::find(InstanceId ec2) const {
+  for (std::size_t i = instances_.size(); i-- > 0;)
+    if (instances_[i].ec2 == ec2) return static_cast<std::uint32_t>(i);
+  return std::nullopt;
+}
+
+std::uint32_t EcsCluster::register_instance(const Ec2Instance& instance, const std::string& instance_type,
+                                            const std::string& availability_zone, int vcpu, int physical_memory_mib,
+                                            const EcsAgentConfig& agent, SimTime now) {
+  ContainerInstance ci;
+  ci.ec2 = instance.id;
+  ci.registered_cpu = vcpu * 1024;
+  ci.registered_memory_mib = registrable_memory_mib(instance_type, physical_memory_mib, agent.reserved_memory_mib);
+  ci.agent = agent;
+  ci.registered_at = now;
+  ci.attributes["ecs.availability-zone"] = availability_zone;
+  ci.attributes["ecs.instance-type"] = instance_type;
+  ci.attributes["ecs.os-type"] = "linux";
+  ci.attributes["ecs.instance-lifecycle"] = instance.option == PurchaseOption::spot ? "spot" : "on-demand";
+  ci.attributes["instanceId"] = "i-" + std::to_string(instance.id.value);
+  ci.attributes["host"] = ci.attributes["instanceId"];
+  instances_.push_back(std::move(ci));
+  ++registered_;
+  return static_cast<std::uint32_t>(instances_.size() - 1);
+}
+
+void EcsCluster::set_draining(std::uint32_t ci, SimTime now) {
+  ContainerInstance& c = instances_[ci];
+  if (c.status != ContainerInstanceStatus::active) return;
+  c.status = ContainerInstanceStatus::draining;
+  c.draining_since = now;
+}
+
+void EcsCluster::deregister(std::uint32_t ci) {
+  ContainerInstance& c = instances_[ci];
+  if (!c.present()) return;
+  c.status = ContainerInstanceStatus::deregistered;
+  --registered_;
+}
+
+void EcsCluster::reserve(std::uint32_t ci, int cpu, int memory_mib, const std::vector<int>& ports) {
+  ContainerInstance& c = instances_[ci];
+  c.used_cpu += cpu;
+  c.used_memory_mib += memory_mib;
+  c.used_ports.insert(c.used_ports.end(), ports.begin(), ports.end());
+  ++c.tasks;
+}
+
+void EcsCluster::release(std::uint32_t ci, int cpu, int memory_mib, const std::vector<int>& ports) {
+  ContainerInstance& c = instances_[ci];
+  c.used_cpu -= cpu;
+  c.used_memory_mib -= memory_mib;
+  for (int port : ports)
+    if (auto it = std::find(c.used_ports.begin(), c.used_ports.end(), port); it != c.used_ports.end())
+      c.used_ports.erase(it);
+  --c.tasks;
+}
+
+}  // namespace spotsim

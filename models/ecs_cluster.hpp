@@ -1,0 +1,70 @@
+#pragma once
+// An ECS cluster's container instances: EC2 instances whose agent registered with the cluster
+// (ECS_CLUSTER), with what they registered (cpu = vCPU × 1024, memory the agent reports less
+// ECS_RESERVED_MEMORY; see container_instance_resources.hpp), what tasks reserve on them, and their
+// status: ACTIVE, DRAINING (AG-5: no new tasks; the service scheduler replaces the tasks), or gone
+// with the EC2 instance.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/ec2_instance.hpp"
+#include "models/ecs_agent_config.hpp"
+#include "models/ecs_service_config.hpp"
+#include "models/placement.hpp"
+
+namespace spotsim {
+
+enum class ContainerInstanceStatus : std::uint8_t { active, draining, deregistered };
+
+struct ContainerInstance {
+  InstanceId ec2;
+  ContainerInstanceStatus status = ContainerInstanceStatus::active;
+  int registered_cpu = 0;
+  int registered_memory_mib = 0;
+  int used_cpu = 0;
+  int used_memory_mib = 0;
+  std::vector<int> used_ports;  // static host ports reserved by tasks
+  int tasks = 0;                // tasks placed and not yet STOPPED
+  Attributes attributes;        // ecs.availability-zone, ecs.instance-type, ecs.instance-lifecycle, instanceId, ...
+  EcsAgentConfig agent;
+  SimTime registered_at = 0;
+  std::optional<SimTime> draining_since;
+
+  bool present() const { return status != ContainerInstanceStatus::deregistered; }
+  int remaining_cpu() const { return registered_cpu - used_cpu; }
+  int remaining_memory_mib() const { return registered_memory_mib - used_memory_mib; }
+};
+
+class EcsCluster {
+ public:
+  EcsCluster(std::uint32_t index, EcsClusterConfig config) : index_(index), config_(std::move(config)) {}
+
+  std::uint32_t index() const { return index_; }
+  const std::string& name() const { return config_.name; }
+  const std::vector<ContainerInstance>& instances() const { return instances_; }
+  ContainerInstance& at(std::uint32_t ci) { return instances_[ci]; }
+  const ContainerInstance& at(std::uint32_t ci) const { return instances_[ci]; }
+  std::optional<std::uint32_t> find(InstanceId ec2) const;
+
+  // The agent registers the instance (after boot + agent registration delay).
+  std::uint32_t register_instance(const Ec2Instance& instance, const std::string& instance_type,
+                                  const std::string& availability_zone, int vcpu, int physical_memory_mib,
+                                  const EcsAgentConfig& agent, SimTime now);
+  void set_draining(std::uint32_t ci, SimTime now);
+  void deregister(std::uint32_t ci);
+
+  void reserve(std::uint32_t ci, int cpu, int memory_mib, const std::vector<int>& ports);
+  void release(std::uint32_t ci, int cpu, int memory_mib, const std::vector<int>& ports);
+
+  int registered_count() const { return registered_; }
+
+ private:
+  std::uint32_t index_;
+  EcsClusterConfig config_;
+  std::vector<ContainerInstance> instances_;
+  int registered_ = 0;
+};
+
+}  // namespace spotsim

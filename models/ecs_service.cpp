@@ -1,0 +1,407 @@
+#include "models/ecs_service.hpp"
+
+#include <algorithm>
+
+#include "models/event_kind.hpp"
+
+namespace spotsim {
+
+const char* to_string(TaskState s) {
+  switch (s) {
+    case TaskState::provisioning: return "PROVISIONING";
+    case TaskState::pending: return "PENDING";
+    case TaskState::activating: return "ACTIVATING";
+    case TaskState::running: return "RUNNING";
+    case TaskState::deactivating: return "DEACTIVATING";
+    case TaskState::stopping: return "STOPPING";
+    case TaskState::deprovisioning: return "DEPROVISIONING";
+    case TaskState::stopped: return "STOPPED";
+  }
+  return "UNKNOWN";
+}
+
+const char* to_string(TaskStopReason r) {
+  switch (r) {
+    case TaskStopReason::none: return "none";
+    case TaskStopReason::draining: return "draining";
+    case TaskStopReason::deployment: return "deployment";
+    case TaskStopReason::scale_in: return "scale_in";
+    case TaskStopReason::instance_terminated: return "instance_terminated";
+    case TaskStopReason::failed_to_start: return "failed_to_start";
+  }
+  return "unknown";
+}
+
+EcsService::EcsService(std::uint32_t index, EcsServiceConfig config, const std::vector<TaskDefinition>& task_definitions,
+                       EcsCluster& cluster, const EcsConfig& ecs, std::uint64_t seed, std::uint64_t replication)
+    : index_(index),
+      config_(std::move(config)),
+      task_definitions_(task_definitions),
+      cluster_(cluster),
+      ecs_(ecs),
+      placement_stream_(seed, "ecs.placement/" + config_.name, replication),
+      desired_(std::max(0, config_.desired_count)),
+      current_td_(config_.task_definition),
+      previous_td_(config_.task_definition) {}
+
+void EcsService::set_desired(Engine& engine, int desired) {
+  desired_ = std::max(0, desired);
+  request_reconcile(engine, engine.now());
+}
+
+void EcsService::deploy(Engine& engine, std::size_t task_definition, bool fails_to_start) {
+  previous_td_ = current_td_;
+  previous_fails_to_start_ = current_fails_to_start_;
+  current_td_ = task_definition;
+  current_fails_to_start_ = fails_to_start;
+  rollout_ = RolloutState::in_progress;
+  launches_blocked_ = false;
+  breaker_failures_ = 0;
+  // SCH-12: a new task definition resets the start throttle at once.
+  consecutive_start_failures_ = 0;
+  throttle_until_ = 0;
+  request_reconcile(engine, engine.now());
+}
+
+void EcsService::request_reconcile(Engine& engine, SimTime when) {
+  if (reconcile_pending_ && *reconcile_pending_ <= when) return;
+  reconcile_pending_ = when;
+  engine.schedule(when, to_u8(Phase::scheduling), to_u8(EventKind::service_reconcile), index_, ++reconcile_generation_);
+}
+
+bool EcsService::must_replace(const EcsTask& task) const {
+  return cluster_.at(task.container_instance).status == ContainerInstanceStatus::draining ||
+         task.task_definition != current_td_;
+}
+
+int EcsService::count_running() const {
+  int n = 0;
+  for (std::uint32_t t : live_) n += tasks_[t].state == TaskState::running ? 1 : 0;
+  return n;
+}
+int EcsService::count_healthy() const {
+  int n = 0;
+  for (std::uint32_t t : live_) n += tasks_[t].live() && tasks_[t].healthy ? 1 : 0;
+  return n;
+}
+int EcsService::count_starting() const {
+  int n = 0;
+  for (std::uint32_t t : live_) n += tasks_[t].starting() ? 1 : 0;
+  return n;
+}
+int EcsService::count_stopping() const {
+  int n = 0;
+  for (std::uint32_t t : live_) {
+    const TaskState s = tasks_[t].state;
+    n += s == TaskState::deactivating || s == TaskState::stopping || s == TaskState::deprovisioning ? 1 : 0;
+  }
+  return n;
+}
+
+bool EcsService::on_reconcile(Engine& engine, const Event& e) {
+  if (e.generation != reconcile_generation_) return false;
+  reconcile_pending_.reset();
+  const int max_tasks = desired_ * config_.deployment.maximum_percent / 100;                // SCH-7: rounded down
+  const int min_healthy = (desired_ * config_.deployment.minimum_healthy_percent + 99) / 100;  // SCH-8: rounded up
+
+  // AG-5: service tasks still starting on a DRAINING instance are stopped at once.
+  for (std::size_t k = 0; k < live_.size(); ++k) {
+    EcsTask& t = tasks_[live_[k]];
+    if (t.live() && t.starting() && cluster_.at(t.container_instance).status == ContainerInstanceStatus::draining)
+      stop_task(engine, t, TaskStopReason::draining);
+  }
+
+  int live = 0, keep = 0, healthy = 0;
+  std::vector<std::uint32_t> replace;
+  for (std::uint32_t idx : live_) {
+    const EcsTask& t = tasks_[idx];
+    if (!t.live()) continue;
+    ++live;
+    healthy += t.healthy ? 1 : 0;
+    if (must_replace(t))
+      replace.push_back(idx);
+    else
+      ++keep;
+  }
+
+  // Start tasks while the service is below desired (counting only tasks that stay) and under
+  // maximumPercent (counting every live task, those being replaced included).
+  if (!launches_blocked_ && keep < desired_ && live < max_tasks) {
+    if (engine.now() < throttle_until_) {
+      request_reconcile(engine, throttle_until_);
+    } else {
+      while (keep < desired_ && live < max_tasks) {
+        if (!start_task(engine)) {
+          request_reconcile(engine, engine.now() + ecs_.placement_retry);
+          break;
+        }
+        ++keep;
+        ++live;
+      }
+    }
+  }
+
+  // Stop the tasks being replaced as far as minimumHealthyPercent allows: tasks that are not
+  // healthy cost nothing; a healthy one only while the healthy count stays at or above the minimum.
+  std::stable_sort(replace.begin(), replace.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return !tasks_[a].healthy && tasks_[b].healthy; });
+  for (std::uint32_t idx : replace) {
+    EcsTask& t = tasks_[idx];
+    const TaskStopReason reason = cluster_.at(t.container_instance).status == ContainerInstanceStatus::draining
+                                      ? TaskStopReason::draining
+                                      : TaskStopReason::deployment;
+    if (!t.healthy) {
+      stop_task(engine, t, reason);
+    } else if (healthy - 1 >= min_healthy) {
+      stop_task(engine, t, reason);
+      --healthy;
+    }
+  }
+
+  // Scale-in: tasks above desired that stay; starting ones first, then unhealthy, then the AZ with
+  // the most of the service's tasks (SCH-5).
+  if (keep > desired_) {
+    std::vector<std::uint32_t> extra;
+    for (std::uint32_t idx : live_)
+      if (tasks_[idx].live() && !must_replace(tasks_[idx])) extra.push_back(idx);
+    auto az_count = [&](const EcsTask& t) {
+      const std::string& az = cluster_.at(t.container_instance).attributes.at("ecs.availability-zone");
+      int n = 0;
+      for (std::uint32_t idx : extra)
+        n += tasks_[idx].live() && cluster_.at(tasks_[idx].container_instance).attributes.at("ecs.availability-zone") == az;
+      return n;
+    };
+    for (int n = keep - desired_; n > 0; --n) {
+      EcsTask* victim = nullptr;
+      auto rank = [&](const EcsTask& t) { return std::make_tuple(t.starting() ? 0 : 1, t.healthy ? 1 : 0, -az_count(t)); };
+      for (std::uint32_t idx : extra)
+        if (tasks_[idx].live() && (victim == nullptr || rank(tasks_[idx]) < rank(*victim))) victim = &tasks_[idx];
+      if (victim == nullptr) break;
+      stop_task(engine, *victim, TaskStopReason::scale_in);
+    }
+  }
+
+  // The rollout is complete when every live task runs the current revision and enough are healthy.
+  if (rollout_ == RolloutState::in_progress && replace.empty()) {
+    int healthy_current = 0;
+    for (std::uint32_t idx : live_) healthy_current += tasks_[idx].live() && tasks_[idx].healthy ? 1 : 0;
+    if (healthy_current >= desired_) {
+      rollout_ = RolloutState::completed;
+      ++stats_.deployments_completed;
+    }
+  }
+  return true;
+}
+
+bool EcsService::start_task(Engine& engine) {
+  const TaskDefinition& td = task_definitions_[current_td_];
+  TaskRequirements need;
+  need.cpu = td.reserved_cpu();
+  need.memory_mib = td.reserved_memory_mib();
+  need.static_ports = td.static_host_ports();
+
+  std::vector<PlacementCandidate> candidates;
+  for (std::uint32_t ci = 0; ci < cluster_.instances().size(); ++ci) {
+    const ContainerInstance& c = cluster_.at(ci);
+    if (!c.present()) continue;
+    PlacementCandidate cand;
+    cand.id = ci;
+    cand.active = c.status == ContainerInstanceStatus::active;
+    cand.remaining_cpu = c.remaining_cpu();
+    cand.remaining_memory_mib = c.remaining_memory_mib();
+    cand.used_ports = c.used_ports;
+    cand.attributes = c.attributes;
+    candidates.push_back(std::move(cand));
+  }
+  for (std::uint32_t idx : live_) {
+    const EcsTask& t = tasks_[idx];
+    if (!t.live()) continue;
+    for (PlacementCandidate& cand : candidates)
+      if (cand.id == t.container_instance) ++cand.tasks_of_group;
+  }
+  const PlacementResult placed =
+      place_task(candidates, need, config_.placement_strategy, config_.placement_constraints, placement_stream_);
+  if (!placed.chosen) {
+    ++stats_.placement_failures;
+    switch (placed.failure) {
+      case PlacementFailure::cpu: ++stats_.placement_failures_cpu; break;
+      case PlacementFailure::memory: ++stats_.placement_failures_memory; break;
+      case PlacementFailure::ports: ++stats_.placement_failures_ports; break;
+      case PlacementFailure::constraint: ++stats_.placement_failures_constraint; break;
+      case PlacementFailure::none:
+      case PlacementFailure::no_instances: break;
+    }
+    return false;
+  }
+  EcsTask task;
+  task.id = static_cast<std::uint32_t>(tasks_.size());
+  task.service = index_;
+  task.cluster = cluster_.index();
+  task.container_instance = *placed.chosen;
+  task.ec2 = cluster_.at(*placed.chosen).ec2;
+  task.task_definition = current_td_;
+  task.fails_to_start = current_fails_to_start_;
+  task.cpu = need.cpu;
+  task.memory_mib = need.memory_mib;
+  task.ports = need.static_ports;
+  task.created = engine.now();
+  cluster_.reserve(task.container_instance, task.cpu, task.memory_mib, task.ports);
+  tasks_.push_back(task);
+  live_.push_back(task.id);
+  ++stats_.started;
+  // PROVISIONING lasts no time without a capacity provider waiting for capacity (CP-15); PENDING
+  // covers the image pull and container creation.
+  enter(engine, tasks_.back(), TaskState::pending, config_.workload.image_pull);
+  return true;
+}
+
+void EcsService::enter(Engine& engine, EcsTask& task, TaskState state, SimTime next_step_in) {
+  task.state = state;
+  ++task.generation;
+  if (state != TaskState::stopped)
+    engine.schedule(engine.now() + next_step_in, to_u8(Phase::scheduling), to_u8(EventKind::task_step), index_,
+                    task.generation, task.id);
+}
+
+SimTime EcsService::stop_duration(const EcsTask& task) const {
+  // AG-2: SIGTERM, then SIGKILL after the stop timeout (the container's stopTimeout, else the
+  // agent's ECS_CONTAINER_STOP_TIMEOUT); an app that exits on SIGTERM stops sooner.
+  const SimTime timeout =
+      task_definitions_[task.task_definition].stop_timeout(cluster_.at(task.container_instance).agent.container_stop_timeout);
+  return config_.workload.shutdown ? std::min(*config_.workload.shutdown, timeout) : timeout;
+}
+
+void EcsService::stop_task(Engine& engine, EcsTask& task, TaskStopReason reason) {
+  if (!task.live()) return;
+  task.stop_requested_at = engine.now();
+  task.stop_reason = reason;
+  task.healthy = false;
+  if (reason == TaskStopReason::draining) ++stats_.stopped_for_draining;
+  if (task.starting()) {
+    enter(engine, task, TaskState::deprovisioning, ecs_.deprovisioning);  // AG-5: "stopped immediately"
+  } else {
+    // DEACTIVATING: deregistration from load balancers (immediate until target groups exist).
+    enter(engine, task, TaskState::deactivating, 0);
+  }
+  request_reconcile(engine, engine.now());
+}
+
+void EcsService::finish_stop(Engine& engine, EcsTask& task) {
+  task.state = TaskState::stopped;
+  ++task.generation;
+  task.stopped_at = engine.now();
+  task.healthy = false;
+  cluster_.release(task.container_instance, task.cpu, task.memory_mib, task.ports);
+  std::erase(live_, task.id);
+  request_reconcile(engine, engine.now());
+}
+
+void EcsService::count_start_failure(Engine& engine, const EcsTask& task) {
+  ++stats_.failed_to_start;
+  // SCH-12: repeated failures to reach RUNNING back off, up to 15 minutes between attempts. AWS
+  // publishes no steps; spotsim waits 10 s × 2^(n-2) from the second consecutive failure.
+  ++consecutive_start_failures_;
+  if (consecutive_start_failures_ >= 2) {
+    const int doublings = std::min(consecutive_start_failures_ - 2, 10);
+    throttle_until_ = engine.now() + std::min(minutes(15), seconds(10) * (SimTime{1} << doublings));
+  }
+  // SCH-11: the circuit breaker counts tasks of the deployment that fail to reach RUNNING.
+  if (config_.deployment.circuit_breaker && rollout_ == RolloutState::in_progress &&
+      task.task_definition == current_td_) {
+    const int threshold = std::clamp((desired_ + 1) / 2, ecs_.circuit_breaker_min_threshold, 200);
+    if (++breaker_failures_ >= threshold) {
+      rollout_ = RolloutState::failed;
+      ++stats_.deployments_failed;
+      if (config_.deployment.rollback) {
+        ++stats_.rollbacks;
+        const std::size_t back = previous_td_;
+        const bool back_fails = previous_fails_to_start_;
+        deploy(engine, back, back_fails);
+      } else {
+        launches_blocked_ = true;  // "no new tasks" for the failed deployment
+      }
+    }
+  }
+}
+
+bool EcsService::on_task_step(Engine& engine, const Event& e) {
+  EcsTask& task = tasks_[static_cast<std::size_t>(e.arg)];
+  if (task.generation != e.generation) return false;
+  switch (task.state) {
+    case TaskState::provisioning:
+      enter(engine, task, TaskState::pending, config_.workload.image_pull);
+      break;
+    case TaskState::pending:
+      if (task.fails_to_start) {
+        task.stop_requested_at = engine.now();
+        task.stop_reason = TaskStopReason::failed_to_start;
+        enter(engine, task, TaskState::deprovisioning, ecs_.deprovisioning);
+        count_start_failure(engine, task);
+        request_reconcile(engine, engine.now());
+      } else {
+        enter(engine, task, TaskState::activating, ecs_.activating);
+      }
+      break;
+    case TaskState::activating: {
+      task.state = TaskState::running;  // RUNNING has no timed next step of its own
+      ++task.generation;
+      task.running_at = engine.now();
+      consecutive_start_failures_ = 0;
+      // SCH-8: healthy once the container health check passes, else 40 s after RUNNING (and never
+      // before the app answers). A health check first runs one interval after the container starts.
+      SimTime healthy_in = std::max(ecs_.healthy_after_running, config_.workload.app_start);
+      if (const auto hc = task_definitions_[task.task_definition].health_check()) {
+        const SimTime first = std::max<SimTime>(1, config_.workload.app_start);
+        healthy_in = (first + hc->interval - 1) / hc->interval * hc->interval;
+      }
+      engine.schedule(engine.now() + healthy_in, to_u8(Phase::health), to_u8(EventKind::task_healthy), index_,
+                      task.generation, task.id);
+      break;
+    }
+    case TaskState::running:
+      return false;
+    case TaskState::deactivating:
+      enter(engine, task, TaskState::stopping, stop_duration(task));
+      break;
+    case TaskState::stopping:
+      enter(engine, task, TaskState::deprovisioning, ecs_.deprovisioning);
+      break;
+    case TaskState::deprovisioning:
+      finish_stop(engine, task);
+      break;
+    case TaskState::stopped:
+      return false;
+  }
+  return true;
+}
+
+bool EcsService::on_task_healthy(Engine& engine, const Event& e) {
+  EcsTask& task = tasks_[static_cast<std::size_t>(e.arg)];
+  if (task.generation != e.generation || task.state != TaskState::running || !task.live()) return false;
+  task.healthy = true;
+  task.healthy_at = engine.now();
+  if (task.task_definition == current_td_) breaker_failures_ = 0;  // SCH-11: resetOnHealthyTask
+  request_reconcile(engine, engine.now());
+  return true;
+}
+
+void EcsService::on_instance_terminated(Engine& engine, std::uint32_t container_instance) {
+  bool any = false;
+  for (std::size_t k = 0; k < live_.size();) {
+    EcsTask& task = tasks_[live_[k]];
+    if (task.container_instance != container_instance) {
+      ++k;
+      continue;
+    }
+    if (task.live()) {
+      task.stop_requested_at = engine.now();
+      task.stop_reason = TaskStopReason::instance_terminated;
+    }
+    ++stats_.killed_by_termination;
+    finish_stop(engine, task);  // erases it from live_
+    any = true;
+  }
+  if (any) request_reconcile(engine, engine.now());
+}
+
+}  // namespace spotsim

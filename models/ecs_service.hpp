@@ -1,0 +1,106 @@
+#pragma once
+// The ECS service scheduler for one REPLICA service (aws-semantics.md §5): it keeps desiredCount
+// tasks, places them by the service's strategies and constraints, replaces tasks on DRAINING
+// instances and tasks of an older task definition revision (rolling deployments) within
+// maximumPercent (rounded down) and minimumHealthyPercent (rounded up) of desiredCount (SCH-7,
+// SCH-8, AG-5), trips the deployment circuit breaker (SCH-11), backs off tasks that fail to start
+// (SCH-12), and walks each task through its lifecycle (ecs_task.hpp).
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "models/ecs_cluster.hpp"
+#include "models/ecs_service_config.hpp"
+#include "models/ecs_task.hpp"
+#include "models/task_definition.hpp"
+#include "sim/engine.hpp"
+#include "sim/random.hpp"
+
+namespace spotsim {
+
+struct ServiceStats {
+  std::uint64_t started = 0;
+  std::uint64_t stopped_for_draining = 0;
+  std::uint64_t killed_by_termination = 0;
+  std::uint64_t placement_failures = 0;
+  std::uint64_t placement_failures_cpu = 0;
+  std::uint64_t placement_failures_memory = 0;
+  std::uint64_t placement_failures_ports = 0;
+  std::uint64_t placement_failures_constraint = 0;
+  std::uint64_t failed_to_start = 0;
+  std::uint64_t deployments_completed = 0;
+  std::uint64_t deployments_failed = 0;
+  std::uint64_t rollbacks = 0;
+};
+
+enum class RolloutState : std::uint8_t { completed, in_progress, failed };
+
+class EcsService {
+ public:
+  EcsService(std::uint32_t index, EcsServiceConfig config, const std::vector<TaskDefinition>& task_definitions,
+             EcsCluster& cluster, const EcsConfig& ecs, std::uint64_t seed, std::uint64_t replication);
+
+  std::uint32_t index() const { return index_; }
+  const EcsServiceConfig& config() const { return config_; }
+  const ServiceStats& stats() const { return stats_; }
+  const std::vector<EcsTask>& tasks() const { return tasks_; }
+  int desired() const { return desired_; }
+  std::size_t task_definition() const { return current_td_; }
+  RolloutState rollout_state() const { return rollout_; }
+  std::uint32_t cluster_index() const { return cluster_.index(); }
+
+  void start(Engine& engine) { request_reconcile(engine, engine.now()); }
+  void set_desired(Engine& engine, int desired);
+  // UpdateService with a new task definition revision: a rolling deployment (SCH-7..SCH-12).
+  void deploy(Engine& engine, std::size_t task_definition, bool fails_to_start);
+
+  // Notifications from the world.
+  void on_cluster_changed(Engine& engine) { request_reconcile(engine, engine.now()); }
+  // EC2 terminated the instance: every task still on it dies at once.
+  void on_instance_terminated(Engine& engine, std::uint32_t container_instance);
+
+  // Events.
+  bool on_reconcile(Engine& engine, const Event& e);
+  bool on_task_step(Engine& engine, const Event& e);
+  bool on_task_healthy(Engine& engine, const Event& e);
+
+  // Counts of this service's tasks by phase of life.
+  int count_running() const;
+  int count_healthy() const;
+  int count_starting() const;
+  int count_stopping() const;
+
+ private:
+  void request_reconcile(Engine& engine, SimTime when);
+  bool start_task(Engine& engine);
+  void stop_task(Engine& engine, EcsTask& task, TaskStopReason reason);
+  void enter(Engine& engine, EcsTask& task, TaskState state, SimTime next_step_in);
+  void finish_stop(Engine& engine, EcsTask& task);
+  bool must_replace(const EcsTask& task) const;
+  SimTime stop_duration(const EcsTask& task) const;
+  void count_start_failure(Engine& engine, const EcsTask& task);
+
+  std::uint32_t index_;
+  EcsServiceConfig config_;
+  const std::vector<TaskDefinition>& task_definitions_;
+  EcsCluster& cluster_;
+  const EcsConfig& ecs_;
+  RandomStream placement_stream_;  // "ecs.placement/<service>"
+  std::vector<EcsTask> tasks_;
+  std::vector<std::uint32_t> live_;  // indexes of tasks not yet STOPPED
+  int desired_ = 0;
+  std::size_t current_td_ = 0;
+  std::size_t previous_td_ = 0;
+  bool current_fails_to_start_ = false;
+  bool previous_fails_to_start_ = false;
+  RolloutState rollout_ = RolloutState::completed;
+  bool launches_blocked_ = false;  // circuit breaker tripped without rollback
+  int breaker_failures_ = 0;
+  int consecutive_start_failures_ = 0;
+  SimTime throttle_until_ = 0;
+  std::optional<SimTime> reconcile_pending_;
+  std::uint32_t reconcile_generation_ = 0;
+  ServiceStats stats_;
+};
+
+}  // namespace spotsim

@@ -1,0 +1,231 @@
+// The ECS service scheduler as whole simulations: placement on the fleet, the seed article's
+// soft-limit example, draining on a spot notice within min/max percent, rolling deployments and the
+// circuit breaker (aws-semantics.md §4.3, §5.1, §5.2).
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+#include "tests/ecs_fixture.hpp"
+
+using namespace spotsim;
+using namespace spotsim::testing;
+
+namespace {
+
+// Instance -> number of the service's live tasks on it, and AZ -> tasks.
+std::map<std::uint32_t, int> tasks_per_instance(World& world) {
+  std::map<std::uint32_t, int> per;
+  for (const EcsTask& t : world.service(0).tasks())
+    if (t.live()) ++per[t.ec2.value];
+  return per;
+}
+std::map<std::string, int> tasks_per_az(World& world) {
+  std::map<std::string, int> per;
+  for (const EcsTask& t : world.service(0).tasks())
+    if (t.live()) ++per[world.cluster(0).at(t.container_instance).attributes.at("ecs.availability-zone")];
+  return per;
+}
+
+}  // namespace
+
+TEST_CASE("spread over AZs then binpack on cpu fills AZs evenly and packs within each", "[ecs][placement]") {
+  // SCH-2: strategies in list order; AWS's example spreads on AZ then binpacks "within each AZ".
+  World world(ecs_world(6, "m5.large", 6, one_container_task(512, 256), kSpreadAzThenBinpackCpu));
+  world.run_until(minutes(3));
+  CHECK(tasks_in(world, TaskState::running) == 6);
+  CHECK(tasks_per_az(world) == std::map<std::string, int>{{"us-east-1a", 2}, {"us-east-1b", 2}, {"us-east-1c", 2}});
+  CHECK(tasks_per_instance(world).size() == 3);  // both tasks of an AZ on one instance
+}
+
+TEST_CASE("binpack alone packs onto the fewest instances", "[ecs][placement]") {
+  // SCH-2: binpack places on the instance with the least remaining cpu that still fits.
+  World world(ecs_world(6, "m5.large", 6, one_container_task(512, 256), kBinpackCpu));
+  world.run_until(minutes(3));
+  std::multiset<int> counts;
+  for (const auto& [instance, n] : tasks_per_instance(world)) counts.insert(n);
+  CHECK(counts == std::multiset<int>{2, 4});  // m5.large registers 2,048 cpu units: 4 tasks of 512
+}
+
+TEST_CASE("distinctInstance puts at most one task per instance", "[ecs][placement]") {
+  // SCH-4: constraints are binding; the tasks beyond the instances are not placed.
+  WorldConfig cfg = ecs_world(4, "m5.large", 6, one_container_task(256, 256), kBinpackCpu);
+  cfg.services[0].placement_constraints.push_back({PlacementConstraintType::distinct_instance, ""});
+  World world(cfg);
+  world.run_until(minutes(3));
+  CHECK(tasks_in(world, TaskState::running) == 4);
+  for (const auto& [instance, n] : tasks_per_instance(world)) CHECK(n == 1);
+  CHECK(world.service(0).stats().placement_failures_constraint > 0);
+}
+
+TEST_CASE("a static host port allows one task per instance", "[ecs][placement]") {
+  // ALB-10 / SCH-1: port requirements are checked before constraints and strategies.
+  World world(ecs_world(3, "m5.large", 5, one_container_task(256, 256, 8080), kBinpackCpu));
+  world.run_until(minutes(3));
+  CHECK(tasks_in(world, TaskState::running) == 3);
+  CHECK(world.service(0).stats().placement_failures_ports > 0);
+}
+
+TEST_CASE("the seed article's soft limit: 2,048 MiB reservations fit once on 4 GiB, three times on 8 GiB", "[ecs][seed]") {
+  // Registrable memory is a little below the physical memory, so a 4 GiB instance cannot hold two
+  // 2,048 MiB memoryReservation tasks; an 8 GiB one holds three.
+  World small(ecs_world(1, "c5.large", 2, one_container_task(256, 2048), kBinpackCpu, {"us-east-1a"}));
+  small.run_until(minutes(3));
+  CHECK(tasks_in(small, TaskState::running) == 1);
+  CHECK(small.service(0).stats().placement_failures_memory > 0);
+
+  World large(ecs_world(1, "m5.large", 4, one_container_task(256, 2048), kBinpackCpu, {"us-east-1a"}));
+  large.run_until(minutes(3));
+  CHECK(tasks_in(large, TaskState::running) == 3);
+}
+
+namespace {
+
+// Four tasks binpacked onto one of two instances, then a spot notice for that instance at 10 min.
+struct DrainRun {
+  World world;
+  InstanceId victim;
+  SimTime notice = minutes(10);
+  explicit DrainRun(WorldConfig cfg) : world(cfg) {
+    world.run_until(notice - seconds(1));
+    victim = world.service(0).tasks().front().ec2;
+    world.schedule_interruption_notice(victim, notice);
+  }
+};
+
+WorldConfig drain_config(int min_percent, int max_percent, bool spot_draining) {
+  WorldConfig cfg = ecs_world(2, "m5.large", 4, one_container_task(512, 512), kBinpackCpu, {"us-east-1a", "us-east-1b"});
+  cfg.groups[0].on_demand_percentage_above_base = 0;  // spot
+  cfg.groups[0].ecs_agent.spot_instance_draining = spot_draining;
+  cfg.services[0].deployment.minimum_healthy_percent = min_percent;
+  cfg.services[0].deployment.maximum_percent = max_percent;
+  return cfg;
+}
+
+}  // namespace
+
+TEST_CASE("draining with min 50 % and max 200 % keeps 2 to 8 tasks at every instant", "[ecs][draining]") {
+  // AG-5: "desiredCount is four tasks, a minimum of 50% allows the scheduler to stop two existing
+  // tasks before starting two new tasks"; "a maximum of 200% starts four new tasks before stopping
+  // the four tasks to be drained".
+  DrainRun run(drain_config(50, 200, true));
+  for (const EcsTask& t : run.world.service(0).tasks()) REQUIRE(t.ec2 == run.victim);
+  int most_started = 0;
+  for (SimTime t = run.notice; t <= run.notice + minutes(5); t += seconds(1)) {
+    run.world.run_until(t);
+    INFO("t = " << to_seconds(t - run.notice) << " s after the notice");
+    CHECK(tasks_in(run.world, TaskState::running) >= 2);
+    int live = 0;
+    for (const EcsTask& task : run.world.service(0).tasks()) live += task.live() ? 1 : 0;
+    CHECK(live <= 8);
+    most_started = std::max(most_started, static_cast<int>(run.world.service(0).stats().started));
+  }
+  CHECK(most_started == 8);  // four replacements
+  CHECK(run.world.service(0).stats().stopped_for_draining == 4);
+  CHECK(tasks_in(run.world, TaskState::running, true) == 4);
+}
+
+TEST_CASE("draining with min 100 % and max 100 % replaces no task before the instance dies", "[ecs][draining]") {
+  // AG-5: "If both minimumHealthyPercent and maximumPercent are 100%, then the service can't remove
+  // existing tasks, and also cannot start replacement tasks."
+  DrainRun run(drain_config(100, 100, true));
+  run.world.run_until(run.notice + seconds(119));
+  CHECK(run.world.service(0).stats().started == 4);
+  CHECK(tasks_in(run.world, TaskState::running) == 4);
+  run.world.run_until(run.notice + seconds(121));
+  CHECK(run.world.service(0).stats().killed_by_termination == 4);
+  CHECK(run.world.service(0).stats().started == 8);  // replacements only after the termination
+}
+
+TEST_CASE("with spot draining off the tasks die at termination and no replacement starts before it", "[ecs][draining]") {
+  // §4.1: ECS_ENABLE_SPOT_INSTANCE_DRAINING defaults to false; without it the notice changes nothing.
+  DrainRun run(drain_config(50, 200, false));
+  run.world.run_until(run.notice + seconds(119));
+  CHECK(run.world.service(0).stats().started == 4);
+  CHECK(run.world.cluster(0).at(0).status == ContainerInstanceStatus::active);
+  run.world.run_until(run.notice + seconds(120));
+  CHECK(run.world.service(0).stats().killed_by_termination == 4);
+  for (const EcsTask& t : run.world.service(0).tasks())
+    if (t.stopped_at) CHECK(*t.stopped_at == run.notice + seconds(120));
+}
+
+TEST_CASE("the timeline of a spot notice with draining on", "[ecs][draining]") {
+  // AG-1: DRAINING within a second of the notice; AG-5: replacements start elsewhere; AG-2: old
+  // tasks get SIGTERM, then SIGKILL after the stop timeout; SP-1: the instance goes at notice + 120 s.
+  DrainRun run(drain_config(50, 200, true));
+  run.world.run_until(run.notice + seconds(1));
+  const auto ci = run.world.container_instance_of(run.victim);
+  REQUIRE(ci);
+  const ContainerInstance& drained = run.world.cluster(ci->first).at(ci->second);
+  CHECK(drained.status == ContainerInstanceStatus::draining);
+  CHECK(*drained.draining_since - run.notice <= seconds(1));
+  int replacements = 0;
+  for (const EcsTask& t : run.world.service(0).tasks()) {
+    if (t.ec2 == run.victim) continue;
+    ++replacements;
+    CHECK(t.created == *drained.draining_since);
+    CHECK(t.state == TaskState::pending);
+  }
+  CHECK(replacements == 4);
+  run.world.run_until(run.notice + minutes(5));
+  for (const EcsTask& t : run.world.service(0).tasks()) {
+    if (t.ec2 != run.victim || !t.stopped_at) continue;
+    if (t.stop_reason == TaskStopReason::draining && *t.stopped_at < run.notice + seconds(120))
+      CHECK(*t.stopped_at - *t.stop_requested_at == seconds(60) + seconds(1));  // stop timeout + deprovisioning
+  }
+  CHECK(run.world.fleet().at(run.victim).terminated_at == run.notice + seconds(120));
+}
+
+namespace {
+
+WorldConfig deployment_config(bool fails, bool rollback) {
+  WorldConfig cfg = ecs_world(6, "m5.large", 10, one_container_task(512, 512), kSpreadAzThenBinpackCpu);
+  cfg.task_definitions.push_back(one_container_task(512, 512, 0, 2));
+  cfg.services[0].deployment = {200, 100, true, rollback};
+  cfg.deployments.push_back({minutes(10), 0, 1, fails});
+  return cfg;
+}
+
+}  // namespace
+
+TEST_CASE("a rolling deployment of 10 tasks at 100 %/200 % never drops below 10 running", "[ecs][deployment]") {
+  // SCH-7, SCH-8: the new revision's tasks start first (up to 200 %), old ones stop only while 100 %
+  // stay healthy.
+  World world(deployment_config(false, false));
+  world.run_until(minutes(10));
+  REQUIRE(tasks_in(world, TaskState::running) == 10);
+  for (SimTime t = minutes(10); t <= minutes(20); t += seconds(1)) {
+    world.run_until(t);
+    INFO("t = " << to_seconds(t) << " s");
+    CHECK(tasks_in(world, TaskState::running) >= 10);
+  }
+  int new_revision = 0;
+  for (const EcsTask& t : world.service(0).tasks()) new_revision += t.live() && t.task_definition == 1 ? 1 : 0;
+  CHECK(new_revision == 10);
+  CHECK(tasks_in(world, TaskState::running, true) == 10);
+  CHECK(world.service(0).stats().deployments_completed == 1);
+}
+
+TEST_CASE("a revision whose tasks fail to start trips the circuit breaker and rolls back", "[ecs][deployment]") {
+  // SCH-11: threshold = ceil(0.5 × 10) = 5 (within [3, 200]); rollback returns to the old revision.
+  World world(deployment_config(true, true));
+  world.run_until(minutes(40));
+  CHECK(world.service(0).stats().deployments_failed == 1);
+  CHECK(world.service(0).stats().rollbacks == 1);
+  CHECK(world.service(0).task_definition() == 0);
+  CHECK(world.service(0).stats().failed_to_start >= 5);
+  int old_revision = 0;
+  for (const EcsTask& t : world.service(0).tasks()) old_revision += t.live() && t.task_definition == 0 ? 1 : 0;
+  CHECK(old_revision == 10);
+  CHECK(tasks_in(world, TaskState::running, true) == 10);
+}
+
+TEST_CASE("without rollback a tripped circuit breaker stops launching the failed revision", "[ecs][deployment]") {
+  World world(deployment_config(true, false));
+  world.run_until(minutes(40));
+  CHECK(world.service(0).rollout_state() == RolloutState::failed);
+  const auto failed = world.service(0).stats().failed_to_start;
+  world.run_until(minutes(59));
+  CHECK(world.service(0).stats().failed_to_start == failed);
+  CHECK(tasks_in(world, TaskState::running, true) == 10);  // the old tasks keep serving
+}
