@@ -27,16 +27,15 @@ struct LaterBlock {
   bool is_object;  // else an array
 };
 constexpr LaterBlock kLaterBlocks[] = {
-    {"capacityProviders", false}, {"clusters", false},         {"services", false},
-    {"taskDefinitions", false},   {"TargetGroups", false},     {"TargetGroupAttributes", true},
-    {"ScalableTargets", false},   {"ScalingPolicies", false},  {"deployments", false},
-    {"workload", true},
+    {"capacityProviders", false}, {"TargetGroups", false},    {"TargetGroupAttributes", true},
+    {"ScalableTargets", false},   {"ScalingPolicies", false},
 };
 
 std::vector<std::string> top_level_keys() {
   std::vector<std::string> keys = {"spotsim", "name", "description", "region", "start", "duration", "seed",
                                    "AutoScalingGroups", "LaunchTemplateVersions", "ScheduledUpdateGroupActions",
-                                   "market", "ec2"};
+                                   "clusters", "services", "taskDefinitions", "deployments", "workload",
+                                   "market", "ec2", "ecs"};
   for (const auto& b : kLaterBlocks) keys.emplace_back(b.name);
   return keys;
 }
@@ -84,13 +83,20 @@ void load_top_level(const Node& root, const std::string& file, Scenario& s) {
   if (auto seed = root["seed"].integer(0, INT64_MAX)) w.seed = static_cast<std::uint64_t>(*seed);
 }
 
-void load_later_blocks(const Node& root, Scenario& s) {
+// What the file has that runs unsimulated: whole blocks, and the parts of the ECS blocks that
+// later issues simulate (instance refreshes: issue 5; traffic: issue 4).
+void load_later_blocks(const Node& root, const LoadContext& ctx, Scenario& s) {
   for (const auto& b : kLaterBlocks) {
     const Node n = root[b.name];
     if (!n.present()) continue;
     if (b.is_object ? n.is_object() : n.is_array()) s.not_simulated.emplace_back(b.name);
   }
-  root["workload"].reject_unknown_keys({"traffic", "services", "callGraph"});
+  if (ctx.ecs.instance_refresh) s.not_simulated.emplace_back("deployments (instanceRefresh)");
+  const Node workload = root["workload"];
+  workload.reject_unknown_keys({"traffic", "services", "callGraph"});
+  if (workload["traffic"].is_array()) s.not_simulated.emplace_back("workload.traffic");
+  if (ctx.ecs.workload_traffic_fields) s.not_simulated.emplace_back("workload.services (traffic fields)");
+  if (workload["callGraph"].is_array()) s.not_simulated.emplace_back("workload.callGraph");
 }
 
 // The input with the defaults the loader applied written in, so scenario.json reruns the same.
@@ -140,6 +146,7 @@ nlohmann::json resolve(const nlohmann::json& doc, const Scenario& s) {
       dist["OnDemandAllocationStrategy"] =
           g.on_demand_allocation_strategy == OnDemandAllocationStrategy::prioritized ? "prioritized" : "lowest-price";
   }
+  resolve_ecs(r, w);
   return r;
 }
 
@@ -220,9 +227,10 @@ void add_spot_pitfall_warnings(LoadContext& ctx) {
     const std::string where = src.user_data_pointer.empty() ? src.pointer : src.user_data_pointer;
     if (!g.ecs_agent.spot_instance_draining)
       ctx.diag.warning(where, "group \"" + g.name + "\" runs spot instances but its launch template's user data does "
-                              "not set ECS_ENABLE_SPOT_INSTANCE_DRAINING=true: on an interruption notice its tasks are "
-                              "not drained and keep receiving traffic until the instance dies (aws-semantics.md §4.1; "
-                              "AWS recommends turning it on for spot)");
+                              "not set ECS_ENABLE_SPOT_INSTANCE_DRAINING=true (default false): on an interruption "
+                              "notice the instance is not set to DRAINING, so its tasks keep receiving traffic and die "
+                              "at the termination, with no replacement started before it (aws-semantics.md §4.1, "
+                              "AG-5; AWS recommends turning it on for spot)");
     if (g.ecs_agent.container_stop_timeout > ctx.world.market.notice)
       ctx.diag.warning(where, "ECS_CONTAINER_STOP_TIMEOUT (" + format_duration(g.ecs_agent.container_stop_timeout) +
                                   ") is longer than the " + format_duration(ctx.world.market.notice) +
@@ -246,13 +254,17 @@ Scenario load_scenario(const nlohmann::json& doc, const std::string& file, const
   }
   root.reject_unknown_keys(top_level_keys());
   load_top_level(root, file, s);
-  LoadContext ctx{diag, base_dir, s.world, {}};
+  LoadContext ctx{diag, base_dir, s.world};
   load_groups(root, ctx);
   load_scheduled_actions(root, ctx);
   load_market(root, ctx);
   load_ec2(root, ctx);
-  load_later_blocks(root, s);
-  if (!diag.has_errors()) add_spot_pitfall_warnings(ctx);
+  load_ecs(root, ctx);
+  load_later_blocks(root, ctx, s);
+  if (!diag.has_errors()) {
+    add_spot_pitfall_warnings(ctx);
+    add_ecs_warnings(root, ctx);
+  }
   if (diag.has_errors()) throw InputError(diag.list());
   s.warnings = diag.warnings();
   s.resolved = resolve(doc, s);

@@ -1,7 +1,9 @@
 #pragma once
 // Internal to the scenario loader: the state shared by its parts (scenario.cpp: top level and
 // entry points; scenario_groups.cpp: Auto Scaling groups, launch templates, scheduled actions;
-// scenario_market.cpp: market and ec2).
+// scenario_market.cpp: market and ec2; scenario_task_definitions.cpp: taskDefinitions;
+// scenario_ecs.cpp: the ecs block, clusters, workload.services, deployments and what the ECS
+// blocks resolve to; scenario_services.cpp: services; scenario_ecs_warnings.cpp: ECS pitfalls).
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -22,11 +24,24 @@ struct GroupSource {
   bool uses_mixed_policy = false;
 };
 
+// What the ECS blocks say beyond their WorldConfig entries (lists parallel to WorldConfig's).
+struct EcsSources {
+  std::vector<std::string> capacity_providers;  // capacityProviders[].name
+  // Per cluster: its capacityProviders (FARGATE and FARGATE_SPOT included) and the names of its
+  // defaultCapacityProviderStrategy.
+  std::vector<std::vector<std::string>> cluster_capacity_providers;
+  std::vector<std::vector<std::string>> cluster_default_strategy;
+  std::vector<bool> task_definition_ec2_compatible;  // requiresCompatibilities absent or has "EC2"
+  bool instance_refresh = false;        // a deployments entry is an instanceRefresh (issue 5)
+  bool workload_traffic_fields = false;  // a workload.services entry has traffic fields (issue 4)
+};
+
 struct LoadContext {
   Diagnostics& diag;
   std::filesystem::path base_dir;
   WorldConfig& world;
-  std::vector<GroupSource> groups;  // parallel to world.groups
+  std::vector<GroupSource> groups = {};  // parallel to world.groups
+  EcsSources ecs = {};
 
   // Every "type/az" pool of every group, in group order.
   std::vector<std::string> pool_keys() const;
@@ -37,8 +52,42 @@ void load_groups(const Node& root, LoadContext& ctx);  // AutoScalingGroups + La
 void load_scheduled_actions(const Node& root, LoadContext& ctx);
 void load_market(const Node& root, LoadContext& ctx);
 void load_ec2(const Node& root, LoadContext& ctx);
+// The ECS blocks, after the groups, market and ec2 (placement checks need the instance types, and
+// warnings the notice). load_ecs reads the ecs block, capacity provider names, clusters, then calls
+// load_task_definitions and load_services, then workload.services and deployments.
+void load_ecs(const Node& root, LoadContext& ctx);
+void load_task_definitions(const Node& root, LoadContext& ctx);
+void load_services(const Node& root, LoadContext& ctx);
+
+// ECS's built-in capacity providers: a cluster may list them without the scenario describing them.
+inline bool is_fargate_capacity_provider(const std::string& name) {
+  return name == "FARGATE" || name == "FARGATE_SPOT";
+}
+// `"a", "b"` for messages; "none" for an empty list.
+inline std::string quoted_names(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "\"" : ", \"") + n + "\"";
+  return s.empty() ? "none" : s;
+}
+// Lookups shared by services and deployments.
+// The task definition a service or deployment names: a full ARN, "family:revision", or "family"
+// (its latest revision, as UpdateService takes it).
+std::optional<std::size_t> find_task_definition(const std::string& reference, const WorldConfig& world);
+// "demo-api:1, demo-api:2" for messages.
+std::string task_definition_list(const WorldConfig& world);
+// The groups whose launch template's ECS_CLUSTER (agent default "default", §4.1) names `cluster`.
+std::vector<std::size_t> groups_joining(const std::string& cluster, const WorldConfig& world);
+// An error at `at` when no instance type of the groups joining `cluster` has the cpu and memory the
+// task definition reserves (a task that can never be placed, SCH-1).
+void check_task_fits_cluster(const Node& at, std::size_t task_definition, const std::string& cluster,
+                             const LoadContext& ctx);
+
 // contract.md `validate`: warnings for known spot pitfalls, each naming the setting and AWS guidance.
 void add_spot_pitfall_warnings(LoadContext& ctx);
+void add_ecs_warnings(const Node& root, LoadContext& ctx);
+
+// Writes the defaults the ECS blocks took into the resolved scenario (`resolved` is the input).
+void resolve_ecs(nlohmann::json& resolved, const WorldConfig& world);
 
 // A trace file named at `node`, resolved against the scenario's folder. Records an error at the
 // node's pointer and returns nullopt if it is not a readable file.
