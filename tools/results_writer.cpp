@@ -60,22 +60,43 @@ std::string summary_json(const Scenario& scenario, const RunResult& result) {
       {"on_demand_hours", round6(f.on_demand_hours)},
       {"peak", f.peak},
   };
+  // contract.md's four keys first, then the rest of TaskSummary.
+  const TaskSummary& t = result.tasks;
+  s["tasks"] = {
+      {"started", t.started},
+      {"stopped_for_draining", t.stopped_for_draining},
+      {"placement_failures", t.placement_failures},
+      {"peak_running", t.peak_running},
+      {"killed_by_termination", t.killed_by_termination},
+      {"failed_to_start", t.failed_to_start},
+      {"placement_failures_by_reason",
+       {{"cpu", t.placement_failures_cpu},
+        {"memory", t.placement_failures_memory},
+        {"ports", t.placement_failures_ports},
+        {"constraint", t.placement_failures_constraint}}},
+      {"deployments",
+       {{"completed", t.deployments_completed}, {"failed", t.deployments_failed}, {"rollbacks", t.rollbacks}}},
+  };
   s["engine"] = {{"events", result.engine.events}, {"stale_events", result.engine.stale_events}};
   s["not_simulated"] = scenario.not_simulated;
   return s.dump(2) + "\n";
 }
 
 std::string timeseries_csv(const Scenario& scenario, const RunResult& result) {
+  // Columns are only ever appended: scripts read them by position too.
   std::string out =
       "time,asg_desired,instances_pending,instances_spot,instances_on_demand,instances_draining,"
-      "interruption_notices,launch_failures,cost_usd_cumulative,on_demand_baseline_usd_cumulative\n";
-  char line[256];
+      "interruption_notices,launch_failures,cost_usd_cumulative,on_demand_baseline_usd_cumulative,"
+      "service_desired,tasks_running,tasks_pending,tasks_stopping,container_instances\n";
+  char line[320];
   for (const TimeseriesRow& r : result.timeseries) {
     const std::string time = format_iso8601(scenario.world.start_epoch_ms + r.time);
-    std::snprintf(line, sizeof line, "%s,%d,%d,%d,%d,%d,%" PRIu64 ",%" PRIu64 ",%.6f,%.6f\n", time.c_str(),
-                  r.asg_desired, r.instances_pending, r.instances_spot, r.instances_on_demand, r.instances_draining,
-                  static_cast<std::uint64_t>(r.interruption_notices), static_cast<std::uint64_t>(r.launch_failures),
-                  round6(r.cost_usd_cumulative), round6(r.on_demand_baseline_usd_cumulative));
+    std::snprintf(line, sizeof line, "%s,%d,%d,%d,%d,%d,%" PRIu64 ",%" PRIu64 ",%.6f,%.6f,%d,%d,%d,%d,%d\n",
+                  time.c_str(), r.asg_desired, r.instances_pending, r.instances_spot, r.instances_on_demand,
+                  r.instances_draining, static_cast<std::uint64_t>(r.interruption_notices),
+                  static_cast<std::uint64_t>(r.launch_failures), round6(r.cost_usd_cumulative),
+                  round6(r.on_demand_baseline_usd_cumulative), r.service_desired, r.tasks_running, r.tasks_pending,
+                  r.tasks_stopping, r.container_instances);
     out += line;
   }
   return out;

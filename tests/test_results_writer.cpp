@@ -1,0 +1,54 @@
+// The results files (contract.md "Results folder"; results/README.md): the tasks section of
+// summary.json and the task columns of timeseries.csv, from a RunResult filled by hand.
+#include "tools/results_writer.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "tests/tools_test_support.hpp"
+
+using namespace spotsim;
+using namespace spotsim::test;
+using nlohmann::json;
+
+namespace {
+
+Scenario small_ecs() { return load_scenario(small_ecs_scenario(), "small-ecs.json", fs::current_path()); }
+
+}  // namespace
+
+TEST_CASE("summary.json carries every task figure of the run", "[results][ecs]") {
+  RunResult r;
+  TaskSummary& t = r.tasks;
+  t.started = 14, t.stopped_for_draining = 5, t.killed_by_termination = 2, t.placement_failures = 9;
+  t.placement_failures_cpu = 1, t.placement_failures_memory = 2, t.placement_failures_ports = 3;
+  t.placement_failures_constraint = 1, t.failed_to_start = 4, t.deployments_completed = 2;
+  t.deployments_failed = 1, t.rollbacks = 1, t.peak_running = 6;
+  const json s = json::parse(summary_json(small_ecs(), r));
+  const json expected = json::parse(R"({
+    "started": 14, "stopped_for_draining": 5, "placement_failures": 9, "peak_running": 6,
+    "killed_by_termination": 2, "failed_to_start": 4,
+    "placement_failures_by_reason": {"cpu": 1, "memory": 2, "ports": 3, "constraint": 1},
+    "deployments": {"completed": 2, "failed": 1, "rollbacks": 1}
+  })");
+  CHECK(s["tasks"] == expected);
+  // contract.md's keys keep their order: tasks between instances and engine.
+  const std::string text = summary_json(small_ecs(), r);
+  CHECK(text.find("\"instances\"") < text.find("\"tasks\""));
+  CHECK(text.find("\"tasks\"") < text.find("\"engine\""));
+}
+
+TEST_CASE("timeseries.csv appends the task columns after the fleet's", "[results][ecs]") {
+  RunResult r;
+  TimeseriesRow row;
+  row.time = minutes(1);
+  row.asg_desired = 4, row.instances_spot = 2, row.instances_on_demand = 2;
+  row.service_desired = 3, row.tasks_running = 2, row.tasks_pending = 1, row.tasks_stopping = 1;
+  row.container_instances = 4;
+  r.timeseries.push_back(row);
+  const std::string csv = timeseries_csv(small_ecs(), r);
+  CHECK(csv ==
+        "time,asg_desired,instances_pending,instances_spot,instances_on_demand,instances_draining,"
+        "interruption_notices,launch_failures,cost_usd_cumulative,on_demand_baseline_usd_cumulative,"
+        "service_desired,tasks_running,tasks_pending,tasks_stopping,container_instances\n"
+        "2024-02-05T00:01:00Z,4,0,2,2,0,0,0,0.000000,0.000000,3,2,1,1,4\n");
+}
