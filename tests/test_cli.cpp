@@ -62,7 +62,8 @@ TEST_CASE("a run writes the three result files and a second run writes the same 
   CHECK(summary["instances"]["peak"].get<int>() >= 4);
   const std::string csv = read_text(dir / "a" / "timeseries.csv");
   CHECK(csv.rfind("time,asg_desired,instances_pending,instances_spot,instances_on_demand,instances_draining,"
-                  "interruption_notices,launch_failures,cost_usd_cumulative,on_demand_baseline_usd_cumulative\n",
+                  "interruption_notices,launch_failures,cost_usd_cumulative,on_demand_baseline_usd_cumulative,"
+                  "service_desired,tasks_running,tasks_pending,tasks_stopping,container_instances\n",
                   0) == 0);
   CHECK(csv.find("\n2024-02-05T00:00:00Z,") != std::string::npos);
 }
@@ -202,4 +203,76 @@ TEST_CASE("a --set path whose parent does not exist is an error naming it", "[cl
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("/market/nosuch does not exist") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "out"));
+}
+
+// Issue 3 item 7: ECS blocks that AWS would refuse, or that spotsim cannot place, exit 2 at their
+// JSON pointer and write nothing.
+TEST_CASE("a service naming an unknown task definition is rejected", "[cli][bad-input][ecs]") {
+  json s = small_ecs_scenario();
+  s["services"][0]["taskDefinition"] = "small-api:9";
+  expect_rejected("ecs-unknown-task-definition", s, "/services/0/taskDefinition",
+                  "no task definition \"small-api:9\" in taskDefinitions");
+}
+
+TEST_CASE("a service naming an unknown cluster is rejected", "[cli][bad-input][ecs]") {
+  json s = small_ecs_scenario();
+  s["services"][0]["clusterArn"] = "arn:aws:ecs:eu-west-1:123456789012:cluster/big";
+  expect_rejected("ecs-unknown-cluster", s, "/services/0/clusterArn", "no cluster named \"big\"");
+}
+
+TEST_CASE("a service naming an unknown capacity provider is rejected", "[cli][bad-input][ecs]") {
+  json s = small_ecs_scenario();
+  s["services"][0]["capacityProviderStrategy"] = {{{"capacityProvider", "big-cp"}, {"weight", 1}}};
+  expect_rejected("ecs-unknown-capacity-provider", s, "/services/0/capacityProviderStrategy/0/capacityProvider",
+                  "no capacity provider named \"big-cp\"");
+}
+
+// SCH-1: m5.large and c5.large offer 2 vCPU = 2,048 cpu units.
+TEST_CASE("a task needing more cpu than any instance type of its cluster is rejected", "[cli][bad-input][ecs]") {
+  json s = small_ecs_scenario();
+  s["taskDefinitions"][0]["containerDefinitions"][0]["cpu"] = 4096;
+  expect_rejected("ecs-task-too-big", s, "/services/0/taskDefinition", "reserves 4096 cpu units and 512 MiB");
+}
+
+// SCH-2: binpack takes cpu or memory; "pack" is no strategy.
+TEST_CASE("an unsupported placement strategy is rejected", "[cli][bad-input][ecs]") {
+  json s = small_ecs_scenario();
+  s["services"][0]["placementStrategy"][1] = {{"type", "binpack"}, {"field", "disk"}};
+  expect_rejected("ecs-binpack-disk", s, "/services/0/placementStrategy/1", "unsupported placement strategy");
+  s["services"][0]["placementStrategy"][1] = {{"type", "pack"}};
+  expect_rejected("ecs-pack", s, "/services/0/placementStrategy/1", "unsupported placement strategy");
+}
+
+TEST_CASE("a memberOf expression that does not parse is rejected", "[cli][bad-input][ecs]") {
+  json s = small_ecs_scenario();
+  s["services"][0]["placementConstraints"] = {{{"type", "memberOf"}, {"expression", "attribute:ecs.instance-type =="}}};
+  expect_rejected("ecs-member-of", s, "/services/0/placementConstraints/0/expression", "does not parse");
+}
+
+// contract.md "Results folder": the tasks section and the task columns (issue 3 item 6).
+TEST_CASE("a run of an ECS scenario writes the tasks section and the task columns", "[cli][ecs]") {
+  const fs::path dir = scratch_dir("ecs-run");
+  write_text(dir / "small-ecs.json", small_ecs_scenario().dump(2));
+  const Run r = run_spotsim("run " + quote(dir / "small-ecs.json") + " -o " + quote(dir / "out") + " --quiet");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const json summary = json::parse(read_text(dir / "out" / "summary.json"));
+  const json& tasks = summary["tasks"];
+  for (const char* key : {"started", "stopped_for_draining", "placement_failures", "peak_running",
+                          "killed_by_termination", "failed_to_start"})
+    CHECK(tasks.contains(key));
+  CHECK(tasks["started"].get<int>() >= 3);
+  // Draining replaces tasks within maximumPercent 200 % of 3 (SCH-7: at most 6 RUNNING or PENDING).
+  CHECK(tasks["peak_running"].get<int>() >= 3);
+  CHECK(tasks["peak_running"].get<int>() <= 6);
+  CHECK(tasks["placement_failures_by_reason"].size() == 4);
+  CHECK(tasks["deployments"].size() == 3);
+  const std::string csv = read_text(dir / "out" / "timeseries.csv");
+  const std::string header = csv.substr(0, csv.find('\n'));
+  CHECK(header.ends_with(",service_desired,tasks_running,tasks_pending,tasks_stopping,container_instances"));
+  // The last row's service_desired (the 11th column) is the service's desiredCount.
+  std::stringstream last(csv.substr(csv.rfind('\n', csv.size() - 2) + 1));
+  std::string field;
+  for (int column = 0; column <= 10; ++column) std::getline(last, field, ',');
+  CHECK(field == "3");
 }

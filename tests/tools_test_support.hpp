@@ -125,4 +125,44 @@ inline nlohmann::json small_scenario() {
   };
 }
 
+// small_scenario() with ECS on it: cluster "small" (which the launch template's ECS_CLUSTER names),
+// capacity provider "small-cp", task definitions small-api:1 and :2 (256 cpu units, 512 MiB reserved,
+// one dynamic port) and a service of 3 tasks at 50 %/200 % — a scenario without ECS pitfalls.
+inline nlohmann::json small_ecs_scenario() {
+  nlohmann::json s = small_scenario();
+  const std::string arn = "arn:aws:ecs:eu-west-1:123456789012:";
+  s["capacityProviders"] = {{{"name", "small-cp"},
+                             {"autoScalingGroupProvider", {{"autoScalingGroupArn", "small-asg"}}}}};
+  s["clusters"] = {{{"clusterArn", arn + "cluster/small"},
+                    {"clusterName", "small"},
+                    {"capacityProviders", {"small-cp"}},
+                    {"defaultCapacityProviderStrategy", {{{"capacityProvider", "small-cp"}, {"weight", 1}}}}}};
+  nlohmann::json td = {{"taskDefinitionArn", arn + "task-definition/small-api:1"},
+                       {"family", "small-api"},
+                       {"revision", 1},
+                       {"networkMode", "bridge"},
+                       {"containerDefinitions",
+                        {{{"name", "api"},
+                          {"image", "public.ecr.aws/nginx/nginx:1.25"},
+                          {"cpu", 256},
+                          {"memoryReservation", 512},
+                          {"portMappings", {{{"containerPort", 8080}, {"hostPort", 0}, {"protocol", "tcp"}}}}}}}};
+  nlohmann::json td2 = td;
+  td2["taskDefinitionArn"] = arn + "task-definition/small-api:2";
+  td2["revision"] = 2;
+  s["taskDefinitions"] = {td, td2};
+  s["services"] = {{{"serviceArn", arn + "service/small/small-api"},
+                    {"serviceName", "small-api"},
+                    {"clusterArn", arn + "cluster/small"},
+                    {"taskDefinition", arn + "task-definition/small-api:1"},
+                    {"desiredCount", 3},
+                    {"deploymentConfiguration", {{"maximumPercent", 200}, {"minimumHealthyPercent", 50}}},
+                    {"placementStrategy",
+                     {{{"type", "spread"}, {"field", "attribute:ecs.availability-zone"}},
+                      {{"type", "binpack"}, {"field", "memory"}}}},
+                    {"schedulingStrategy", "REPLICA"}}};
+  s["workload"] = {{"services", {{"small-api", {{"startup", {{"imagePull", "15s"}, {"appStart", "5s"}}}}}}}};
+  return s;
+}
+
 }  // namespace spotsim::test
