@@ -228,8 +228,8 @@ bool EcsService::start_task(Engine& engine) {
       case PlacementFailure::memory: ++stats_.placement_failures_memory; break;
       case PlacementFailure::ports: ++stats_.placement_failures_ports; break;
       case PlacementFailure::constraint: ++stats_.placement_failures_constraint; break;
-      case PlacementFailure::none:
-      case PlacementFailure::no_instances: break;
+      case PlacementFailure::no_instances: ++stats_.placement_failures_no_instances; break;
+      case PlacementFailure::none: break;
     }
     return false;
   }

@@ -27,6 +27,7 @@ struct ServiceStats {
   std::uint64_t placement_failures_memory = 0;
   std::uint64_t placement_failures_ports = 0;
   std::uint64_t placement_failures_constraint = 0;
+  std::uint64_t placement_failures_no_instances = 0;
   std::uint64_t failed_to_start = 0;
   std::uint64_t deployments_completed = 0;
   std::uint64_t deployments_failed = 0;

@@ -32,8 +32,8 @@ struct PlacementConstraint {
 // metadata), plus custom ones from ECS_INSTANCE_ATTRIBUTES; and "instanceId" / "host".
 using Attributes = std::map<std::string, std::string>;
 
-// A compiled memberOf expression (ECS cluster query language: attribute:name ==, !=, =~ (wildcard
-// pattern), in [a, b], not in [..], exists, !exists, and, or, not(...), parentheses;
+// A compiled memberOf expression (ECS cluster query language: attribute:name ==, !=, =~ (a Java-style
+// regular expression over the whole value, common subset), in [a, b], not in [..], exists, !exists, and, or, not(...), parentheses;
 // "ec2InstanceId" and "runningTasksCount" are not supported).
 class ClusterQuery {
  public:

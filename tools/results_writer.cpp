@@ -73,7 +73,8 @@ std::string summary_json(const Scenario& scenario, const RunResult& result) {
        {{"cpu", t.placement_failures_cpu},
         {"memory", t.placement_failures_memory},
         {"ports", t.placement_failures_ports},
-        {"constraint", t.placement_failures_constraint}}},
+        {"constraint", t.placement_failures_constraint},
+        {"no_instances", t.placement_failures_no_instances}}},
       {"deployments",
        {{"completed", t.deployments_completed}, {"failed", t.deployments_failed}, {"rollbacks", t.rollbacks}}},
   };
