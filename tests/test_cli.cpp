@@ -265,7 +265,10 @@ TEST_CASE("a run of an ECS scenario writes the tasks section and the task column
   // Draining replaces tasks within maximumPercent 200 % of 3 (SCH-7: at most 6 RUNNING or PENDING).
   CHECK(tasks["peak_running"].get<int>() >= 3);
   CHECK(tasks["peak_running"].get<int>() <= 6);
-  CHECK(tasks["placement_failures_by_reason"].size() == 4);
+  CHECK(tasks["placement_failures_by_reason"].size() == 5);
+  int by_reason = 0;
+  for (const auto& [reason, n] : tasks["placement_failures_by_reason"].items()) by_reason += n.get<int>();
+  CHECK(by_reason == tasks["placement_failures"].get<int>());  // the reasons add up
   CHECK(tasks["deployments"].size() == 3);
   const std::string csv = read_text(dir / "out" / "timeseries.csv");
   const std::string header = csv.substr(0, csv.find('\n'));
