@@ -41,7 +41,7 @@ bool AutoScalingGroup::counts(const Ec2Instance& i) const {
     // ASG-23: with it, the group launches a replacement at the notice.
     return !config_.capacity_rebalance;
   }
-  if (i.terminating_at) return false;  // condemned by the group itself
+  if (i.terminating_at || i.termination_held_since) return false;  // condemned by the group itself
   // ASG-22, ASG-24: a recommended, unprotected instance is being replaced.
   if (config_.capacity_rebalance && i.rebalance_at && !i.protected_from_scale_in) return false;
   return true;
@@ -118,7 +118,7 @@ void AutoScalingGroup::launch_towards_desired(Engine& engine) {
   int alive = 0;
   for (InstanceId id : members_) {
     const Ec2Instance& i = fleet_.at(id);
-    alive += i.alive() && !(i.terminating_at && !i.notice_at) ? 1 : 0;
+    alive += i.alive() && !((i.terminating_at || i.termination_held_since) && !i.notice_at) ? 1 : 0;
   }
   deficit = std::min(deficit, desired_ + extra_allowed() - alive);
   bool failed = false;
@@ -263,7 +263,10 @@ void AutoScalingGroup::terminate_towards_desired(Engine& engine) {
   const int excess = active_count() - desired_;
   const std::vector<InstanceId> victims = choose_scale_in_victims(excess, engine.now());
   for (InstanceId id : victims) {
-    fleet_.schedule_termination(engine, id, engine.now(), TerminationCause::scale_in);
+    if (config_.managed_draining)
+      fleet_.hold_termination(engine, id, TerminationCause::scale_in);  // CP-14: drained first
+    else
+      fleet_.schedule_termination(engine, id, engine.now(), TerminationCause::scale_in);
     ++stats_.scale_in_terminations;
   }
   // ASG-21: desired has dropped; the protected rest stays until its protection is removed.

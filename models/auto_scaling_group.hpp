@@ -57,6 +57,9 @@ struct AutoScalingGroupConfig {
   std::vector<TerminationPolicy> termination_policies{TerminationPolicy::Default};
   bool new_instances_protected_from_scale_in = false;
   bool capacity_rebalance = false;
+  // CP-14: the group's capacity provider drains an instance (ECS DRAINING) before a scale-in
+  // terminates it (a termination lifecycle hook held until its tasks are gone).
+  bool managed_draining = false;
   SimTime health_check_grace_period = 0;           // ASG-3: API default 0
   std::optional<SimTime> default_instance_warmup;  // ASG-29
   // Launch template (for OldestLaunchTemplate and the ECS agent settings).

@@ -51,6 +51,15 @@ void Ec2Fleet::schedule_termination(Engine& engine, InstanceId id, SimTime when,
                   instance.generation, static_cast<std::int64_t>(cause));
 }
 
+void Ec2Fleet::hold_termination(Engine& engine, InstanceId id, TerminationCause cause) {
+  Ec2Instance& instance = at(id);
+  if (!instance.alive() || instance.terminating_at || instance.termination_held_since) return;
+  instance.termination_held_since = engine.now();
+  instance.cause = cause;
+  engine.schedule(engine.now(), to_u8(Phase::instance), to_u8(EventKind::instance_termination_hold), id.value,
+                  instance.generation, static_cast<std::int64_t>(cause));
+}
+
 bool Ec2Fleet::on_running(Engine& engine, const Event& e) {
   Ec2Instance& instance = instances_[e.target];
   if (instance.generation != e.generation || instance.state != InstanceState::pending) return false;

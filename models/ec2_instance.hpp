@@ -60,6 +60,7 @@ struct Ec2Instance {
   std::optional<SimTime> notice_at;      // interruption notice received
   std::optional<SimTime> rebalance_at;   // rebalance recommendation received
   std::optional<SimTime> terminating_at;  // termination decided (instance_terminate scheduled)
+  std::optional<SimTime> termination_held_since;  // termination decided, held by a lifecycle hook (draining)
   std::optional<SimTime> terminated_at;
   TerminationCause cause = TerminationCause::none;
   // Capacity Rebalancing: the instance this one was launched to replace, and vice versa.
@@ -68,7 +69,7 @@ struct Ec2Instance {
 
   bool alive() const { return state != InstanceState::terminated; }
   // Counts towards the group's capacity: alive, not condemned.
-  bool active() const { return alive() && !terminating_at; }
+  bool active() const { return alive() && !terminating_at && !termination_held_since; }
 };
 
 class Ec2Fleet {
@@ -87,6 +88,9 @@ class Ec2Fleet {
   // capacity at once and is terminated by its instance_terminate event. A later, earlier or
   // repeated decision keeps the earliest.
   void schedule_termination(Engine& engine, InstanceId id, SimTime when, TerminationCause cause);
+  // Decides a termination that waits for a termination lifecycle hook (ECS managed draining): the
+  // instance stops counting at once; whoever holds the hook calls schedule_termination later.
+  void hold_termination(Engine& engine, InstanceId id, TerminationCause cause);
   // Handles the instance's lifecycle events; false if stale.
   bool on_running(Engine& engine, const Event& e);
   bool on_booted(const Event& e);

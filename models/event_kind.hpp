@@ -35,6 +35,7 @@ enum class EventKind : std::uint8_t {
   instance_running,          // instance: target = instance; pending -> running (billing starts)
   instance_booted,           // instance: target = instance; OS usable, passes EC2 health checks
   instance_terminate,        // instance: target = instance; arg = TerminationCause
+  instance_termination_hold,  // instance: target = instance; a termination waits for ECS to drain it
   container_instance_register,  // instance: target = EC2 instance; the ECS agent registers it
   container_instance_drain,  // instance: target = EC2 instance; the agent saw the spot notice (AG-1)
   task_step,                 // scheduling: target = service, arg = task; the task's next lifecycle state

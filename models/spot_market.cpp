@@ -234,6 +234,7 @@ bool SpotMarket::handle(Engine& engine, const Event& e, const Ec2Fleet& fleet) {
     case EventKind::instance_running:
     case EventKind::instance_booted:
     case EventKind::instance_terminate:
+    case EventKind::instance_termination_hold:
     case EventKind::container_instance_register:
     case EventKind::container_instance_drain:
     case EventKind::task_step:

@@ -49,6 +49,14 @@ void World::schedule_interruption_notice(InstanceId id, SimTime notice_at) {
   schedule(notice_at, Phase::interruption, EventKind::interruption_notice, id.value, instance.generation);
 }
 
+void World::release_if_drained(InstanceId id) {
+  const Ec2Instance& instance = fleet_.at(id);
+  if (!instance.alive() || !instance.termination_held_since) return;
+  const auto ci = container_instance_of(id);
+  if (!ci || clusters_[ci->first].at(ci->second).tasks == 0)
+    fleet_.schedule_termination(engine_, id, engine_.now(), instance.cause);
+}
+
 void World::note_running_tasks() {
   int running = 0;
   for (const auto& service : services_) running += service->count_running();
@@ -147,6 +155,24 @@ bool World::dispatch(const Event& e) {
       groups_[instance.group]->on_terminated(engine_, instance.id);
       return true;
     }
+    case EventKind::instance_termination_hold: {
+      Ec2Instance& instance = fleet_.at(InstanceId{e.target});
+      if (instance.generation != e.generation || !instance.alive()) return false;
+      const auto cause = static_cast<TerminationCause>(e.arg);
+      const auto ci = container_instance_of(instance.id);
+      if (!ci) {
+        fleet_.schedule_termination(engine_, instance.id, now, cause);  // nothing to drain
+        return true;
+      }
+      // CP-14: ECS drains the instance (AG-5 semantics), then lets the lifecycle hook go on; the
+      // hook's global cap (ASG-30: min(48 h, 100 × heartbeat timeout)) bounds the wait.
+      clusters_[ci->first].set_draining(ci->second, now);
+      for (auto& service : services_)
+        if (service->cluster_index() == ci->first) service->on_cluster_changed(engine_);
+      fleet_.schedule_termination(engine_, instance.id, now + hours(48), cause);
+      release_if_drained(instance.id);
+      return true;
+    }
     case EventKind::container_instance_register: {
       const Ec2Instance& instance = fleet_.at(InstanceId{e.target});
       if (instance.generation != e.generation || !instance.alive()) return false;
@@ -174,7 +200,11 @@ bool World::dispatch(const Event& e) {
     }
     case EventKind::task_step: {
       const bool acted = services_[e.target]->on_task_step(engine_, e);
-      if (acted) note_running_tasks();
+      if (acted) {
+        note_running_tasks();
+        const EcsTask& task = services_[e.target]->tasks()[static_cast<std::size_t>(e.arg)];
+        if (task.state == TaskState::stopped) release_if_drained(task.ec2);
+      }
       return acted;
     }
     case EventKind::task_healthy:

@@ -132,6 +132,8 @@ class World {
   bool dispatch(const Event& e);
   void sample(SimTime now);
   void note_running_tasks();
+  // Managed draining: a held termination goes ahead once no task is left on the instance.
+  void release_if_drained(InstanceId id);
   int peak_running_ = 0;
   void schedule(SimTime when, Phase phase, EventKind kind, std::uint32_t target,
                 std::uint32_t generation = 0, std::int64_t arg = 0);

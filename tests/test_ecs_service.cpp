@@ -229,3 +229,50 @@ TEST_CASE("without rollback a tripped circuit breaker stops launching the failed
   CHECK(world.service(0).stats().failed_to_start == failed);
   CHECK(tasks_in(world, TaskState::running, true) == 10);  // the old tasks keep serving
 }
+
+TEST_CASE("an ASG scale-in with managed draining drains the instance before terminating it", "[ecs][draining]") {
+  // CP-14: ECS drains the instance (AG-5 semantics) before the Auto Scaling group terminates it;
+  // without managed draining the scale-in kills whatever runs there.
+  for (const bool managed : {true, false}) {
+    WorldConfig cfg = ecs_world(2, "m5.large", 4, one_container_task(512, 512), kBinpackCpu, {"us-east-1a", "us-east-1b"});
+    cfg.groups[0].managed_draining = managed;
+    cfg.services[0].deployment.minimum_healthy_percent = 50;
+    World world(cfg);
+    world.run_until(minutes(10));
+    world.group(0).set_desired(world.engine(), 1);
+    world.run_until(minutes(20));
+    const Ec2Instance* victim = nullptr;
+    for (const Ec2Instance& i : world.fleet().instances())
+      if (i.cause == TerminationCause::scale_in) victim = &i;
+    REQUIRE(victim != nullptr);
+    REQUIRE(victim->terminated_at);
+    INFO("managed draining " << managed);
+    if (managed) {
+      CHECK(world.service(0).stats().killed_by_termination == 0);
+      for (const EcsTask& t : world.service(0).tasks())
+        if (t.ec2 == victim->id) CHECK(*t.stopped_at <= *victim->terminated_at);
+      CHECK(*victim->terminated_at > minutes(10));
+    } else {
+      CHECK(*victim->terminated_at == minutes(10));
+    }
+    CHECK(tasks_in(world, TaskState::running, true) == 4);
+  }
+}
+
+TEST_CASE("several services share one cluster's container instances", "[ecs]") {
+  // Each service places against the instances' remaining resources, which every service's tasks use.
+  WorldConfig cfg = ecs_world(2, "m5.large", 3, one_container_task(1024, 512), kBinpackCpu, {"us-east-1a"});
+  EcsServiceConfig second = cfg.services[0];
+  second.name = "worker";
+  second.desired_count = 3;
+  cfg.services.push_back(second);
+  World world(cfg);
+  world.run_until(minutes(5));
+  // 2 instances × 2,048 cpu = 4 tasks of 1,024 in all: 6 wanted, 4 fit.
+  int running = 0;
+  for (std::size_t s = 0; s < world.service_count(); ++s)
+    for (const EcsTask& t : world.service(s).tasks()) running += t.state == TaskState::running;
+  CHECK(running == 4);
+  CHECK(world.service(0).stats().placement_failures_cpu + world.service(1).stats().placement_failures_cpu > 0);
+  for (const ContainerInstance& ci : world.cluster(0).instances()) CHECK(ci.remaining_cpu() == 0);
+}

@@ -345,3 +345,19 @@ TEST_CASE("a task needing more than any instance type of its cluster offers is a
   doc["taskDefinitions"][0]["containerDefinitions"][0]["cpu"] = 4096;
   CHECK(has_problem_at(doc, "/services/0/taskDefinition", "small-api:1 reserves 4096 cpu units and 512 MiB"));
 }
+
+// CP-14: managed draining is on by default for a capacity provider; it makes the group's scale-in
+// drain instances first. A capacity provider must name a group of the scenario.
+TEST_CASE("a capacity provider's managed draining reaches the group it names", "[scenario][ecs]") {
+  CHECK(demo().world.groups[0].managed_draining);  // the demo: managedDraining ENABLED
+
+  json doc = demo().resolved;
+  doc["capacityProviders"][0]["autoScalingGroupProvider"]["managedDraining"] = "DISABLED";
+  CHECK_FALSE(load(doc).world.groups[0].managed_draining);
+  doc["capacityProviders"][0]["autoScalingGroupProvider"].erase("managedDraining");
+  CHECK(load(doc).world.groups[0].managed_draining);
+
+  doc["capacityProviders"][0]["autoScalingGroupProvider"]["autoScalingGroupArn"] =
+      "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:x:autoScalingGroupName/nope";
+  CHECK(has_problem_at(doc, "/capacityProviders/0/autoScalingGroupProvider/autoScalingGroupArn", "\"nope\""));
+}

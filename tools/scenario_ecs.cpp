@@ -46,7 +46,9 @@ void load_ecs_block(const Node& root, LoadContext& ctx) {
   }
 }
 
-// Only the names: issue 5 simulates the capacity providers themselves.
+// The names, the Auto Scaling group each one drives, and its managed draining (CP-14): ASG
+// scale-in drains the instance before terminating it. Managed scaling and termination protection
+// come with issue 5.
 void load_capacity_provider_names(const Node& root, LoadContext& ctx) {
   for (const Node& p : root["capacityProviders"].elements()) {
     if (!p.is_object() || !p["name"].require()) continue;
@@ -55,6 +57,31 @@ void load_capacity_provider_names(const Node& root, LoadContext& ctx) {
     if (contains(ctx.ecs.capacity_providers, *name))
       p["name"].error("two capacity providers are named \"" + *name + "\"");
     ctx.ecs.capacity_providers.push_back(*name);
+
+    const Node provider = p["autoScalingGroupProvider"];
+    if (!provider.present()) continue;
+    const Node arn = provider["autoScalingGroupArn"];
+    const auto group_ref = arn.nonempty_string();
+    if (!group_ref) continue;
+    // An ASG ARN ends in "autoScalingGroupName/<name>"; a plain name is accepted too.
+    const std::string marker = "autoScalingGroupName/";
+    const auto at = group_ref->rfind(marker);
+    const std::string group_name = at == std::string::npos ? *group_ref : group_ref->substr(at + marker.size());
+    AutoScalingGroupConfig* group = nullptr;
+    std::vector<std::string> names;
+    for (AutoScalingGroupConfig& g : ctx.world.groups) {
+      names.push_back(g.name);
+      if (g.name == group_name) group = &g;
+    }
+    if (group == nullptr) {
+      arn.error("no Auto Scaling group named \"" + group_name + "\" in AutoScalingGroups (expected " +
+                quoted_names(names) + ")");
+      continue;
+    }
+    // CP-14: "Managed instance draining is on by default when you create a capacity provider."
+    const Node draining = provider["managedDraining"];
+    const auto mode = draining.present() ? draining.one_of({"ENABLED", "DISABLED"}) : std::optional<std::string>("ENABLED");
+    if (mode) group->managed_draining = *mode == "ENABLED";
   }
 }
 
