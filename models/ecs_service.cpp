@@ -28,6 +28,7 @@ const char* to_string(TaskStopReason r) {
     case TaskStopReason::scale_in: return "scale_in";
     case TaskStopReason::instance_terminated: return "instance_terminated";
     case TaskStopReason::failed_to_start: return "failed_to_start";
+    case TaskStopReason::unhealthy: return "unhealthy";
   }
   return "unknown";
 }
@@ -40,6 +41,7 @@ EcsService::EcsService(std::uint32_t index, EcsServiceConfig config, const std::
       cluster_(cluster),
       ecs_(ecs),
       placement_stream_(seed, "ecs.placement/" + config_.name, replication),
+      hang_stream_(seed, "ecs.app.hang/" + config_.name, replication),
       desired_(std::max(0, config_.desired_count)),
       current_td_(config_.task_definition),
       previous_td_(config_.task_definition) {}
@@ -71,7 +73,7 @@ void EcsService::request_reconcile(Engine& engine, SimTime when) {
 
 bool EcsService::must_replace(const EcsTask& task) const {
   return cluster_.at(task.container_instance).status == ContainerInstanceStatus::draining ||
-         task.task_definition != current_td_;
+         task.task_definition != current_td_ || task.unhealthy;
 }
 
 int EcsService::count_running() const {
@@ -147,7 +149,8 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
                    [&](std::uint32_t a, std::uint32_t b) { return !tasks_[a].healthy && tasks_[b].healthy; });
   for (std::uint32_t idx : replace) {
     EcsTask& t = tasks_[idx];
-    const TaskStopReason reason = cluster_.at(t.container_instance).status == ContainerInstanceStatus::draining
+    const TaskStopReason reason = t.unhealthy ? TaskStopReason::unhealthy
+                                  : cluster_.at(t.container_instance).status == ContainerInstanceStatus::draining
                                       ? TaskStopReason::draining
                                       : TaskStopReason::deployment;
     if (!t.healthy) {
@@ -356,6 +359,7 @@ bool EcsService::on_task_step(Engine& engine, const Event& e) {
       }
       engine.schedule(engine.now() + healthy_in, to_u8(Phase::health), to_u8(EventKind::task_healthy), index_,
                       task.generation, task.id);
+      schedule_hang(engine, task);
       break;
     }
     case TaskState::running:
@@ -375,9 +379,38 @@ bool EcsService::on_task_step(Engine& engine, const Event& e) {
   return true;
 }
 
+void EcsService::schedule_hang(Engine& engine, const EcsTask& task) {
+  const double rate = config_.workload.hang_rate_per_task_hour;
+  const auto hc = task_definitions_[task.task_definition].health_check();
+  if (rate <= 0 || !hc) return;
+  const double hours_until = hang_stream_.exponential(rate);
+  if (hours_until > 1e6) return;
+  const SimTime hang = engine.now() + static_cast<SimTime>(hours_until * 3.6e6);
+  // AG-4: checks run every interval from the container's start; the first check after the hang
+  // fails by its timeout, and `retries` consecutive failures make the container UNHEALTHY.
+  const SimTime since_start = hang - *task.running_at;
+  const SimTime first_failing = *task.running_at + (since_start / hc->interval + 1) * hc->interval;
+  SimTime unhealthy_at = first_failing + (hc->retries - 1) * hc->interval + hc->timeout;
+  // AG-4 startPeriod: failures within it do not count; SCH-10: the service ignores unhealthy
+  // checks during healthCheckGracePeriodSeconds after the task starts.
+  unhealthy_at = std::max({unhealthy_at, *task.running_at + hc->start_period, *task.running_at + config_.health_check_grace_period});
+  engine.schedule(unhealthy_at, to_u8(Phase::health), to_u8(EventKind::task_healthy), index_, task.generation,
+                  -1 - static_cast<std::int64_t>(task.id));
+}
+
 bool EcsService::on_task_healthy(Engine& engine, const Event& e) {
-  EcsTask& task = tasks_[static_cast<std::size_t>(e.arg)];
+  // arg >= 0: the task turns HEALTHY; arg = -1 - task: it turns UNHEALTHY.
+  const bool turns_unhealthy = e.arg < 0;
+  EcsTask& task = tasks_[static_cast<std::size_t>(turns_unhealthy ? -1 - e.arg : e.arg)];
   if (task.generation != e.generation || task.state != TaskState::running || !task.live()) return false;
+  if (turns_unhealthy) {
+    task.healthy = false;
+    task.unhealthy = true;
+    ++stats_.unhealthy;
+    request_reconcile(engine, engine.now());  // SCH-9: replace it, starting the replacement first
+    return true;
+  }
+  if (task.unhealthy) return false;
   task.healthy = true;
   task.healthy_at = engine.now();
   if (task.task_definition == current_td_) breaker_failures_ = 0;  // SCH-11: resetOnHealthyTask

@@ -29,6 +29,7 @@ struct ServiceStats {
   std::uint64_t placement_failures_constraint = 0;
   std::uint64_t placement_failures_no_instances = 0;
   std::uint64_t failed_to_start = 0;
+  std::uint64_t unhealthy = 0;  // tasks marked UNHEALTHY by their container health check
   std::uint64_t deployments_completed = 0;
   std::uint64_t deployments_failed = 0;
   std::uint64_t rollbacks = 0;
@@ -80,6 +81,7 @@ class EcsService {
   bool must_replace(const EcsTask& task) const;
   SimTime stop_duration(const EcsTask& task) const;
   void count_start_failure(Engine& engine, const EcsTask& task);
+  void schedule_hang(Engine& engine, const EcsTask& task);
 
   std::uint32_t index_;
   EcsServiceConfig config_;
@@ -87,6 +89,7 @@ class EcsService {
   EcsCluster& cluster_;
   const EcsConfig& ecs_;
   RandomStream placement_stream_;  // "ecs.placement/<service>"
+  RandomStream hang_stream_;       // "ecs.app.hang/<service>"
   std::vector<EcsTask> tasks_;
   std::vector<std::uint32_t> live_;  // indexes of tasks not yet STOPPED
   int desired_ = 0;

@@ -32,6 +32,10 @@ struct ServiceWorkload {
   // Time the app takes to exit after SIGTERM; nullopt: it does not exit on SIGTERM and is killed
   // at the stop timeout (the seed's `npm start` as PID 1 does not forward SIGTERM).
   std::optional<SimTime> shutdown;
+  // The app stops answering (hangs) at this rate per task-hour of RUNNING; the container health
+  // check then marks the task UNHEALTHY and the scheduler replaces it (AG-4, SCH-9). Without a
+  // container health check (and before target groups exist) ECS never notices a hung task.
+  double hang_rate_per_task_hour = 0;
 };
 
 struct EcsServiceConfig {

@@ -34,6 +34,7 @@ enum class TaskStopReason : std::uint8_t {
   scale_in,              // the service's desired count dropped
   instance_terminated,   // EC2 terminated the instance under it (SIGKILL of everything)
   failed_to_start,       // stopped before RUNNING (SCH-12)
+  unhealthy,             // its container health check failed (AG-4, SCH-9)
 };
 const char* to_string(TaskStopReason r);
 
@@ -47,6 +48,7 @@ struct EcsTask {
   TaskState state = TaskState::provisioning;
   std::uint32_t generation = 0;  // bumped at every state change: the pending step event goes stale
   bool healthy = false;
+  bool unhealthy = false;  // UNHEALTHY by its container health check: to be replaced
   bool fails_to_start = false;
   int cpu = 0;
   int memory_mib = 0;

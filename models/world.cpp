@@ -293,6 +293,7 @@ RunResult World::finish() {
     t.placement_failures_constraint += s.placement_failures_constraint;
     t.placement_failures_no_instances += s.placement_failures_no_instances;
     t.failed_to_start += s.failed_to_start;
+    t.unhealthy += s.unhealthy;
     t.deployments_completed += s.deployments_completed;
     t.deployments_failed += s.deployments_failed;
     t.rollbacks += s.rollbacks;

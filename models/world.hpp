@@ -83,6 +83,7 @@ struct TaskSummary {
   std::uint64_t placement_failures_constraint = 0;
   std::uint64_t placement_failures_no_instances = 0;  // no container instance registered at all
   std::uint64_t failed_to_start = 0;       // stopped before RUNNING
+  std::uint64_t unhealthy = 0;             // marked UNHEALTHY by a container health check, then replaced
   std::uint64_t deployments_completed = 0;
   std::uint64_t deployments_failed = 0;    // circuit breaker tripped
   std::uint64_t rollbacks = 0;

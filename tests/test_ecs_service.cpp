@@ -276,3 +276,37 @@ TEST_CASE("several services share one cluster's container instances", "[ecs]") {
   CHECK(world.service(0).stats().placement_failures_cpu + world.service(1).stats().placement_failures_cpu > 0);
   for (const ContainerInstance& ci : world.cluster(0).instances()) CHECK(ci.remaining_cpu() == 0);
 }
+
+TEST_CASE("a hung task is marked UNHEALTHY by its container health check and replaced", "[ecs][health]") {
+  // AG-4: `retries` consecutive failed checks (each failing by its timeout) make the container
+  // UNHEALTHY, and "a service task that reports UNHEALTHY is stopped and replaced"; SCH-9: the
+  // replacement starts first when maximumPercent allows.
+  TaskDefinition td = one_container_task(512, 512);
+  td.containers[0].health_check = ContainerHealthCheck{seconds(10), seconds(3), 3, 0};
+  WorldConfig cfg = ecs_world(2, "m5.large", 2, td, kBinpackCpu);
+  cfg.duration = hours(12);
+  cfg.services[0].workload.hang_rate_per_task_hour = 0.5;
+  World world(cfg);
+  world.run();
+  const EcsService& service = world.service(0);
+  REQUIRE(service.stats().unhealthy > 0);
+  int checked = 0;
+  for (const EcsTask& t : service.tasks()) {
+    if (t.stop_reason != TaskStopReason::unhealthy) continue;
+    ++checked;
+    // A replacement was created at the moment the task went UNHEALTHY, before it was stopped.
+    bool replaced = false;
+    for (const EcsTask& r : service.tasks()) replaced = replaced || (r.id != t.id && r.created == *t.stop_requested_at);
+    CHECK(replaced);
+    // Detection lies on the check grid: running + k × 10 s + 3 s timeout.
+    CHECK((*t.stop_requested_at - *t.running_at - seconds(3)) % seconds(10) == 0);
+  }
+  CHECK(checked == static_cast<int>(service.stats().unhealthy));
+  CHECK(tasks_in(world, TaskState::running, true) == 2);
+
+  // Without a container health check ECS never notices the hang.
+  cfg.task_definitions[0].containers[0].health_check.reset();
+  World blind(cfg);
+  blind.run();
+  CHECK(blind.service(0).stats().unhealthy == 0);
+}

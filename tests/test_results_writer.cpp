@@ -21,12 +21,12 @@ TEST_CASE("summary.json carries every task figure of the run", "[results][ecs]")
   TaskSummary& t = r.tasks;
   t.started = 14, t.stopped_for_draining = 5, t.killed_by_termination = 2, t.placement_failures = 9;
   t.placement_failures_cpu = 1, t.placement_failures_memory = 2, t.placement_failures_ports = 3;
-  t.placement_failures_constraint = 1, t.placement_failures_no_instances = 2, t.failed_to_start = 4, t.deployments_completed = 2;
+  t.placement_failures_constraint = 1, t.placement_failures_no_instances = 2, t.failed_to_start = 4, t.unhealthy = 3, t.deployments_completed = 2;
   t.deployments_failed = 1, t.rollbacks = 1, t.peak_running = 6;
   const json s = json::parse(summary_json(small_ecs(), r));
   const json expected = json::parse(R"({
     "started": 14, "stopped_for_draining": 5, "placement_failures": 9, "peak_running": 6,
-    "killed_by_termination": 2, "failed_to_start": 4,
+    "killed_by_termination": 2, "failed_to_start": 4, "unhealthy": 3,
     "placement_failures_by_reason": {"cpu": 1, "memory": 2, "ports": 3, "constraint": 1, "no_instances": 2},
     "deployments": {"completed": 2, "failed": 1, "rollbacks": 1}
   })");

@@ -69,6 +69,7 @@ std::string summary_json(const Scenario& scenario, const RunResult& result) {
       {"peak_running", t.peak_running},
       {"killed_by_termination", t.killed_by_termination},
       {"failed_to_start", t.failed_to_start},
+      {"unhealthy", t.unhealthy},
       {"placement_failures_by_reason",
        {{"cpu", t.placement_failures_cpu},
         {"memory", t.placement_failures_memory},

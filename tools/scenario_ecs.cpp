@@ -127,7 +127,7 @@ void load_service_workload(const std::string& name, const Node& n, LoadContext& 
   if (it == services.end()) n.error("no service named \"" + name + "\" in services");
   if (!n.is_object()) return;
   n.reject_unknown_keys({"requestsPerSecondPerTask", "cpuSecondsPerRequest", "concurrencyPerTask", "meanLatency",
-                         "requestTimeout", "startup", "shutdown"});
+                         "requestTimeout", "startup", "shutdown", "hangRatePerTaskHour"});
   ServiceWorkload w;
   const Node startup = n["startup"];
   if (startup.is_object()) {
@@ -137,6 +137,8 @@ void load_service_workload(const std::string& name, const Node& n, LoadContext& 
   }
   // Absent: the application ignores SIGTERM and is killed at the stop timeout.
   if (auto v = n["shutdown"].duration(0)) w.shutdown = *v;
+  // The app hangs at this rate; its container health check then makes it UNHEALTHY (AG-4).
+  if (auto v = n["hangRatePerTaskHour"].number(0, 1e6)) w.hang_rate_per_task_hour = *v;
 
   // Traffic fields: checked now, simulated with the load balancer and traffic (issue 4).
   const Node rps = n["requestsPerSecondPerTask"], cpu = n["cpuSecondsPerRequest"];
