@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/placement.hpp"
+#include "models/target_group_config.hpp"
 #include "models/task_definition.hpp"
 #include "sim/sim_time.hpp"
 
@@ -36,6 +37,7 @@ struct ServiceWorkload {
   // check then marks the task UNHEALTHY and the scheduler replaces it (AG-4, SCH-9). Without a
   // container health check (and before target groups exist) ECS never notices a hung task.
   double hang_rate_per_task_hour = 0;
+  ServiceTraffic traffic;  // how its tasks serve requests (issue 4)
 };
 
 struct EcsServiceConfig {
@@ -49,6 +51,9 @@ struct EcsServiceConfig {
   SimTime health_check_grace_period = 0;  // healthCheckGracePeriodSeconds (SCH-10)
   bool has_load_balancer = false;         // loadBalancers non-empty (health then comes from the ALB)
   std::vector<std::string> capacity_provider_strategy;  // names (issue 5 gives them weight)
+  // loadBalancers[]: the target groups (indexes into WorldConfig::target_groups) its tasks register
+  // with, on containerName:containerPort.
+  std::vector<std::size_t> target_groups;
   ServiceWorkload workload;
 };
 

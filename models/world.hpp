@@ -14,6 +14,7 @@
 #include "models/ecs_service.hpp"
 #include "models/ec2_instance.hpp"
 #include "models/ecs_service_config.hpp"
+#include "models/target_group_config.hpp"
 #include "models/event_kind.hpp"
 #include "models/spot_market.hpp"
 #include "sim/engine.hpp"
@@ -38,6 +39,10 @@ struct WorldConfig {
   std::vector<TaskDefinition> task_definitions;
   std::vector<EcsServiceConfig> services;
   std::vector<ServiceDeployment> deployments;
+  // ALB and traffic (aws-semantics.md §7; issue 4 simulates them)
+  std::vector<TargetGroupConfig> target_groups;
+  std::vector<TrafficSource> traffic;
+  std::vector<CallGraphEdgeConfig> call_graph;
 };
 
 // One row of timeseries.csv (fleet columns).
