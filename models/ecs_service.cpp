@@ -34,10 +34,11 @@ const char* to_string(TaskStopReason r) {
 }
 
 EcsService::EcsService(std::uint32_t index, EcsServiceConfig config, const std::vector<TaskDefinition>& task_definitions,
-                       EcsCluster& cluster, const EcsConfig& ecs, std::uint64_t seed, std::uint64_t replication)
+                       const std::vector<TargetGroupConfig>& target_groups, EcsCluster& cluster, const EcsConfig& ecs, std::uint64_t seed, std::uint64_t replication)
     : index_(index),
       config_(std::move(config)),
       task_definitions_(task_definitions),
+      target_groups_(target_groups),
       cluster_(cluster),
       ecs_(ecs),
       placement_stream_(seed, "ecs.placement/" + config_.name, replication),
@@ -266,6 +267,37 @@ void EcsService::enter(Engine& engine, EcsTask& task, TaskState state, SimTime n
                     task.generation, task.id);
 }
 
+SimTime EcsService::healthy_at(const EcsTask& task, SimTime now) const {
+  // SCH-8: a task counts as healthy once its container health check passes (checks every interval
+  // from the container's start), and, behind a load balancer, once the target group's check passes
+  // too (ACTIVATING registered it: target_group_health.hpp); with neither, 40 s after RUNNING. Never
+  // before the app answers.
+  const SimTime ready = now + config_.workload.app_start;
+  SimTime at = now;
+  bool checked = false;
+  if (const auto hc = task_definitions_[task.task_definition].health_check()) {
+    const SimTime first = std::max<SimTime>(1, config_.workload.app_start);
+    at = std::max(at, now + (first + hc->interval - 1) / hc->interval * hc->interval);
+    checked = true;
+  }
+  for (std::size_t tg : config_.target_groups) {
+    const TargetGroupConfig& group = target_groups_[tg];
+    at = std::max(at, group.health_check_enabled ? target_healthy_at(group.health, now, ready) : ready);
+    checked = true;
+  }
+  return checked ? at : now + std::max(ecs_.healthy_after_running, config_.workload.app_start);
+}
+
+SimTime EcsService::deactivating_duration() const {
+  // AG-3: ECS waits for the load balancer to report the target UNUSED before SIGTERM; a
+  // deregistering target shows as draining until the deregistration delay expires (ALB-5), and
+  // ECS keeps the task for the whole delay in practice (nlb-sidecar-for-ecs). The longest delay of
+  // the service's target groups; none without a load balancer.
+  SimTime longest = 0;
+  for (std::size_t tg : config_.target_groups) longest = std::max(longest, target_groups_[tg].deregistration_delay);
+  return longest;
+}
+
 SimTime EcsService::stop_duration(const EcsTask& task) const {
   // AG-2: SIGTERM, then SIGKILL after the stop timeout (the container's stopTimeout, else the
   // agent's ECS_CONTAINER_STOP_TIMEOUT); an app that exits on SIGTERM stops sooner.
@@ -283,8 +315,8 @@ void EcsService::stop_task(Engine& engine, EcsTask& task, TaskStopReason reason)
   if (task.starting()) {
     enter(engine, task, TaskState::deprovisioning, ecs_.deprovisioning);  // AG-5: "stopped immediately"
   } else {
-    // DEACTIVATING: deregistration from load balancers (immediate until target groups exist).
-    enter(engine, task, TaskState::deactivating, 0);
+    // DEACTIVATING: deregistration from the load balancers, for their deregistration delay.
+    enter(engine, task, TaskState::deactivating, deactivating_duration());
   }
   request_reconcile(engine, engine.now());
 }
@@ -350,14 +382,7 @@ bool EcsService::on_task_step(Engine& engine, const Event& e) {
       ++task.generation;
       task.running_at = engine.now();
       consecutive_start_failures_ = 0;
-      // SCH-8: healthy once the container health check passes, else 40 s after RUNNING (and never
-      // before the app answers). A health check first runs one interval after the container starts.
-      SimTime healthy_in = std::max(ecs_.healthy_after_running, config_.workload.app_start);
-      if (const auto hc = task_definitions_[task.task_definition].health_check()) {
-        const SimTime first = std::max<SimTime>(1, config_.workload.app_start);
-        healthy_in = (first + hc->interval - 1) / hc->interval * hc->interval;
-      }
-      engine.schedule(engine.now() + healthy_in, to_u8(Phase::health), to_u8(EventKind::task_healthy), index_,
+      engine.schedule(healthy_at(task, engine.now()), to_u8(Phase::health), to_u8(EventKind::task_healthy), index_,
                       task.generation, task.id);
       schedule_hang(engine, task);
       break;
@@ -382,18 +407,26 @@ bool EcsService::on_task_step(Engine& engine, const Event& e) {
 void EcsService::schedule_hang(Engine& engine, const EcsTask& task) {
   const double rate = config_.workload.hang_rate_per_task_hour;
   const auto hc = task_definitions_[task.task_definition].health_check();
-  if (rate <= 0 || !hc) return;
+  if (rate <= 0 || (!hc && config_.target_groups.empty())) return;
   const double hours_until = hang_stream_.exponential(rate);
   if (hours_until > 1e6) return;
   const SimTime hang = engine.now() + static_cast<SimTime>(hours_until * 3.6e6);
-  // AG-4: checks run every interval from the container's start; the first check after the hang
-  // fails by its timeout, and `retries` consecutive failures make the container UNHEALTHY.
-  const SimTime since_start = hang - *task.running_at;
-  const SimTime first_failing = *task.running_at + (since_start / hc->interval + 1) * hc->interval;
-  SimTime unhealthy_at = first_failing + (hc->retries - 1) * hc->interval + hc->timeout;
-  // AG-4 startPeriod: failures within it do not count; SCH-10: the service ignores unhealthy
-  // checks during healthCheckGracePeriodSeconds after the task starts.
-  unhealthy_at = std::max({unhealthy_at, *task.running_at + hc->start_period, *task.running_at + config_.health_check_grace_period});
+  SimTime unhealthy_at = kNever;
+  if (hc) {
+    // AG-4: checks run every interval from the container's start; the first check after the hang
+    // fails by its timeout, and `retries` consecutive failures make the container UNHEALTHY;
+    // failures within startPeriod do not count.
+    const SimTime since_start = hang - *task.running_at;
+    const SimTime first_failing = *task.running_at + (since_start / hc->interval + 1) * hc->interval;
+    unhealthy_at = std::max(first_failing + (hc->retries - 1) * hc->interval + hc->timeout, *task.running_at + hc->start_period);
+  }
+  // SCH-8/SCH-9: behind a load balancer, a target marked unhealthy makes the task unhealthy too.
+  for (std::size_t tg : config_.target_groups)
+    if (target_groups_[tg].health_check_enabled)
+      unhealthy_at = std::min(unhealthy_at, target_unhealthy_at(target_groups_[tg].health, *task.running_at, hang));
+  if (unhealthy_at == kNever) return;
+  // SCH-10: the service ignores unhealthy checks during healthCheckGracePeriodSeconds after start.
+  unhealthy_at = std::max(unhealthy_at, *task.running_at + config_.health_check_grace_period);
   engine.schedule(unhealthy_at, to_u8(Phase::health), to_u8(EventKind::task_healthy), index_, task.generation,
                   -1 - static_cast<std::int64_t>(task.id));
 }

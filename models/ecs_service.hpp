@@ -40,7 +40,7 @@ enum class RolloutState : std::uint8_t { completed, in_progress, failed };
 class EcsService {
  public:
   EcsService(std::uint32_t index, EcsServiceConfig config, const std::vector<TaskDefinition>& task_definitions,
-             EcsCluster& cluster, const EcsConfig& ecs, std::uint64_t seed, std::uint64_t replication);
+             const std::vector<TargetGroupConfig>& target_groups, EcsCluster& cluster, const EcsConfig& ecs, std::uint64_t seed, std::uint64_t replication);
 
   std::uint32_t index() const { return index_; }
   const EcsServiceConfig& config() const { return config_; }
@@ -80,12 +80,15 @@ class EcsService {
   void finish_stop(Engine& engine, EcsTask& task);
   bool must_replace(const EcsTask& task) const;
   SimTime stop_duration(const EcsTask& task) const;
+  SimTime deactivating_duration() const;
+  SimTime healthy_at(const EcsTask& task, SimTime now) const;
   void count_start_failure(Engine& engine, const EcsTask& task);
   void schedule_hang(Engine& engine, const EcsTask& task);
 
   std::uint32_t index_;
   EcsServiceConfig config_;
   const std::vector<TaskDefinition>& task_definitions_;
+  const std::vector<TargetGroupConfig>& target_groups_;
   EcsCluster& cluster_;
   const EcsConfig& ecs_;
   RandomStream placement_stream_;  // "ecs.placement/<service>"

@@ -33,6 +33,7 @@ World::World(const WorldConfig& config)
     while (c < clusters_.size() && clusters_[c].name() != service.cluster) ++c;
     if (c == clusters_.size()) continue;  // the loader rejects services of unknown clusters
     services_.push_back(std::make_unique<EcsService>(static_cast<std::uint32_t>(s), service, config_.task_definitions,
+                                                     config_.target_groups,
                                                      clusters_[c], config_.ecs, config_.seed, config_.replication));
   }
 }

@@ -310,3 +310,47 @@ TEST_CASE("a hung task is marked UNHEALTHY by its container health check and rep
   blind.run();
   CHECK(blind.service(0).stats().unhealthy == 0);
 }
+
+namespace {
+
+WorldConfig behind_load_balancer(WorldConfig cfg, SimTime deregistration_delay) {
+  TargetGroupConfig tg;
+  tg.name = "api-tg";
+  tg.deregistration_delay = deregistration_delay;
+  cfg.target_groups.push_back(tg);
+  cfg.services[0].target_groups.push_back(0);
+  return cfg;
+}
+
+}  // namespace
+
+TEST_CASE("behind a load balancer a task is healthy once its target passes the health checks", "[ecs][alb]") {
+  // SCH-8: with a load balancer a task counts as healthy once the target group reports it healthy;
+  // §10.5 default: HealthyThresholdCount × interval = 5 × 30 s after registration (at RUNNING).
+  World world(behind_load_balancer(ecs_world(1, "m5.large", 1, one_container_task(512, 512), kBinpackCpu), seconds(300)));
+  world.run_until(minutes(10));
+  const EcsTask& t = world.service(0).tasks().front();
+  REQUIRE(t.healthy_at);
+  CHECK(*t.healthy_at - *t.running_at == seconds(150));
+}
+
+TEST_CASE("the seed's pitfall: a 300 s deregistration delay outlasts the spot notice", "[ecs][alb][draining]") {
+  // AG-3: ECS waits the deregistration delay (DEACTIVATING) before SIGTERM; with 300 s the drained
+  // tasks are still deregistering when the instance dies at notice + 120 s (SP-1), and are killed.
+  // With a 30 s delay and a 60 s stop timeout they stop before the instance goes.
+  for (const SimTime delay : {seconds(300), seconds(30)}) {
+    WorldConfig cfg = behind_load_balancer(drain_config(50, 200, true), delay);
+    DrainRun run(cfg);
+    run.world.run_until(run.notice + minutes(5));
+    INFO("deregistration delay " << to_seconds(delay) << " s");
+    if (delay == seconds(300)) {
+      CHECK(run.world.service(0).stats().killed_by_termination > 0);
+      for (const EcsTask& t : run.world.service(0).tasks())
+        if (t.ec2 == run.victim && t.stop_requested_at) CHECK(*t.stopped_at == run.notice + seconds(120));
+    } else {
+      for (const EcsTask& t : run.world.service(0).tasks())
+        if (t.ec2 == run.victim && t.stop_reason == TaskStopReason::draining && *t.stop_requested_at < run.notice + seconds(20))
+          CHECK(*t.stopped_at - *t.stop_requested_at == seconds(30) + seconds(60) + seconds(1));
+    }
+  }
+}
