@@ -1,0 +1,516 @@
+// CloudWatch load traces: `aws cloudwatch get-metric-data` output (load_trace.hpp, form "cloudwatch"),
+// read in one SAX pass that knows the JSON pointer of every value.
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tools/load_trace_internal.hpp"
+
+namespace spotsim::load_trace_detail {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::size_t kMaxJsonDepth = 64;
+
+// "line L, column C" of text[index], for positions asked in increasing order (one scan in all).
+class LineCounter {
+ public:
+  explicit LineCounter(const std::string& text) : text_(text) {}
+  std::size_t line(std::size_t index) {
+    advance(index);
+    return line_;
+  }
+  std::string line_column(std::size_t index) {
+    index = std::min(index, text_.size());
+    advance(index);
+    return "line " + std::to_string(line_) + ", column " + std::to_string(index - line_start_ + 1);
+  }
+
+ private:
+  void advance(std::size_t index) {
+    index = std::min(index, text_.size());
+    for (; scanned_ < index; ++scanned_)
+      if (text_[scanned_] == '\n') {
+        ++line_;
+        line_start_ = scanned_ + 1;
+      }
+  }
+  const std::string& text_;
+  std::size_t scanned_ = 0;
+  std::size_t line_ = 1;
+  std::size_t line_start_ = 0;
+};
+
+// One past the bracket closing the document that starts at text[begin], outside strings; text.size()
+// if it never closes (the parser then reports where).
+std::size_t document_end(const std::string& text, std::size_t begin) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = begin; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return text.size();
+}
+
+// nlohmann's message without its "[json.exception...] parse error at line 1, column 2: " prefix.
+std::string syntax_message(const std::string& what) {
+  std::string m = what;
+  if (m.starts_with("[json.exception.")) {
+    const auto end = m.find("] ");
+    if (end != std::string::npos) m.erase(0, end + 2);
+  }
+  if (m.starts_with("parse error")) {
+    const auto colon = m.find(": ");
+    if (colon != std::string::npos) m.erase(0, colon + 2);
+  }
+  if (m.size() > 200) m = m.substr(0, 200) + "...";
+  return "invalid JSON: " + m;
+}
+
+std::string escape_pointer_token(std::string_view key) {
+  std::string s;
+  for (const char c : key) {
+    if (c == '~')
+      s += "~0";
+    else if (c == '/')
+      s += "~1";
+    else
+      s += c;
+  }
+  return s;
+}
+
+// Where a datapoint came from.
+struct Origin {
+  std::uint32_t document = 0;  // 0-based index of the JSON document in the file
+  std::uint32_t line = 1;      // the line that document starts on
+  std::int32_t page = -1;      // index in a top-level array of pages, -1 when the document is a page
+  std::uint32_t result = 0;    // index in MetricDataResults
+  std::uint32_t element = 0;   // index in Timestamps / Values
+};
+
+std::string document_label(std::uint32_t document, std::uint32_t line) {
+  if (document == 0) return "";
+  return "document " + std::to_string(document + 1) + " (line " + std::to_string(line) + ")";
+}
+
+std::string point_where(const Origin& o, const char* array) {
+  const std::string label = document_label(o.document, o.line);
+  const std::string pointer = (o.page >= 0 ? "/" + std::to_string(o.page) : std::string()) + "/MetricDataResults/" +
+                              std::to_string(o.result) + "/" + array + "/" + std::to_string(o.element);
+  return label.empty() ? pointer : label + ": " + pointer;
+}
+
+struct Point {
+  std::int64_t epoch_ms = 0;
+  double value = 0;
+  Origin origin;
+};
+
+const char* const kExpectedPage =
+    "expected aws cloudwatch get-metric-data output: an object with a \"MetricDataResults\" array, or an array "
+    "of such pages";
+
+class CloudWatchWalker final : public nlohmann::json_sax<Json> {
+ public:
+  explicit CloudWatchWalker(Problems& problems) : problems_(problems) {}
+
+  std::map<std::string, std::vector<Point>> by_id;
+  std::size_t points = 0;
+
+  void start_document(std::uint32_t document, std::uint32_t line) {
+    label_ = document_label(document, line);
+    document_ = document;
+    line_ = line;
+    frames_.clear();
+    stopped_ = false;
+    syntax_error_.reset();
+    root_is_array_ = in_page_ = in_results_ = in_result_ = false;
+  }
+  const std::optional<std::pair<std::size_t, std::string>>& syntax_error() const { return syntax_error_; }
+
+  bool null() override { return scalar(Json(nullptr)); }
+  bool boolean(bool v) override { return scalar(Json(v)); }
+  bool number_integer(number_integer_t v) override { return scalar(Json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return scalar(Json(v)); }
+  bool number_float(number_float_t v, const string_t& /*text*/) override { return scalar(Json(v)); }
+  bool string(string_t& v) override { return scalar(Json(v)); }
+  bool binary(binary_t& /*v*/) override { return scalar(Json()); }
+  bool start_object(std::size_t /*elements*/) override { return open(false); }
+  bool key(string_t& k) override {
+    frames_.back().key = k;
+    return true;
+  }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t /*elements*/) override { return open(true); }
+  bool end_array() override { return close(); }
+  bool parse_error(std::size_t position, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& e) override {
+    syntax_error_.emplace(position, e.what());
+    return false;
+  }
+
+ private:
+  struct Frame {
+    bool is_array = false;
+    std::size_t index = 0;
+    std::string key;
+  };
+  struct Result {
+    std::optional<std::string> id, status;
+    std::vector<std::optional<std::int64_t>> timestamps;
+    std::vector<std::optional<double>> values;
+    bool saw_timestamps = false, saw_values = false, bad = false;
+  };
+
+  // Levels: the page object at pl(), MetricDataResults' array at pl() + 1, a result at pl() + 2, its
+  // fields' values at depth pl() + 3, elements of Timestamps / Values at depth pl() + 4.
+  std::size_t pl() const { return root_is_array_ ? 1 : 0; }
+  std::size_t depth() const { return frames_.size(); }
+  bool is_key(std::size_t level, std::string_view k) const {
+    return level < frames_.size() && !frames_[level].is_array && frames_[level].key == k;
+  }
+  bool at_results(std::size_t d) const { return in_page_ && d == pl() + 1 && is_key(pl(), "MetricDataResults"); }
+  bool at_field(std::size_t d) const { return in_result_ && d == pl() + 3; }
+  const std::string& field_name() const { return frames_[pl() + 2].key; }
+
+  std::string pointer() const {
+    std::string p;
+    for (const Frame& f : frames_) {
+      p += '/';
+      p += f.is_array ? std::to_string(f.index) : escape_pointer_token(f.key);
+    }
+    return p;
+  }
+  void error(const std::string& message) {
+    const std::string p = pointer();
+    problems_.error(label_.empty() ? p : p.empty() ? label_ : label_ + ": " + p, message);
+  }
+  void stop(const std::string& message) {
+    error(message);
+    stopped_ = true;
+  }
+  bool going() const { return !stopped_ && !problems_.full(); }
+  void next_element() {
+    if (!frames_.empty() && frames_.back().is_array) ++frames_.back().index;
+  }
+  bool scalar(const Json& v) {
+    on_scalar(v);
+    next_element();
+    return going();
+  }
+  bool open(bool array) {
+    if (frames_.size() >= kMaxJsonDepth) {
+      stop("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+      return false;
+    }
+    on_open(array);
+    frames_.push_back(Frame{array, 0, {}});
+    return going();
+  }
+  bool close() {
+    frames_.pop_back();
+    on_close();
+    next_element();
+    return going();
+  }
+
+  void on_open(bool array) {
+    const std::size_t d = depth();
+    const char* const kind = array ? "an array" : "an object";
+    if (d == 0) {
+      root_is_array_ = array;
+      if (!array) begin_page();
+    } else if (root_is_array_ && d == 1) {
+      if (array)
+        error(std::string(kExpectedPage) + ", found an array");
+      else
+        begin_page();
+    } else if (at_results(d)) {
+      page_saw_results_ = true;
+      if (array)
+        in_results_ = true;
+      else
+        error("expected an array of metric results, found an object");
+    } else if (in_results_ && d == pl() + 2) {
+      if (array)
+        error("expected a metric result (an object), found an array");
+      else
+        begin_result();
+    } else if (at_field(d)) {
+      const std::string& f = field_name();
+      if (f == "Timestamps" || f == "Values") {
+        if (!array) {
+          error(std::string("expected an array of ") + (f == "Timestamps" ? "timestamps" : "numbers") +
+                ", found an object");
+          result_.bad = true;
+        }
+        (f == "Timestamps" ? result_.saw_timestamps : result_.saw_values) = true;
+      } else if (f == "Id" || f == "StatusCode") {
+        error(std::string("expected a string, found ") + kind);
+        result_.bad = true;
+      }
+    } else if (in_result_ && d == pl() + 4 && frames_[pl() + 3].is_array &&
+               (is_key(pl() + 2, "Timestamps") || is_key(pl() + 2, "Values"))) {
+      error(std::string("expected a ") + (is_key(pl() + 2, "Timestamps") ? "timestamp" : "number") + ", found " +
+            kind);
+      element_failed();
+    }
+  }
+
+  void on_close() {
+    const std::size_t d = depth();
+    if (in_result_ && d == pl() + 2)
+      end_result();
+    else if (in_results_ && d == pl() + 1)
+      in_results_ = false;
+    else if (in_page_ && d == pl())
+      end_page();
+  }
+
+  void on_scalar(const Json& v) {
+    const std::size_t d = depth();
+    if (d == 0 || (root_is_array_ && d == 1)) {
+      error(std::string(kExpectedPage) + ", found " + json_text(v));
+    } else if (at_results(d)) {
+      page_saw_results_ = true;
+      error("expected an array of metric results, found " + json_text(v));
+    } else if (in_results_ && d == pl() + 2) {
+      error("expected a metric result (an object), found " + json_text(v));
+    } else if (at_field(d)) {
+      field(v);
+    } else if (in_result_ && d == pl() + 4 && frames_[pl() + 3].is_array) {
+      if (is_key(pl() + 2, "Timestamps"))
+        timestamp(v);
+      else if (is_key(pl() + 2, "Values"))
+        value(v);
+    }
+  }
+
+  void field(const Json& v) {
+    const std::string& f = field_name();
+    if (f == "Id" || f == "StatusCode") {
+      if (!v.is_string()) {
+        error("expected a string, found " + json_text(v));
+        result_.bad = true;
+        return;
+      }
+      (f == "Id" ? result_.id : result_.status) = v.get<std::string>();
+      if (f == "StatusCode") {
+        const auto& s = *result_.status;
+        if (s == "InternalError" || s == "Forbidden") {
+          error("the query failed (StatusCode " + quote_value(s) + "): these values are not the metric; run the query "
+                "again");
+          result_.bad = true;
+        } else if (s != "Complete" && s != "PartialData") {
+          error("unknown StatusCode " + quote_value(s) + "; expected \"Complete\" or \"PartialData\"");
+          result_.bad = true;
+        }
+      }
+    } else if (f == "Timestamps" || f == "Values") {
+      error(std::string("expected an array of ") + (f == "Timestamps" ? "timestamps" : "numbers") + ", found " +
+            json_text(v));
+      result_.bad = true;
+      (f == "Timestamps" ? result_.saw_timestamps : result_.saw_values) = true;
+    }
+  }
+
+  bool room() {
+    if (points + std::max(result_.timestamps.size(), result_.values.size()) < kMaxLoadSteps) return true;
+    stop("more than " + std::to_string(kMaxLoadSteps) + " datapoints; refusing to read further");
+    return false;
+  }
+  void element_failed() {
+    result_.bad = true;
+    if (is_key(pl() + 2, "Timestamps"))
+      result_.timestamps.emplace_back();
+    else
+      result_.values.emplace_back();
+  }
+  void timestamp(const Json& v) {
+    if (!room()) return;
+    std::optional<std::int64_t> ms;
+    if (v.is_string()) ms = parse_iso8601_ms(v.get_ref<const std::string&>());
+    if (ms && std::llabs(*ms) > kMaxTraceMs) ms.reset();
+    if (!ms) {
+      error("expected an ISO 8601 timestamp like \"2024-02-05T10:05:00+00:00\", found " + json_text(v));
+      result_.bad = true;
+    }
+    result_.timestamps.push_back(ms);
+  }
+  void value(const Json& v) {
+    if (!room()) return;
+    std::optional<double> x;
+    if (v.is_number()) {
+      x = v.get<double>();
+      if (!std::isfinite(*x) || *x < 0) {
+        error("expected a request count >= 0 (RequestCount Sum), found " + json_text(v));
+        x.reset();
+      }
+    } else {
+      error("expected a number (RequestCount Sum), found " + json_text(v));
+    }
+    if (!x) result_.bad = true;
+    result_.values.push_back(x);
+  }
+
+  void begin_page() {
+    in_page_ = true;
+    page_saw_results_ = false;
+  }
+  void end_page() {
+    in_page_ = false;
+    if (!page_saw_results_) error("missing \"MetricDataResults\"; " + std::string(kExpectedPage));
+  }
+  void begin_result() {
+    in_result_ = true;
+    result_ = Result{};
+  }
+  void end_result() {
+    in_result_ = false;
+    if (!result_.id) {
+      error("missing \"Id\"");
+      return;
+    }
+    if (!result_.saw_timestamps || !result_.saw_values) {
+      error(std::string("missing \"") + (result_.saw_timestamps ? "Values" : "Timestamps") + "\"");
+      return;
+    }
+    if (result_.bad) return;
+    if (result_.timestamps.size() != result_.values.size()) {
+      error("\"Timestamps\" has " + std::to_string(result_.timestamps.size()) + " entries but \"Values\" has " +
+            std::to_string(result_.values.size()) + "; they must pair up");
+      return;
+    }
+    auto& list = by_id[*result_.id];
+    const Origin base{document_, line_, root_is_array_ ? static_cast<std::int32_t>(frames_[0].index) : -1,
+                      static_cast<std::uint32_t>(frames_[pl() + 1].index), 0};
+    for (std::size_t i = 0; i < result_.timestamps.size(); ++i) {
+      Origin o = base;
+      o.element = static_cast<std::uint32_t>(i);
+      list.push_back(Point{*result_.timestamps[i], *result_.values[i], o});
+    }
+    points += result_.timestamps.size();
+    result_ = Result{};
+  }
+
+  Problems& problems_;
+  std::string label_;
+  std::vector<Frame> frames_;
+  bool stopped_ = false;
+  std::optional<std::pair<std::size_t, std::string>> syntax_error_;
+  std::uint32_t document_ = 0, line_ = 1;
+  bool root_is_array_ = false, in_page_ = false, in_results_ = false, in_result_ = false;
+  bool page_saw_results_ = false;
+  Result result_;
+};
+
+}  // namespace
+
+TraceData read_cloudwatch_trace(const std::filesystem::path& file, const std::string& display_name,
+                                const CloudWatchOptions& options) {
+  const std::string text = read_input_file(file, display_name);
+  Problems problems(display_name);
+  CloudWatchWalker walker(problems);
+  LineCounter lines(text);
+  // Pages are JSON documents back to back (a shell loop over --next-token), each one page or an array.
+  std::uint32_t documents = 0;
+  std::size_t pos = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  for (;;) {
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r'))
+      ++pos;
+    if (pos >= text.size() || problems.full()) break;
+    if (text[pos] != '{' && text[pos] != '[') {
+      problems.error(lines.line_column(pos),
+                     std::string("invalid JSON: expected '{' or '[' to start a document, found '") + text[pos] + "'");
+      break;
+    }
+    const std::size_t end = document_end(text, pos);
+    walker.start_document(documents++, static_cast<std::uint32_t>(lines.line(pos)));
+    if (!Json::sax_parse(text.data() + pos, text.data() + end, &walker)) {
+      if (const auto& e = walker.syntax_error())
+        problems.error(lines.line_column(pos + (e->first > 0 ? e->first - 1 : 0)), syntax_message(e->second));
+      break;  // what follows cannot be trusted
+    }
+    pos = end;
+  }
+  if (documents == 0 && !problems.any())
+    problems.error("", "empty file: expected the JSON output of aws cloudwatch get-metric-data");
+  problems.throw_if_any();
+
+  // The metric: the one Id in the file, or the one asked for.
+  std::string ids;
+  for (const auto& [id, list] : walker.by_id) ids += (ids.empty() ? "" : ", ") + quote_value(id);
+  std::vector<Point>* chosen = nullptr;
+  if (options.id) {
+    const auto it = walker.by_id.find(*options.id);
+    if (it == walker.by_id.end())
+      problems.error("", "no metric result with Id " + quote_value(*options.id) + "; the file has " +
+                             (ids.empty() ? std::string("none") : ids));
+    else
+      chosen = &it->second;
+  } else if (walker.by_id.size() > 1) {
+    problems.error("", "several metrics in one file (Ids " + ids + "): choose one with \"id\"");
+  } else if (!walker.by_id.empty()) {
+    chosen = &walker.by_id.begin()->second;
+  }
+  if (!problems.any() && (chosen == nullptr || chosen->empty()))
+    problems.error("", "no datapoints: the metric has no values in the queried period");
+  problems.throw_if_any();
+
+  // Oldest first (AWS prints newest first). Overlapping pages repeat a point: once is kept.
+  std::vector<Point>& points = *chosen;
+  std::stable_sort(points.begin(), points.end(), [](const Point& a, const Point& b) { return a.epoch_ms < b.epoch_ms; });
+  std::vector<Point> kept;
+  kept.reserve(points.size());
+  for (const Point& p : points) {
+    if (!kept.empty() && kept.back().epoch_ms == p.epoch_ms) {
+      if (kept.back().value != p.value)
+        problems.error(point_where(p.origin, "Values"),
+                       "timestamp " + format_instant(p.epoch_ms) + " appears twice with different values: " +
+                           format_number(p.value) + " here, " + format_number(kept.back().value) + " at " +
+                           point_where(kept.back().origin, "Values"));
+      continue;
+    }
+    kept.push_back(p);
+  }
+  points = {};
+  TraceData d;
+  d.absolute = true;
+  if (options.period) {
+    d.per = *options.period;
+  } else if (kept.size() < 2) {
+    problems.error("", "one datapoint only: give the metric's period with \"period\" (\"1m\", \"5m\", 300)");
+  } else {
+    d.per = kept[1].epoch_ms - kept[0].epoch_ms;
+    for (std::size_t i = 2; i < kept.size(); ++i) d.per = std::min(d.per, kept[i].epoch_ms - kept[i - 1].epoch_ms);
+  }
+  for (std::size_t i = 1; i < kept.size() && d.per > 0; ++i)
+    if (kept[i].epoch_ms - kept[i - 1].epoch_ms < d.per)
+      problems.error(point_where(kept[i].origin, "Timestamps"),
+                     "timestamps " + format_instant(kept[i - 1].epoch_ms) + " and " + format_instant(kept[i].epoch_ms) +
+                         " are " + duration_text(kept[i].epoch_ms - kept[i - 1].epoch_ms) +
+                         " apart, closer than the period (" + duration_text(d.per) + ")");
+  problems.throw_if_any();
+  d.intervals.reserve(kept.size());
+  for (const Point& p : kept) d.intervals.push_back(TraceData::Interval{p.epoch_ms, p.value});
+  return d;
+}
+
+}  // namespace spotsim::load_trace_detail
