@@ -1,20 +1,11 @@
-// gzip for trace files (ALB access logs arrive as .log.gz). zlib's inflate, reached one of two ways:
-//  - SPOTSIM_HAVE_ZLIB defined (the build links ZLIB::ZLIB): called directly;
-//  - otherwise zlib's shared library (libz.so.1, part of every Debian system: package zlib1g, priority
-//    required) is loaded at run time with dlopen, so no link flag is needed.
-// Without zlib's header at build time (Debian zlib1g-dev) gzip input is refused with a message.
+// gzip for trace files (ALB access logs arrive as .log.gz), with zlib's inflate (Debian zlib1g-dev,
+// linked as ZLIB::ZLIB).
 #include <cstring>
 #include <string>
 
 #include "tools/load_trace_internal.hpp"
 
-#if __has_include(<zlib.h>)
 #include <zlib.h>
-#define SPOTSIM_ZLIB_HEADER 1
-#if !defined(SPOTSIM_HAVE_ZLIB)
-#include <dlfcn.h>
-#endif
-#endif
 
 namespace spotsim::load_trace_detail {
 
@@ -23,7 +14,6 @@ bool is_gzip(std::string_view bytes) {
          static_cast<unsigned char>(bytes[1]) == 0x8b;
 }
 
-#if defined(SPOTSIM_ZLIB_HEADER)
 namespace {
 
 // The four zlib entry points used here.
@@ -38,21 +28,10 @@ struct Zlib {
 const Zlib& zlib() {
   static const Zlib z = [] {
     Zlib r;
-#if defined(SPOTSIM_HAVE_ZLIB)
     r.init = &::inflateInit2_;
     r.inflate = &::inflate;
     r.reset = &::inflateReset;
     r.end = &::inflateEnd;
-#else
-    // Never closed: the library stays for the life of the program.
-    void* lib = ::dlopen("libz.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (lib != nullptr) {
-      r.init = reinterpret_cast<decltype(&::inflateInit2_)>(::dlsym(lib, "inflateInit2_"));
-      r.inflate = reinterpret_cast<decltype(&::inflate)>(::dlsym(lib, "inflate"));
-      r.reset = reinterpret_cast<decltype(&::inflateReset)>(::dlsym(lib, "inflateReset"));
-      r.end = reinterpret_cast<decltype(&::inflateEnd)>(::dlsym(lib, "inflateEnd"));
-    }
-#endif
     return r;
   }();
   return z;
@@ -112,16 +91,6 @@ std::string gunzip(std::string_view compressed, const std::string& display_name,
   return out;
 }
 
-#else  // no zlib.h at build time
 
-bool gzip_supported() { return false; }
-
-std::string gunzip(std::string_view, const std::string& display_name, std::size_t) {
-  throw InputError(display_name, "",
-                   "cannot read gzip file: spotsim was built without zlib (install zlib1g-dev and rebuild), "
-                   "or gunzip the file first");
-}
-
-#endif
 
 }  // namespace spotsim::load_trace_detail
