@@ -214,10 +214,11 @@ std::optional<std::int64_t> Node::integer(std::int64_t min, std::int64_t max) co
   std::optional<std::int64_t> v;
   if (value_->is_number_unsigned()) {
     const auto u = value_->get<std::uint64_t>();
-    if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-      v = static_cast<std::int64_t>(u);
-    else
-      v = std::numeric_limits<std::int64_t>::max();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      error("expected an integer up to " + std::to_string(max) + ", found " + describe_json(*value_));
+      return std::nullopt;
+    }
+    v = static_cast<std::int64_t>(u);
   } else if (value_->is_number_integer()) {
     v = value_->get<std::int64_t>();
   } else if (value_->is_number_float()) {
