@@ -41,15 +41,17 @@ void Billing::on_terminated(const Ec2Instance& instance) {
   add(instance, *instance.terminated_at, instance.cause == TerminationCause::spot_interruption);
 }
 
-void Billing::finalize(const std::vector<Ec2Instance>& instances, SimTime end) {
-  for (const Ec2Instance& instance : instances)
+void Billing::finalize(const Ec2Fleet& fleet, SimTime end) {
+  // In id order, so the sums are the same whatever order the alive list is in.
+  for (const Ec2Instance& instance : fleet.instances())
     if (instance.alive()) add(instance, end, false);
 }
 
-double Billing::cumulative_usd(const std::vector<Ec2Instance>& instances, SimTime now) const {
+double Billing::cumulative_usd(const Ec2Fleet& fleet, SimTime now) const {
   double sum = totals_.total_usd();
-  for (const Ec2Instance& i : instances) {
-    if (!i.alive() || !i.running_since) continue;
+  for (std::uint32_t id : fleet.alive_ids()) {
+    const Ec2Instance& i = fleet.at(InstanceId{id});
+    if (!i.running_since) continue;
     const SpotPool& pool = market_.pool(i.pool);
     sum += i.option == PurchaseOption::spot ? pool.spot_price->integral_hours(*i.running_since, now)
                                             : pool.on_demand_price * to_hours(now - *i.running_since);
@@ -57,10 +59,12 @@ double Billing::cumulative_usd(const std::vector<Ec2Instance>& instances, SimTim
   return sum;
 }
 
-double Billing::cumulative_baseline_usd(const std::vector<Ec2Instance>& instances, SimTime now) const {
+double Billing::cumulative_baseline_usd(const Ec2Fleet& fleet, SimTime now) const {
   double sum = totals_.baseline_usd;
-  for (const Ec2Instance& i : instances)
-    if (i.alive() && i.running_since) sum += market_.pool(i.pool).on_demand_price * to_hours(now - *i.running_since);
+  for (std::uint32_t id : fleet.alive_ids()) {
+    const Ec2Instance& i = fleet.at(InstanceId{id});
+    if (i.running_since) sum += market_.pool(i.pool).on_demand_price * to_hours(now - *i.running_since);
+  }
   return sum;
 }
 

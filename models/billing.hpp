@@ -45,12 +45,12 @@ class Billing {
 
   void on_terminated(const Ec2Instance& instance);
   // Bills every instance still running at `end` as if it stopped then (the run's horizon).
-  void finalize(const std::vector<Ec2Instance>& instances, SimTime end);
+  void finalize(const Ec2Fleet& fleet, SimTime end);
   const BillingTotals& totals() const { return totals_; }
   // Cost so far at `now`: closed bills plus what running instances have accrued (used for the
   // cumulative-cost column; free-interruption refunds appear when the instance terminates).
-  double cumulative_usd(const std::vector<Ec2Instance>& instances, SimTime now) const;
-  double cumulative_baseline_usd(const std::vector<Ec2Instance>& instances, SimTime now) const;
+  double cumulative_usd(const Ec2Fleet& fleet, SimTime now) const;
+  double cumulative_baseline_usd(const Ec2Fleet& fleet, SimTime now) const;
 
  private:
   void add(const Ec2Instance& instance, SimTime end, bool interrupted);

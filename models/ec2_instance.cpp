@@ -33,6 +33,8 @@ InstanceId Ec2Fleet::launch(Engine& engine, std::uint32_t group, std::uint32_t p
   instance.launched = engine.now();
   instances_.push_back(instance);
   peak_alive_ = std::max(peak_alive_, ++alive_);
+  alive_pos_.push_back(static_cast<std::uint32_t>(alive_ids_.size()));
+  alive_ids_.push_back(instance.id.value);
   const std::uint32_t id = instance.id.value;
   engine.schedule(engine.now() + config_.pending_time, to_u8(Phase::instance), to_u8(EventKind::instance_running), id, 0);
   engine.schedule(engine.now() + std::max(config_.boot_time, config_.pending_time), to_u8(Phase::instance),
@@ -86,6 +88,11 @@ bool Ec2Fleet::on_terminate(const Event& e) {
   instance.cause = static_cast<TerminationCause>(e.arg);
   ++instance.generation;
   --alive_;
+  // Swap-remove from the alive list.
+  const std::uint32_t pos = alive_pos_[e.target];
+  alive_ids_[pos] = alive_ids_.back();
+  alive_pos_[alive_ids_[pos]] = pos;
+  alive_ids_.pop_back();
   return true;
 }
 

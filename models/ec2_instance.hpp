@@ -97,6 +97,9 @@ class Ec2Fleet {
   bool on_terminate(const Event& e);
 
   int alive_count() const { return alive_; }
+  // The instances not yet terminated (any order): scans per sample stay proportional to the fleet,
+  // not to its history.
+  const std::vector<std::uint32_t>& alive_ids() const { return alive_ids_; }
   int peak_alive() const { return peak_alive_; }
 
  private:
@@ -104,6 +107,8 @@ class Ec2Fleet {
   std::vector<Ec2Instance> instances_;
   int alive_ = 0;
   int peak_alive_ = 0;
+  std::vector<std::uint32_t> alive_ids_;
+  std::vector<std::uint32_t> alive_pos_;  // per instance: its index in alive_ids_
 };
 
 }  // namespace spotsim

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "models/event_kind.hpp"
 
@@ -21,6 +22,17 @@ double advisor_rate_per_hour(int bucket) {
 SimTime hours_to_ms(double h) {
   const double ms = h * 3'600'000.0;
   return ms >= 9.0e18 ? kNever : static_cast<SimTime>(ms);
+}
+
+// The fleet's live instances in id order: reclaims walk them in a fixed order (the order of the
+// victim draws), and never over the fleet's history.
+std::vector<std::reference_wrapper<const Ec2Instance>> alive_in_id_order(const Ec2Fleet& fleet) {
+  std::vector<std::uint32_t> ids = fleet.alive_ids();
+  std::sort(ids.begin(), ids.end());
+  std::vector<std::reference_wrapper<const Ec2Instance>> out;
+  out.reserve(ids.size());
+  for (std::uint32_t id : ids) out.emplace_back(fleet.at(InstanceId{id}));
+  return out;
 }
 
 }  // namespace
@@ -162,7 +174,7 @@ void SpotMarket::interrupt(Engine& engine, const Ec2Instance& instance, SimTime 
 
 void SpotMarket::reclaim_fraction_of_pool(Engine& engine, std::uint32_t p, double fraction, const Ec2Fleet& fleet) {
   std::vector<const Ec2Instance*> running;
-  for (const Ec2Instance& instance : fleet.instances())
+  for (const Ec2Instance& instance : alive_in_id_order(fleet))
     if (instance.pool == p && instance.option == PurchaseOption::spot && instance.state == InstanceState::running &&
         !instance.notice_at)
       running.push_back(&instance);
@@ -186,7 +198,7 @@ bool SpotMarket::handle(Engine& engine, const Event& e, const Ec2Fleet& fleet) {
     case EventKind::spot_price_change: {
       // Model "price": instances whose group's max price is now below the spot price are reclaimed.
       const double price = spot_price(p, engine.now());
-      for (const Ec2Instance& instance : fleet.instances())
+      for (const Ec2Instance& instance : alive_in_id_order(fleet))
         if (instance.pool == p && instance.option == PurchaseOption::spot && instance.alive() && !instance.notice_at &&
             instance.spot_max_price < price)
           interrupt(engine, instance, engine.now());
@@ -202,7 +214,7 @@ bool SpotMarket::handle(Engine& engine, const Event& e, const Ec2Fleet& fleet) {
       // expected share matches the hazard's derivation for any pool size.
       std::vector<const Ec2Instance*> victims;
       RandomStream& rng = victim_stream_[p];
-      for (const Ec2Instance& instance : fleet.instances())
+      for (const Ec2Instance& instance : alive_in_id_order(fleet))
         if (instance.pool == p && instance.option == PurchaseOption::spot && instance.state == InstanceState::running &&
             !instance.notice_at && rng.bernoulli(config_.reclaim_fraction))
           victims.push_back(&instance);

@@ -240,8 +240,8 @@ void World::sample(SimTime now) {
   TimeseriesRow row;
   row.time = now;
   for (const auto& group : groups_) row.asg_desired += group->desired();
-  for (const Ec2Instance& i : fleet_.instances()) {
-    if (!i.alive()) continue;
+  for (std::uint32_t id : fleet_.alive_ids()) {
+    const Ec2Instance& i = fleet_.at(InstanceId{id});
     if (i.state == InstanceState::pending) {
       ++row.instances_pending;
     } else if (i.notice_at || i.terminating_at) {
@@ -259,14 +259,14 @@ void World::sample(SimTime now) {
     row.tasks_stopping += service->count_stopping();
   }
   for (const EcsCluster& cluster : clusters_) row.container_instances += cluster.registered_count();
-  row.cost_usd_cumulative = billing_.cumulative_usd(fleet_.instances(), now);
-  row.on_demand_baseline_usd_cumulative = billing_.cumulative_baseline_usd(fleet_.instances(), now);
+  row.cost_usd_cumulative = billing_.cumulative_usd(fleet_, now);
+  row.on_demand_baseline_usd_cumulative = billing_.cumulative_baseline_usd(fleet_, now);
   rows_.push_back(row);
 }
 
 RunResult World::finish() {
   start();
-  billing_.finalize(fleet_.instances(), config_.duration);
+  billing_.finalize(fleet_, config_.duration);
   RunResult result;
   result.cost = billing_.totals();
   FleetSummary& f = result.instances;
