@@ -35,7 +35,7 @@ std::vector<std::string> top_level_keys() {
   std::vector<std::string> keys = {"spotsim", "name", "description", "region", "start", "duration", "seed",
                                    "AutoScalingGroups", "LaunchTemplateVersions", "ScheduledUpdateGroupActions",
                                    "clusters", "services", "taskDefinitions", "deployments", "workload",
-                                   "market", "ec2", "ecs"};
+                                   "market", "ec2", "ecs", "alb"};
   for (const auto& b : kLaterBlocks) keys.emplace_back(b.name);
   return keys;
 }
@@ -147,6 +147,7 @@ nlohmann::json resolve(const nlohmann::json& doc, const Scenario& s) {
           g.on_demand_allocation_strategy == OnDemandAllocationStrategy::prioritized ? "prioritized" : "lowest-price";
   }
   resolve_ecs(r, w);
+  resolve_traffic(r, w);
   return r;
 }
 

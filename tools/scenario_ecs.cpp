@@ -140,18 +140,8 @@ void load_service_workload(const std::string& name, const Node& n, LoadContext& 
   // The app hangs at this rate; its container health check then makes it UNHEALTHY (AG-4).
   if (auto v = n["hangRatePerTaskHour"].number(0, 1e6)) w.hang_rate_per_task_hour = *v;
 
-  // Traffic fields: checked now, simulated with the load balancer and traffic (issue 4).
-  const Node rps = n["requestsPerSecondPerTask"], cpu = n["cpuSecondsPerRequest"];
-  rps.number(0.000001, 1e9);
-  cpu.number(0.000001, 3600);
-  if (rps.present() && cpu.present())
-    cpu.error("expected requestsPerSecondPerTask or cpuSecondsPerRequest, found both");
-  n["concurrencyPerTask"].int32(1, 1'000'000);
-  n["meanLatency"].duration(0);
-  n["requestTimeout"].duration(1);
-  for (const char* key : {"requestsPerSecondPerTask", "cpuSecondsPerRequest", "concurrencyPerTask", "meanLatency",
-                          "requestTimeout"})
-    if (n[key].present()) ctx.ecs.workload_traffic_fields = true;
+  // Traffic fields: how the tasks serve requests (scenario_traffic.cpp).
+  load_service_traffic(n, w.traffic, ctx);
   if (it != services.end()) it->workload = w;
 }
 
@@ -202,6 +192,7 @@ void load_deployment(const Node& d, LoadContext& ctx) {
                       " does not list EC2 in requiresCompatibilities: AWS will not run it on EC2 instances");
       else if (service && !ctx.world.services[*service].cluster.empty())
         check_task_fits_cluster(td_node, *td, ctx.world.services[*service].cluster, ctx);
+      if (td && service) check_load_balancer_containers(td_node, *service, *td, ctx);
     }
   if (auto v = d["failsToStart"].boolean()) dep.fails_to_start = *v;
   if (!complete || !service || !td) return;  // reported
@@ -217,6 +208,7 @@ void load_ecs(const Node& root, LoadContext& ctx) {
   load_capacity_provider_names(root, ctx);
   for (const Node& c : root["clusters"].elements()) load_cluster(c, ctx);
   load_task_definitions(root, ctx);
+  load_target_groups(root, ctx);  // services name them in loadBalancers
   load_services(root, ctx);
   const Node workload = root["workload"];
   if (workload.is_object())
@@ -228,6 +220,7 @@ void load_ecs(const Node& root, LoadContext& ctx) {
     else
       load_deployment(d, ctx);
   }
+  load_traffic(root, ctx);  // workload.traffic and callGraph: after services, workload.services, deployments
 }
 
 std::vector<std::size_t> groups_joining(const std::string& cluster, const WorldConfig& world) {

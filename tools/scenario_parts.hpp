@@ -3,7 +3,10 @@
 // entry points; scenario_groups.cpp: Auto Scaling groups, launch templates, scheduled actions;
 // scenario_market.cpp: market and ec2; scenario_task_definitions.cpp: taskDefinitions;
 // scenario_ecs.cpp: the ecs block, clusters, workload.services, deployments and what the ECS
-// blocks resolve to; scenario_services.cpp: services; scenario_ecs_warnings.cpp: ECS pitfalls).
+// blocks resolve to; scenario_services.cpp: services; scenario_ecs_warnings.cpp: ECS pitfalls;
+// scenario_target_groups.cpp: TargetGroups, TargetGroupAttributes, the `alb` block and services'
+// loadBalancers; scenario_traffic.cpp: workload.traffic, workload.callGraph and the traffic fields
+// of workload.services).
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -34,6 +37,17 @@ struct EcsSources {
   std::vector<bool> task_definition_ec2_compatible;  // requiresCompatibilities absent or has "EC2"
   bool instance_refresh = false;        // a deployments entry is an instanceRefresh (issue 5)
   bool workload_traffic_fields = false;  // a workload.services entry has traffic fields (issue 4)
+  // Per service: its loadBalancers[] entries that resolved, for the checks that need the container
+  // and port (a deployment's task definition must have them too).
+  struct LoadBalancerLink {
+    std::size_t target_group = 0;
+    std::string container_name;
+    int container_port = 0;
+    std::string pointer;  // "/services/0/loadBalancers/0"
+  };
+  std::vector<std::vector<LoadBalancerLink>> service_load_balancers;  // parallel to world.services
+  std::vector<std::string> target_group_types;  // TargetType per target group ("instance" by default)
+  bool load_balancer_problem = false;  // a services[].loadBalancers entry had an error
 };
 
 struct LoadContext {
@@ -58,6 +72,23 @@ void load_ec2(const Node& root, LoadContext& ctx);
 void load_ecs(const Node& root, LoadContext& ctx);
 void load_task_definitions(const Node& root, LoadContext& ctx);
 void load_services(const Node& root, LoadContext& ctx);
+// TargetGroups, TargetGroupAttributes and the `alb` block (aws-semantics.md §7), before the services
+// that name them.
+void load_target_groups(const Node& root, LoadContext& ctx);
+// A service's loadBalancers[] into s.target_groups (and ctx.ecs.service_load_balancers, pushed for
+// every service); `td` is its task definition when it was found.
+void load_service_load_balancers(const Node& service, std::optional<std::size_t> td, EcsServiceConfig& s,
+                                 LoadContext& ctx);
+// A deployment of `task_definition` to `service` behind load balancers: the new revision must have
+// each loadBalancers container and port (UpdateService refuses it otherwise). Errors at `at`.
+void check_load_balancer_containers(const Node& at, std::size_t service, std::size_t task_definition,
+                                    const LoadContext& ctx);
+// The traffic fields of a workload.services entry (`n`, an object) into `traffic`.
+void load_service_traffic(const Node& n, ServiceTraffic& traffic, LoadContext& ctx);
+// workload.traffic and workload.callGraph, after workload.services and deployments; then the checks
+// that need every block: each target group used by a service, each service that gets requests
+// able to serve them.
+void load_traffic(const Node& root, LoadContext& ctx);
 
 // ECS's built-in capacity providers: a cluster may list them without the scenario describing them.
 inline bool is_fargate_capacity_provider(const std::string& name) {
@@ -88,6 +119,8 @@ void add_ecs_warnings(const Node& root, LoadContext& ctx);
 
 // Writes the defaults the ECS blocks took into the resolved scenario (`resolved` is the input).
 void resolve_ecs(nlohmann::json& resolved, const WorldConfig& world);
+// Same for TargetGroups, TargetGroupAttributes, `alb`, workload.traffic and workload.callGraph.
+void resolve_traffic(nlohmann::json& resolved, const WorldConfig& world);
 
 // A trace file named at `node`, resolved against the scenario's folder. Records an error at the
 // node's pointer and returns nullopt if it is not a readable file.

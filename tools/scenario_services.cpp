@@ -169,6 +169,7 @@ void load_capacity_provider_strategy(const Node& n, std::size_t cluster, EcsServ
 
 void load_service(const Node& n, LoadContext& ctx) {
   EcsServiceConfig s;
+  std::optional<std::size_t> td_index;
   if (n.is_object()) {
     if (n["serviceName"].require()) s.name = n["serviceName"].nonempty_string().value_or("");
     // workload.services and deployments name services by serviceName, so it must be unique here
@@ -193,6 +194,7 @@ void load_service(const Node& n, LoadContext& ctx) {
       if (auto ref = td.nonempty_string()) {
         if (auto i = find_task_definition(*ref, ctx.world)) {
           s.task_definition = *i;
+          td_index = *i;
           if (!ctx.ecs.task_definition_ec2_compatible[*i])
             td.error("task definition " + ctx.world.task_definitions[*i].family_revision() +
                      " does not list EC2 in requiresCompatibilities: AWS will not run it on EC2 instances");
@@ -210,6 +212,8 @@ void load_service(const Node& n, LoadContext& ctx) {
     s.has_load_balancer = n["loadBalancers"].is_array() && !n["loadBalancers"].json()->empty();
     if (cluster) load_capacity_provider_strategy(n, *cluster, s, ctx);
   }
+  // loadBalancers (scenario_target_groups.cpp): called for every entry, so its list stays parallel.
+  load_service_load_balancers(n, td_index, s, ctx);
   ctx.world.services.push_back(std::move(s));
 }
 
