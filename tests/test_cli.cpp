@@ -279,3 +279,119 @@ TEST_CASE("a run of an ECS scenario writes the tasks section and the task column
   for (int column = 0; column <= 10; ++column) std::getline(last, field, ',');
   CHECK(field == "3");
 }
+
+// Issue 4: the load balancer and traffic blocks. small_ecs_scenario() behind one target group, with
+// 100 requests per second from `requests`.
+namespace {
+
+json small_alb_scenario(const json& requests = {{"rps", 100}}) {
+  json s = small_ecs_scenario();
+  const std::string arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/small-api-tg/0123456789abcdef";
+  s["TargetGroups"] = {{{"TargetGroupArn", arn}, {"TargetGroupName", "small-api-tg"}, {"Protocol", "HTTP"}}};
+  s["services"][0]["loadBalancers"] = {{{"targetGroupArn", arn}, {"containerName", "api"}, {"containerPort", 8080}}};
+  s["workload"]["traffic"] = {{{"targetGroup", "small-api-tg"}, {"requests", requests}}};
+  s["workload"]["services"]["small-api"]["requestsPerSecondPerTask"] = 80;
+  return s;
+}
+
+// A per-minute request-count CSV beside the scenario: `spotsim run` must exit 2 naming the trace
+// file and `place` (its line), and write nothing.
+void expect_trace_rejected(const std::string& test, const std::string& csv, const std::string& place,
+                           const std::string& message_part) {
+  const fs::path dir = scratch_dir(test);
+  write_text(dir / "requests.csv", csv);
+  const json s = small_alb_scenario({{"csv", "requests.csv"}, {"time", "time"}, {"value", "requests"}, {"per", "1m"}});
+  write_text(dir / "scenario.json", s.dump(2));
+  const Run r = run_spotsim("run " + quote(dir / "scenario.json") + " -o " + quote(dir / "out"));
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find((dir / "requests.csv").string() + (place.empty() ? "" : ": " + place)) != std::string::npos);
+  CHECK(r.output.find(message_part) != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "out"));
+}
+
+}  // namespace
+
+TEST_CASE("a scenario behind a target group with constant traffic runs", "[cli][traffic]") {
+  const fs::path dir = scratch_dir("alb-run");
+  write_text(dir / "small-alb.json", small_alb_scenario().dump(2));
+  const Run r = run_spotsim("run " + quote(dir / "small-alb.json") + " -o " + quote(dir / "out") + " --quiet");
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  const json resolved = json::parse(read_text(dir / "out" / "scenario.json"));
+  CHECK(resolved["TargetGroups"][0]["HealthCheckIntervalSeconds"] == 30);
+  CHECK(resolved["workload"]["traffic"][0]["scale"] == 1.0);
+}
+
+// Issue 4 item 6: bad load traces, each named by file and line.
+TEST_CASE("a load trace with timestamps out of order is rejected at its line", "[cli][bad-input][traffic]") {
+  expect_trace_rejected("trace-order",
+                        "time,requests\n2024-02-05T00:00:00Z,10\n2024-02-05T00:02:00Z,12\n2024-02-05T00:01:00Z,11\n",
+                        "line 4", "goes back after");
+}
+
+TEST_CASE("a load trace with a duplicate timestamp is rejected at its line", "[cli][bad-input][traffic]") {
+  expect_trace_rejected("trace-duplicate",
+                        "time,requests\n2024-02-05T00:00:00Z,10\n2024-02-05T00:01:00Z,12\n2024-02-05T00:01:00Z,11\n",
+                        "line 4", "duplicate time");
+}
+
+TEST_CASE("a load trace with a negative value is rejected at its line", "[cli][bad-input][traffic]") {
+  expect_trace_rejected("trace-negative", "time,requests\n2024-02-05T00:00:00Z,10\n2024-02-05T00:01:00Z,-3\n",
+                        "line 3", "negative value \"-3\"");
+}
+
+TEST_CASE("a load trace with a NaN value is rejected at its line", "[cli][bad-input][traffic]") {
+  expect_trace_rejected("trace-nan", "time,requests\n2024-02-05T00:00:00Z,10\n2024-02-05T00:01:00Z,NaN\n",
+                        "line 3", "not a finite number");
+}
+
+TEST_CASE("a load trace without the named column is rejected at its header", "[cli][bad-input][traffic]") {
+  expect_trace_rejected("trace-column", "time,count\n2024-02-05T00:00:00Z,10\n", "line 1", "no column \"requests\"");
+}
+
+TEST_CASE("an empty load trace is rejected", "[cli][bad-input][traffic]") {
+  expect_trace_rejected("trace-empty", "", "", "empty file");
+}
+
+TEST_CASE("a target group no service uses is rejected", "[cli][bad-input][traffic]") {
+  json s = small_alb_scenario();
+  s["services"][0].erase("loadBalancers");
+  expect_rejected("alb-unused-target-group", s, "/TargetGroups/0", "is not used by any service");
+}
+
+TEST_CASE("a loadBalancers entry naming an unknown target group is rejected", "[cli][bad-input][traffic]") {
+  json s = small_alb_scenario();
+  s["services"][0]["loadBalancers"][0]["targetGroupArn"] =
+      "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/big-api-tg/0123456789abcdef";
+  expect_rejected("alb-unknown-target-group", s, "/services/0/loadBalancers/0/targetGroupArn",
+                  "no target group with ARN");
+}
+
+TEST_CASE("an unknown target group attribute value is rejected", "[cli][bad-input][traffic]") {
+  json s = small_alb_scenario();
+  s["TargetGroupAttributes"] = {{"small-api-tg", {{{"Key", "load_balancing.algorithm.type"}, {"Value", "fastest"}}}}};
+  expect_rejected("alb-unknown-algorithm", s, "/TargetGroupAttributes/small-api-tg/0/Value",
+                  "expected one of \"round_robin\", \"least_outstanding_requests\", \"weighted_random\"");
+}
+
+// ALB-6: slow start cannot be combined with least outstanding requests.
+TEST_CASE("slow start with least outstanding requests is rejected", "[cli][bad-input][traffic]") {
+  json s = small_alb_scenario();
+  s["TargetGroupAttributes"] = {{"small-api-tg",
+                                 {{{"Key", "slow_start.duration_seconds"}, {"Value", "60"}},
+                                  {{"Key", "load_balancing.algorithm.type"}, {"Value", "least_outstanding_requests"}}}}};
+  expect_rejected("alb-slow-start-lor", s, "/TargetGroupAttributes/small-api-tg/0/Value",
+                  "cannot be combined with the least_outstanding_requests routing algorithm");
+}
+
+TEST_CASE("a call graph with a cycle is rejected naming the services on it", "[cli][bad-input][traffic]") {
+  json s = small_alb_scenario();
+  json auth = s["services"][0];
+  auth["serviceName"] = "small-auth";
+  auth.erase("loadBalancers");
+  s["services"].push_back(auth);
+  s["workload"]["services"]["small-auth"] = {{"requestsPerSecondPerTask", 200}};
+  s["workload"]["callGraph"] = {{{"from", "small-api"}, {"to", "small-auth"}}, {{"from", "small-auth"}, {"to", "small-api"}}};
+  expect_rejected("callgraph-cycle", s, "/workload/callGraph", "small-api -> small-auth -> small-api");
+}
