@@ -33,12 +33,24 @@ TEST_CASE("a spot cluster without ECS pitfalls has no warnings", "[scenario][ecs
 
 // The demo drains on spot notices and stops containers after 1m, so the only pitfall it has is
 // AG-5's Spot caveat: minimumHealthyPercent 100 (the CLI's default) on a group that runs spot.
-TEST_CASE("the demo's only ECS warning is AG-5's Spot caveat on minimumHealthyPercent 100", "[scenario][ecs][warnings]") {
+// The demo's two pitfalls: AG-5's Spot caveat on minimumHealthyPercent 100, and the seed article's
+// own — a 300 s deregistration delay with a 1-minute stop timeout, beyond the notice (AG-3).
+TEST_CASE("the demo's ECS warnings are AG-5's Spot caveat and the 300 s deregistration delay", "[scenario][ecs][warnings]") {
   const Scenario s = load_scenario_file(fs::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json");
-  REQUIRE(s.warnings.size() == 1);
+  REQUIRE(s.warnings.size() == 2);
   CHECK(s.warnings[0].where == "/services/0/deploymentConfiguration/minimumHealthyPercent");
   CHECK(s.warnings[0].message.find("If you use Spot Instances and minimumHealthyPercent is greater than or equal "
                                    "to 100%") != std::string::npos);
+  CHECK(s.warnings[1].where == "/TargetGroupAttributes/demo-api-tg");
+  CHECK(s.warnings[1].message.find("deregistration_delay.timeout_seconds 300") != std::string::npos);
+  CHECK(s.warnings[1].message.find("360 s together, beyond the 120 s spot notice") != std::string::npos);
+}
+
+TEST_CASE("a deregistration delay plus stop timeout within the notice is not warned about", "[scenario][ecs][warnings]") {
+  json doc = load_scenario_file(fs::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json").resolved;
+  doc["TargetGroupAttributes"]["demo-api-tg"] = json::array({{{"Key", "deregistration_delay.timeout_seconds"}, {"Value", "30"}}});
+  const std::string w = warnings_of(doc);
+  CHECK(w.find("deregistration_delay") == std::string::npos);
 }
 
 // §4.1: the agent joins the cluster ECS_CLUSTER names, "default" when unset.

@@ -119,6 +119,38 @@ void warn_stop_timeouts(const Node& root, LoadContext& ctx) {
   }
 }
 
+// AG-3 + AG-2: behind a load balancer ECS waits the deregistration delay before SIGTERM, then up to
+// the stop timeout before SIGKILL; a sum beyond the notice means drained tasks are still deregistering
+// or stopping when EC2 takes the instance, and requests in flight are lost (the seed article's
+// 300 s delay with a 1-minute stop timeout).
+void warn_deregistration_and_stop(const Node& root, LoadContext& ctx) {
+  const WorldConfig& w = ctx.world;
+  for (std::size_t i = 0; i < w.services.size(); ++i) {
+    const EcsServiceConfig& s = w.services[i];
+    std::string spot_group;
+    if (s.target_groups.empty() || !cluster_has_spot(s.cluster, ctx, &spot_group)) continue;
+    SimTime agent_timeout = seconds(30);
+    for (const AutoScalingGroupConfig& g : w.groups)
+      if (g.name == spot_group) agent_timeout = g.ecs_agent.container_stop_timeout;
+    const SimTime stop = w.task_definitions[s.task_definition].stop_timeout(agent_timeout);
+    for (std::size_t tg : s.target_groups) {
+      const TargetGroupConfig& group = w.target_groups[tg];
+      if (group.deregistration_delay + stop <= w.market.notice) continue;
+      const Node attrs = root["TargetGroupAttributes"][group.name];
+      const std::string at = attrs.present() ? attrs.pointer() : root["services"].at(i)["loadBalancers"].pointer();
+      ctx.diag.warning(at, "target group \"" + group.name + "\" has deregistration_delay.timeout_seconds " +
+                               std::to_string(group.deregistration_delay / 1000) + " and service \"" + s.name +
+                               "\" a stop timeout of " + std::to_string(stop / 1000) + " s: " +
+                               std::to_string((group.deregistration_delay + stop) / 1000) + " s together, beyond the " +
+                               std::to_string(w.market.notice / 1000) + " s spot notice (group \"" + spot_group +
+                               "\"): tasks drained at a notice are still deregistering or stopping when EC2 "
+                               "terminates the instance, and their requests in flight are lost; ECS waits the "
+                               "deregistration delay before SIGTERM (aws-semantics.md AG-3) — keep delay + stop "
+                               "timeout under the notice for spot services");
+    }
+  }
+}
+
 }  // namespace
 
 void add_ecs_warnings(const Node& root, LoadContext& ctx) {
@@ -127,6 +159,7 @@ void add_ecs_warnings(const Node& root, LoadContext& ctx) {
   warn_clusters_without_instances(root, ctx);
   warn_deployment_configurations(root, ctx);
   warn_stop_timeouts(root, ctx);
+  warn_deregistration_and_stop(root, ctx);
 }
 
 }  // namespace spotsim
