@@ -336,10 +336,11 @@ TEST_CASE("a service's loadBalancers name a target group, a container and its po
   entry.erase("containerPort");
   CHECK(has_problem_at(doc, lb + "/containerPort", "missing required field"));
   entry["containerPort"] = 8080;
-  doc["services"][0]["loadBalancers"].push_back(entry);
+  const json valid = entry;  // a copy: `entry` dangles once the array grows or is replaced
+  doc["services"][0]["loadBalancers"].push_back(valid);
   CHECK(has_problem_at(doc, "/services/0/loadBalancers/1", "listed twice"));
   doc["services"][0]["loadBalancers"] = json::array();
-  for (int i = 0; i < 6; ++i) doc["services"][0]["loadBalancers"].push_back(entry);
+  for (int i = 0; i < 6; ++i) doc["services"][0]["loadBalancers"].push_back(valid);
   CHECK(has_problem_at(doc, "/services/0/loadBalancers", "at most 5 load balancers"));
   doc["services"][0]["loadBalancers"] = {{{"loadBalancerName", "classic"}, {"containerName", "api"}, {"containerPort", 8080}}};
   CHECK(has_problem_at(doc, lb + "/loadBalancerName", "Classic Load Balancers are not supported"));
