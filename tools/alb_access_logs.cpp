@@ -127,13 +127,10 @@ class Reader {
     const std::size_t wanted = request_time_ == AlbRequestTime::request_creation_time ? kRequestCreationTime + 1
                                                                                       : kMinFields;
     static_assert(kRequestCreationTime + 1 <= kMaxFields);
-    std::size_t line_number = 0;
-    for (std::size_t pos = 0; pos < text.size() && !problems.full();) {
-      const std::size_t newline = std::min(text.find('\n', pos), text.size());
-      std::string_view line(text.data() + pos, newline - pos);
-      pos = newline + 1;
-      ++line_number;
-      if (line.ends_with('\r')) line.remove_suffix(1);
+    text_input::LineSplitter lines(text, text_input::Bom::kept);
+    std::string_view line;
+    while (!problems.full() && lines.next(line)) {
+      const std::size_t line_number = lines.number();
       if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
       const std::string where = "line " + std::to_string(line_number);
       if (!split_entry(line, kMaxFields, fields)) {

@@ -2,18 +2,10 @@
 // synthetic and constant forms, and the helpers the file readers share.
 #include "tools/load_trace.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <numbers>
-#include <system_error>
 #include <utility>
 
 #include "sim/random.hpp"
@@ -26,76 +18,10 @@ namespace load_trace_detail {
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 
-void Problems::error(std::string where, std::string message) {
-  if (full()) return;
-  list_.push_back(Diagnostic{Diagnostic::Severity::error, file_, std::move(where), std::move(message)});
-}
-
-void Problems::throw_if_any() {
-  if (!any()) return;
-  if (full())
-    list_.push_back(Diagnostic{Diagnostic::Severity::error, file_, "",
-                               "too many errors; stopped reading after the first " + std::to_string(kMaxProblems)});
-  throw InputError(std::move(list_));
-}
-
 std::string read_input_file(const std::filesystem::path& file, const std::string& display_name) {
-  const auto fail = [&](int error) {
-    return InputError(display_name, "", "cannot read file: " + std::generic_category().message(error));
-  };
-  struct Descriptor {
-    int fd;
-    ~Descriptor() {
-      if (fd >= 0) ::close(fd);
-    }
-  } const descriptor{::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
-  const int fd = descriptor.fd;
-  if (fd < 0) throw fail(errno);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) throw fail(errno);
-  if (S_ISDIR(st.st_mode)) throw InputError(display_name, "", "cannot read file: it is a directory");
-  const auto too_large = [&] {
-    return InputError(display_name, "",
-                      "file is larger than " + std::to_string(kMaxTraceFileBytes >> 20) + " MiB; refusing to read it");
-  };
-  if (S_ISREG(st.st_mode) && static_cast<std::uintmax_t>(st.st_size) > kMaxTraceFileBytes) throw too_large();
-  // Non-blocking only for the open (a FIFO without a writer reads as empty); reads then block.
-  const int flags = ::fcntl(fd, F_GETFL);
-  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) throw fail(errno);
-  std::string text;
-  std::vector<char> buffer(std::size_t{1} << 16);
-  for (;;) {
-    const ::ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw fail(errno);
-    if (n == 0) break;
-    text.append(buffer.data(), static_cast<std::size_t>(n));
-    if (text.size() > kMaxTraceFileBytes) throw too_large();
-  }
+  std::string text = text_input::read_file_text(file, display_name, kMaxTraceFileBytes);
   if (is_gzip(text)) return gunzip(text, display_name, static_cast<std::size_t>(kMaxTraceFileBytes));
   return text;
-}
-
-std::string quote_value(std::string_view s) {
-  if (s.size() <= kMaxQuoted) return "\"" + std::string(s) + "\"";
-  return "\"" + std::string(s.substr(0, kMaxQuoted)) + "...\"";
-}
-
-std::string format_number(double v) {
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
-std::string format_instant(std::int64_t epoch_ms) {
-  std::string s = format_iso8601(epoch_ms);
-  const std::int64_t ms = ((epoch_ms % 1000) + 1000) % 1000;
-  if (ms != 0) {
-    char frac[8];
-    std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>(ms));
-    s.insert(s.size() - 1, frac);
-  }
-  return s;
 }
 
 std::string duration_text(SimTime ms) {
@@ -111,23 +37,6 @@ std::string duration_text(SimTime ms) {
     }
   }
   return s;
-}
-
-std::optional<double> parse_number(std::string_view text) {
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  double v = 0;
-  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size()) return std::nullopt;
-  return v;
-}
-
-std::string json_text(const nlohmann::json& v) {
-  if (v.is_string()) return "the string " + quote_value(v.get_ref<const std::string&>());
-  if (v.is_null()) return "null";
-  if (v.is_object()) return "an object";
-  if (v.is_array()) return "an array";
-  const std::string text = v.dump();
-  return text.size() <= kMaxQuoted ? text : text.substr(0, kMaxQuoted) + "...";
 }
 
 InputError SpecPlace::error(const std::string& key, const std::string& message) const {

@@ -14,87 +14,14 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr std::size_t kMaxJsonDepth = 64;
-
-// "line L, column C" of text[index], for positions asked in increasing order (one scan in all).
-class LineCounter {
- public:
-  explicit LineCounter(const std::string& text) : text_(text) {}
-  std::size_t line(std::size_t index) {
-    advance(index);
-    return line_;
-  }
-  std::string line_column(std::size_t index) {
-    index = std::min(index, text_.size());
-    advance(index);
-    return "line " + std::to_string(line_) + ", column " + std::to_string(index - line_start_ + 1);
-  }
-
- private:
-  void advance(std::size_t index) {
-    index = std::min(index, text_.size());
-    for (; scanned_ < index; ++scanned_)
-      if (text_[scanned_] == '\n') {
-        ++line_;
-        line_start_ = scanned_ + 1;
-      }
-  }
-  const std::string& text_;
-  std::size_t scanned_ = 0;
-  std::size_t line_ = 1;
-  std::size_t line_start_ = 0;
-};
-
-// One past the bracket closing the document that starts at text[begin], outside strings; text.size()
-// if it never closes (the parser then reports where).
-std::size_t document_end(const std::string& text, std::size_t begin) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  for (std::size_t i = begin; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if ((c == '}' || c == ']') && --depth == 0) {
-      return i + 1;
-    }
-  }
-  return text.size();
-}
-
-// nlohmann's message without its "[json.exception...] parse error at line 1, column 2: " prefix.
-std::string syntax_message(const std::string& what) {
-  std::string m = what;
-  if (m.starts_with("[json.exception.")) {
-    const auto end = m.find("] ");
-    if (end != std::string::npos) m.erase(0, end + 2);
-  }
-  if (m.starts_with("parse error")) {
-    const auto colon = m.find(": ");
-    if (colon != std::string::npos) m.erase(0, colon + 2);
-  }
-  if (m.size() > 200) m = m.substr(0, 200) + "...";
-  return "invalid JSON: " + m;
-}
-
-std::string escape_pointer_token(std::string_view key) {
-  std::string s;
-  for (const char c : key) {
-    if (c == '~')
-      s += "~0";
-    else if (c == '/')
-      s += "~1";
-    else
-      s += c;
-  }
-  return s;
-}
+using text_input::document_end;
+using text_input::document_label;
+using text_input::escape_pointer_token;
+using text_input::is_json_space;
+using text_input::kMaxJsonDepth;
+using text_input::LineCounter;
+using text_input::skip_bom;
+using text_input::syntax_message;
 
 // Where a datapoint came from.
 struct Origin {
@@ -104,11 +31,6 @@ struct Origin {
   std::uint32_t result = 0;    // index in MetricDataResults
   std::uint32_t element = 0;   // index in Timestamps / Values
 };
-
-std::string document_label(std::uint32_t document, std::uint32_t line) {
-  if (document == 0) return "";
-  return "document " + std::to_string(document + 1) + " (line " + std::to_string(line) + ")";
-}
 
 std::string point_where(const Origin& o, const char* array) {
   const std::string label = document_label(o.document, o.line);
@@ -431,10 +353,9 @@ TraceData read_cloudwatch_trace(const std::filesystem::path& file, const std::st
   LineCounter lines(text);
   // Pages are JSON documents back to back (a shell loop over --next-token), each one page or an array.
   std::uint32_t documents = 0;
-  std::size_t pos = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  std::size_t pos = skip_bom(text);
   for (;;) {
-    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r'))
-      ++pos;
+    while (pos < text.size() && is_json_space(text[pos])) ++pos;
     if (pos >= text.size() || problems.full()) break;
     if (text[pos] != '{' && text[pos] != '[') {
       problems.error(lines.line_column(pos),

@@ -10,44 +10,10 @@
 namespace spotsim::load_trace_detail {
 namespace {
 
-constexpr std::size_t kMaxCsvColumns = 1000;
 constexpr double kEpochSecondsFrom = 1e8;  // "auto": numbers from here on are epoch seconds (1973-03-03)
 
-// Splits one CSV line into at most max_fields + 1 fields (more are not split: the caller reports the
-// count as wrong). RFC 4180 quoting ("a,b", "" for a quote); spaces and tabs around fields dropped.
-// False: an unterminated quote.
-bool split_csv_line(std::string_view line, std::size_t max_fields, std::vector<std::string>& out) {
-  out.clear();
-  std::string field;
-  bool quoted = false;
-  const auto finish = [&] {
-    const auto first = field.find_first_not_of(" \t");
-    const auto last = field.find_last_not_of(" \t");
-    out.push_back(first == std::string::npos ? std::string() : field.substr(first, last - first + 1));
-    field.clear();
-  };
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c != '"')
-        field += c;
-      else if (i + 1 < line.size() && line[i + 1] == '"')
-        field += line[++i];
-      else
-        quoted = false;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      finish();
-      if (out.size() > max_fields) return true;
-    } else {
-      field += c;
-    }
-  }
-  if (quoted) return false;
-  finish();
-  return true;
-}
+using text_input::kMaxCsvColumns;
+using text_input::split_csv_line;
 
 std::string list_columns(const std::vector<std::string>& header) {
   std::string s;
@@ -92,14 +58,10 @@ class CsvTraceReader {
 
   TraceData read(const std::string& text) {
     std::vector<std::string> fields;
-    std::size_t line_number = 0;
-    std::size_t pos = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-    while (pos < text.size() && !problems_.full() && !stop_) {
-      const std::size_t newline = std::min(text.find('\n', pos), text.size());
-      std::string_view line(text.data() + pos, newline - pos);
-      pos = newline + 1;
-      ++line_number;
-      if (line.ends_with('\r')) line.remove_suffix(1);
+    text_input::LineSplitter lines(text, text_input::Bom::skipped);
+    std::string_view line;
+    while (!problems_.full() && !stop_ && lines.next(line)) {
+      const std::size_t line_number = lines.number();
       if (line.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank lines carry nothing
       const std::string where = "line " + std::to_string(line_number);
       if (!split_csv_line(line, header_.empty() ? kMaxCsvColumns : header_.size(), fields)) {
@@ -132,17 +94,17 @@ class CsvTraceReader {
     }
     header_ = fields;
     const auto find = [&](const std::string& name, const char* key) -> std::optional<std::size_t> {
-      const auto it = std::find(header_.begin(), header_.end(), name);
-      if (it == header_.end()) {
+      const auto match = text_input::find_column(header_, name);
+      if (!match.index) {
         problems_.error(where, "no column " + quote_value(name) + " (the \"" + key + "\" of " + options_.spec_where +
                                    "); the header has " + list_columns(header_));
         return std::nullopt;
       }
-      if (std::find(it + 1, header_.end(), name) != header_.end()) {
+      if (match.repeated) {
         problems_.error(where, "column " + quote_value(name) + " appears twice in the header");
         return std::nullopt;
       }
-      return static_cast<std::size_t>(it - header_.begin());
+      return match.index;
     };
     if (!options_.time_column && !options_.value_column && header_.size() == 2) {
       time_ = 0;

@@ -11,28 +11,20 @@
 #include "sim/sim_time.hpp"
 #include "tools/input_error.hpp"
 #include "tools/load_trace.hpp"
+#include "tools/text_input.hpp"
 
 namespace spotsim::load_trace_detail {
 
-inline constexpr std::size_t kMaxProblems = 20;  // a reader stops after this many errors
-inline constexpr std::size_t kMaxQuoted = 60;    // characters of a bad value echoed in a message
 // Trace times (epoch or relative ms) must lie within ±kMaxTraceMs: about ±3,000 years, so sums and
 // differences of two of them, and of durations, never overflow.
 inline constexpr std::int64_t kMaxTraceMs = std::int64_t{100'000'000'000'000};
 
-// Collects one file's problems; the reader throws them as one InputError.
-class Problems {
- public:
-  explicit Problems(std::string file) : file_(std::move(file)) {}
-  void error(std::string where, std::string message);
-  bool any() const { return !list_.empty(); }
-  bool full() const { return list_.size() >= kMaxProblems; }
-  void throw_if_any();
-
- private:
-  std::string file_;
-  std::vector<Diagnostic> list_;
-};
+// Shared with the spot price readers (text_input.hpp).
+using text_input::format_instant;
+using text_input::format_number;
+using text_input::json_text;
+using text_input::Problems;
+using text_input::quote_value;
 
 // The whole file, gunzipped when it starts with gzip's magic bytes. Refuses directories and files
 // (or decompressed contents) above kMaxTraceFileBytes; a FIFO without a writer reads as empty.
@@ -46,14 +38,12 @@ bool gzip_supported();
 // Throws InputError(display_name, "", ...) on corrupt or truncated data, or output above max_output.
 std::string gunzip(std::string_view compressed, const std::string& display_name, std::size_t max_output);
 
-std::string quote_value(std::string_view s);
-std::string format_number(double v);
-std::string format_instant(std::int64_t epoch_ms);  // "2024-02-01T10:00:00Z", ms when any
-std::string duration_text(SimTime ms);            // "1m", "1h30m", "2d", "250ms", "-5s"
-// A decimal number covering the whole text; NaN/Inf parse (callers range-check).
-std::optional<double> parse_number(std::string_view text);
-// "the string \"x\"", "null", "an object", "12.5": a JSON value as a message names it.
-std::string json_text(const nlohmann::json& v);
+std::string duration_text(SimTime ms);  // "1m", "1h30m", "2d", "250ms", "-5s"
+// A decimal number covering the whole text, a leading '+' allowed ("+5"); NaN/Inf parse (callers
+// range-check).
+inline std::optional<double> parse_number(std::string_view text) {
+  return text_input::parse_number(text, text_input::LeadingPlus::accepted);
+}
 
 // A file trace: intervals [start, start + per) each with a value (requests in the interval, or
 // a rate when values_are_rates), sorted by start, at least `per` apart.

@@ -1,172 +1,48 @@
 #include "tools/trace_readers.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <charconv>
 #include <climits>
 #include <cmath>
-#include <cstdio>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
 #include "sim/sim_time.hpp"
+#include "tools/text_input.hpp"
 
 namespace spotsim {
 namespace {
 
 using Json = nlohmann::json;
 
-// Limits against hostile or mistaken input. Memory stays proportional to the (capped) file size.
-constexpr std::size_t kMaxProblems = 20;   // a reader stops after this many errors
-constexpr std::size_t kMaxJsonDepth = 64;  // the formats read here nest 5 levels at most
-constexpr std::size_t kMaxCsvColumns = 1000;
+// Shared with the load-trace readers (text_input.hpp).
+using text_input::document_end;
+using text_input::document_label;
+using text_input::escape_pointer_token;
+using text_input::format_instant;
+using text_input::format_number;
+using text_input::is_json_space;
+using text_input::json_text;
+using text_input::kMaxCsvColumns;
+using text_input::kMaxJsonDepth;
+using text_input::LeadingPlus;
+using text_input::LineCounter;
+using text_input::parse_number;
+using text_input::Problems;
+using text_input::quote_value;
+using text_input::read_file_text;
+using text_input::skip_bom;
+using text_input::split_csv_line;
+using text_input::syntax_message;
+
+// Limits against hostile or mistaken input (the shared ones are in text_input.hpp). Memory stays
+// proportional to the (capped) file size.
 constexpr std::size_t kMaxTraceTicks = 50'000'000;  // 47 years at SkyPilot's finest gap (30 s)
-constexpr std::size_t kMaxQuoted = 60;              // characters of a bad value echoed in a message
 
 // ---------------------------------------------------------------------------------------------
-// Problems, files, text positions, values
-
-// Collects a file's problems; the reader throws them as one InputError.
-class Problems {
- public:
-  explicit Problems(std::string file) : file_(std::move(file)) {}
-  void error(std::string where, std::string message) {
-    if (full()) return;
-    list_.push_back(Diagnostic{Diagnostic::Severity::error, file_, std::move(where), std::move(message)});
-  }
-  bool any() const { return !list_.empty(); }
-  bool full() const { return list_.size() >= kMaxProblems; }
-  void throw_if_any() {
-    if (!any()) return;
-    if (full())
-      list_.push_back(
-          Diagnostic{Diagnostic::Severity::error, file_, "",
-                     "too many errors; stopped reading after the first " + std::to_string(kMaxProblems)});
-    throw InputError(std::move(list_));
-  }
-
- private:
-  std::string file_;
-  std::vector<Diagnostic> list_;
-};
-
-InputError cannot_read(const std::string& display_name, const std::string& reason) {
-  return InputError(display_name, "", "cannot read file: " + reason);
-}
-
-// The whole file, refusing directories and files above kMaxTraceFileBytes (also when the size is
-// unknown beforehand: pipes, /dev files). Opened non-blocking so a FIFO without a writer reads as empty
-// instead of hanging; reads then block as usual (process substitution, <(aws ...), works).
-std::string read_file_text(const std::filesystem::path& file, const std::string& display_name) {
-  const auto fail = [&](int error) {
-    return cannot_read(display_name, std::generic_category().message(error));
-  };
-  struct Descriptor {
-    int fd;
-    ~Descriptor() {
-      if (fd >= 0) ::close(fd);
-    }
-  } const file_descriptor{::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
-  const int fd = file_descriptor.fd;
-  if (fd < 0) throw fail(errno);
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) throw fail(errno);
-  if (S_ISDIR(st.st_mode)) throw cannot_read(display_name, "it is a directory");
-  const auto too_large = [&] {
-    return InputError(
-        display_name, "",
-        "file is larger than " + std::to_string(kMaxTraceFileBytes >> 20) + " MiB; refusing to read it");
-  };
-  if (S_ISREG(st.st_mode) && static_cast<std::uintmax_t>(st.st_size) > kMaxTraceFileBytes) throw too_large();
-  const int flags = ::fcntl(fd, F_GETFL);
-  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) throw fail(errno);
-  std::string text;
-  std::vector<char> buffer(std::size_t{1} << 16);
-  for (;;) {
-    const ::ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw fail(errno);
-    if (n == 0) break;
-    text.append(buffer.data(), static_cast<std::size_t>(n));
-    if (text.size() > kMaxTraceFileBytes) throw too_large();
-  }
-  return text;
-}
-
-std::size_t skip_bom(const std::string& text) { return text.starts_with("\xEF\xBB\xBF") ? 3 : 0; }
-
-bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// "line L, column C" (1-based; columns count bytes) of text[index], for positions asked in
-// increasing order: each character is scanned once however many documents a file holds.
-class LineCounter {
- public:
-  explicit LineCounter(const std::string& text) : text_(text) {}
-  std::size_t line(std::size_t index) {
-    advance(index);
-    return line_;
-  }
-  std::string line_column(std::size_t index) {
-    index = std::min(index, text_.size());
-    advance(index);
-    return "line " + std::to_string(line_) + ", column " + std::to_string(index - line_start_ + 1);
-  }
-
- private:
-  void advance(std::size_t index) {
-    index = std::min(index, text_.size());
-    for (; scanned_ < index; ++scanned_)
-      if (text_[scanned_] == '\n') {
-        ++line_;
-        line_start_ = scanned_ + 1;
-      }
-  }
-  const std::string& text_;
-  std::size_t scanned_ = 0;
-  std::size_t line_ = 1;
-  std::size_t line_start_ = 0;
-};
-
-std::string quote_value(std::string_view s) {
-  if (s.size() <= kMaxQuoted) return "\"" + std::string(s) + "\"";
-  return "\"" + std::string(s.substr(0, kMaxQuoted)) + "...\"";
-}
-
-// Shortest text that reads back as the same double ("0.0369", not "0.036900000000000002").
-std::string format_number(double v) {
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
-// "2024-02-01T10:00:00Z", with milliseconds when there are any.
-std::string format_instant(std::int64_t epoch_ms) {
-  std::string s = format_iso8601(epoch_ms);
-  const std::int64_t ms = ((epoch_ms % 1000) + 1000) % 1000;
-  if (ms != 0) {
-    char frac[8];
-    std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>(ms));
-    s.insert(s.size() - 1, frac);
-  }
-  return s;
-}
-
-// A decimal number covering the whole text ("0.036900"); not-a-number and infinities read as such and
-// are rejected by the caller's range check.
-std::optional<double> parse_number(std::string_view text) {
-  double v = 0;
-  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (r.ec != std::errc() || r.ptr != text.data() + text.size() || text.empty()) return std::nullopt;
-  return v;
-}
+// Values
 
 bool is_valid_price(double usd_per_hour) { return std::isfinite(usd_per_hour) && usd_per_hour >= 0; }
 
@@ -259,28 +135,6 @@ bool is_valid_pool_part(std::string_view s) { return !s.empty() && s.find('/') =
 // ---------------------------------------------------------------------------------------------
 // JSON: a SAX walk that knows the JSON pointer of every value, so files of any size are read in one
 // pass without building a document tree, and every problem names its place.
-
-std::string escape_pointer_token(std::string_view key) {
-  std::string s;
-  for (const char c : key) {
-    if (c == '~')
-      s += "~0";
-    else if (c == '/')
-      s += "~1";
-    else
-      s += c;
-  }
-  return s;
-}
-
-std::string describe_value(const Json& v) {
-  if (v.is_string()) return "the string " + quote_value(v.get_ref<const std::string&>());
-  if (v.is_null()) return "null";
-  if (v.is_object()) return "an object";
-  if (v.is_array()) return "an array";
-  const std::string text = v.dump();
-  return text.size() <= kMaxQuoted ? text : text.substr(0, kMaxQuoted) + "...";
-}
 
 class JsonWalker : public nlohmann::json_sax<Json> {
  public:
@@ -389,22 +243,6 @@ class JsonWalker : public nlohmann::json_sax<Json> {
   std::optional<std::pair<std::size_t, std::string>> syntax_error_;
 };
 
-// nlohmann's message without its "[json.exception...] parse error at line 1, column 2: " prefix
-// (its position counts from the start of the parsed range, not of the file).
-std::string syntax_message(const std::string& what) {
-  std::string m = what;
-  if (m.starts_with("[json.exception.")) {
-    const auto end = m.find("] ");
-    if (end != std::string::npos) m.erase(0, end + 2);
-  }
-  if (m.starts_with("parse error")) {
-    const auto colon = m.find(": ");
-    if (colon != std::string::npos) m.erase(0, colon + 2);
-  }
-  if (m.size() > 200) m = m.substr(0, 200) + "...";
-  return "invalid JSON: " + m;
-}
-
 // Walks text[begin, end) as one JSON document. False after a syntax error (reported at its line and
 // column in the file) or when the walker stopped.
 bool walk_json(const std::string& text, std::size_t begin, std::size_t end, JsonWalker& walker,
@@ -416,29 +254,6 @@ bool walk_json(const std::string& text, std::size_t begin, std::size_t end, Json
     problems.error(lines.line_column(at), syntax_message(e->second));
   }
   return false;
-}
-
-// One past the bracket that closes the document starting at text[begin] ('{' or '['), found by
-// matching brackets outside strings; text.size() if it never closes (the parser reports where).
-std::size_t document_end(const std::string& text, std::size_t begin) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  for (std::size_t i = begin; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if ((c == '}' || c == ']') && --depth == 0) {
-      return i + 1;
-    }
-  }
-  return text.size();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -516,12 +331,12 @@ class SpotPriceHistoryWalker final : public JsonWalker {
   void on_scalar(const Json& v) override {
     const std::size_t d = depth();
     if (d == 0 || (root_is_array_ && d == 1))
-      error(std::string(kExpectedPage) + ", found " + describe_value(v));
+      error(std::string(kExpectedPage) + ", found " + json_text(v));
     else if (at_history(d)) {
       saw_history_ = true;
-      error("expected an array of spot price records, found " + describe_value(v));
+      error("expected an array of spot price records, found " + json_text(v));
     } else if (in_history_ && d == page_level() + 2)
-      error("expected a spot price record (an object), found " + describe_value(v));
+      error("expected a spot price record (an object), found " + json_text(v));
     else if (in_record_ && d == page_level() + 3)
       field(key_at(page_level() + 2), v);
   }
@@ -546,7 +361,7 @@ class SpotPriceHistoryWalker final : public JsonWalker {
 
   std::optional<std::string> text_field(const Json& v, const char* expected, bool pool_part) {
     if (!v.is_string()) {
-      error(std::string("expected ") + expected + ", found " + describe_value(v));
+      error(std::string("expected ") + expected + ", found " + json_text(v));
       fields_.bad = true;
       return std::nullopt;
     }
@@ -569,14 +384,14 @@ class SpotPriceHistoryWalker final : public JsonWalker {
     } else if (name == "SpotPrice") {
       std::optional<double> price;
       if (v.is_string())
-        price = parse_number(v.get_ref<const std::string&>());
+        price = parse_number(v.get_ref<const std::string&>(), LeadingPlus::rejected);
       else if (v.is_number())
         price = v.get<double>();
       if (!price) {
-        error("expected a price in USD per hour like \"0.036900\", found " + describe_value(v));
+        error("expected a price in USD per hour like \"0.036900\", found " + json_text(v));
         fields_.bad = true;
       } else if (!is_valid_price(*price)) {
-        error("spot price must be a finite number >= 0, found " + describe_value(v));
+        error("spot price must be a finite number >= 0, found " + json_text(v));
         fields_.bad = true;
       } else {
         fields_.usd_per_hour = price;
@@ -585,7 +400,7 @@ class SpotPriceHistoryWalker final : public JsonWalker {
       std::optional<std::int64_t> ms;
       if (v.is_string()) ms = parse_iso8601_ms(v.get_ref<const std::string&>());
       if (!ms) {
-        error(std::string("expected ") + kTimestampExample + ", found " + describe_value(v));
+        error(std::string("expected ") + kTimestampExample + ", found " + json_text(v));
         fields_.bad = true;
       }
       fields_.epoch_ms = ms;
@@ -624,13 +439,6 @@ class SpotPriceHistoryWalker final : public JsonWalker {
   Fields fields_;
 };
 
-// Label of the n-th (0-based) JSON document of a file: empty for the first, so a one-document file
-// names places by JSON pointer alone.
-std::string document_label(std::uint32_t document, std::uint32_t line) {
-  if (document == 0) return "";
-  return "document " + std::to_string(document + 1) + " (line " + std::to_string(line) + ")";
-}
-
 std::string json_record_where(const Origin& o) {
   const std::string label = document_label(o.document, o.line);
   const std::string pointer = (o.page >= 0 ? "/" + std::to_string(o.page) : std::string()) +
@@ -640,42 +448,6 @@ std::string json_record_where(const Origin& o) {
 
 // ---------------------------------------------------------------------------------------------
 // CSV
-
-// Splits one CSV line into at most max_fields + 1 fields (more are not split: the caller reports the
-// count as wrong). RFC 4180 quoting ("a,b", "" for a quote); no line breaks inside fields; spaces and
-// tabs around fields are dropped. False: an unterminated quote.
-bool split_csv_line(std::string_view line, std::size_t max_fields, std::vector<std::string>& out) {
-  out.clear();
-  std::string field;
-  bool quoted_field = false;
-  const auto finish = [&] {
-    const auto first = field.find_first_not_of(" \t");
-    const auto last = field.find_last_not_of(" \t");
-    out.push_back(first == std::string::npos ? std::string() : field.substr(first, last - first + 1));
-    field.clear();
-  };
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted_field) {
-      if (c != '"')
-        field += c;
-      else if (i + 1 < line.size() && line[i + 1] == '"')
-        field += line[++i];
-      else
-        quoted_field = false;
-    } else if (c == '"') {
-      quoted_field = true;
-    } else if (c == ',') {
-      finish();
-      if (out.size() > max_fields) return true;
-    } else {
-      field += c;
-    }
-  }
-  if (quoted_field) return false;
-  finish();
-  return true;
-}
 
 struct CsvColumns {
   std::size_t count = 0;
@@ -689,11 +461,9 @@ std::optional<CsvColumns> read_csv_header(const std::vector<std::string>& header
   CsvColumns c;
   c.count = header.size();
   const auto find = [&](std::string_view name) -> std::optional<std::size_t> {
-    const auto it = std::find(header.begin(), header.end(), name);
-    if (it == header.end()) return std::nullopt;
-    if (std::find(it + 1, header.end(), name) != header.end())
-      problems.error(where, "column \"" + std::string(name) + "\" appears twice in the header");
-    return static_cast<std::size_t>(it - header.begin());
+    const auto match = text_input::find_column(header, name);
+    if (match.repeated) problems.error(where, "column \"" + std::string(name) + "\" appears twice in the header");
+    return match.index;
   };
   std::string missing;
   int missing_count = 0;
@@ -763,7 +533,7 @@ class OrderCheck {
 std::map<std::string, StepFunction> read_spot_price_history_json(const std::filesystem::path& file,
                                                                  const std::string& display_name,
                                                                  std::int64_t start_epoch_ms) {
-  const std::string text = read_file_text(file, display_name);
+  const std::string text = read_file_text(file, display_name, kMaxTraceFileBytes);
   Problems problems(display_name);
   PriceTable table(json_record_where);
   SpotPriceHistoryWalker walker(problems, table);
@@ -797,20 +567,17 @@ std::map<std::string, StepFunction> read_spot_price_history_json(const std::file
 std::map<std::string, StepFunction> read_spot_price_csv(const std::filesystem::path& file,
                                                         const std::string& display_name,
                                                         std::int64_t start_epoch_ms) {
-  const std::string text = read_file_text(file, display_name);
+  const std::string text = read_file_text(file, display_name, kMaxTraceFileBytes);
   Problems problems(display_name);
   PriceTable table([](const Origin& o) { return "line " + std::to_string(o.line); });
   std::optional<CsvColumns> columns;
   std::size_t rows = 0;
   OrderCheck order;
   std::vector<std::string> fields;
-  std::size_t line_number = 0;
-  for (std::size_t pos = skip_bom(text); pos < text.size() && !problems.full();) {
-    const std::size_t newline = std::min(text.find('\n', pos), text.size());
-    std::string_view line(text.data() + pos, newline - pos);
-    pos = newline + 1;
-    ++line_number;
-    if (line.ends_with('\r')) line.remove_suffix(1);
+  text_input::LineSplitter lines(text, text_input::Bom::skipped);
+  std::string_view line;
+  while (!problems.full() && lines.next(line)) {
+    const std::size_t line_number = lines.number();
     if (line.empty()) continue;  // blank lines carry nothing
     const std::string where = "line " + std::to_string(line_number);
     if (!split_csv_line(line, columns ? columns->count : kMaxCsvColumns, fields)) {
@@ -844,7 +611,7 @@ std::map<std::string, StepFunction> read_spot_price_csv(const std::filesystem::p
       problems.error(where, std::move(*message));
       ok = false;
     }
-    const auto price = parse_number(price_text);
+    const auto price = parse_number(price_text, LeadingPlus::rejected);
     if (!price) {
       problems.error(where, "cannot read spot price " + quote_value(price_text) +
                                 "; expected USD per hour like 0.036900");
@@ -939,18 +706,18 @@ class SpotAdvisorWalker final : public JsonWalker {
   void on_scalar(const Json& v) override {
     const std::size_t d = depth();
     if (d == 0) {
-      error("expected the Spot Advisor feed, an object with \"spot_advisor\", found " + describe_value(v));
+      error("expected the Spot Advisor feed, an object with \"spot_advisor\", found " + json_text(v));
     } else if ((d == 1 && in_feed()) || (d == 2 && in_region()) || (d == 3 && in_linux())) {
-      error("expected an object, found " + describe_value(v));
+      error("expected an object, found " + json_text(v));
     } else if (d == 4 && in_linux()) {
-      error("expected an object with \"r\", found " + describe_value(v));
+      error("expected an object with \"r\", found " + json_text(v));
     } else if (d == 5 && in_linux() && is_key(4, "r")) {
       type_has_bucket_ = true;
       const bool ok = v.is_number_integer() && v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() <= 4;
       if (ok)
         buckets[key_at(3)] = v.get<int>();
       else
-        error("expected a bucket index 0-4, found " + describe_value(v));
+        error("expected a bucket index 0-4, found " + json_text(v));
     }
   }
 
@@ -992,17 +759,17 @@ class AvailabilityTraceWalker final : public JsonWalker {
   void on_scalar(const Json& v) override {
     const std::size_t d = depth();
     if (d == 0) {
-      error("expected {\"metadata\": {\"gap_seconds\": G}, \"data\": [...]}, found " + describe_value(v));
+      error("expected {\"metadata\": {\"gap_seconds\": G}, \"data\": [...]}, found " + json_text(v));
     } else if (d == 1 && (is_key(0, "metadata") || is_key(0, "data"))) {
       error(std::string("expected ") + (is_key(0, "data") ? "an array" : "an object") + ", found " +
-            describe_value(v));
+            json_text(v));
     } else if (at_gap(d)) {
       // Milliseconds, at least 1, at most a year (so offset + k × gap cannot overflow SimTime).
       const double ms = v.is_number() ? std::round(v.get<double>() * 1000) : NAN;
       if (std::isfinite(ms) && ms >= 1 && ms <= static_cast<double>(days(365)))
         gap = static_cast<SimTime>(ms);
       else
-        error("expected a positive number of seconds (at most a year), found " + describe_value(v));
+        error("expected a positive number of seconds (at most a year), found " + json_text(v));
     } else if (at_tick(d)) {
       tick(v);
     }
@@ -1018,7 +785,7 @@ class AvailabilityTraceWalker final : public JsonWalker {
     if (n >= 0 && n <= INT_MAX && std::floor(n) == n)
       counts.push_back(static_cast<int>(n));
     else
-      error("expected a count of instances (an integer >= 0), found " + describe_value(v));
+      error("expected a count of instances (an integer >= 0), found " + json_text(v));
   }
 };
 
@@ -1038,7 +805,7 @@ void walk_json_file(const std::string& text, JsonWalker& walker, Problems& probl
 std::map<std::string, int> read_spot_advisor_buckets(const std::filesystem::path& file,
                                                      const std::string& display_name,
                                                      const std::string& region) {
-  const std::string text = read_file_text(file, display_name);
+  const std::string text = read_file_text(file, display_name, kMaxTraceFileBytes);
   Problems problems(display_name);
   SpotAdvisorWalker walker(problems, region);
   walk_json_file(text, walker, problems);
@@ -1063,7 +830,7 @@ std::map<std::string, int> read_spot_advisor_buckets(const std::filesystem::path
 
 AvailabilityTrace read_availability_trace(const std::filesystem::path& file,
                                           const std::string& display_name) {
-  const std::string text = read_file_text(file, display_name);
+  const std::string text = read_file_text(file, display_name, kMaxTraceFileBytes);
   Problems problems(display_name);
   AvailabilityTraceWalker walker(problems);
   walk_json_file(text, walker, problems);
