@@ -4,36 +4,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/scenario_test_support.hpp"
 #include "tests/tools_test_support.hpp"
 #include "tools/default_scenario.hpp"
 
 using namespace spotsim;
 using namespace spotsim::test;
 using nlohmann::json;
-
-namespace {
-
-Scenario load(const json& doc) { return load_scenario(doc, "test.json", fs::current_path()); }
-
-// The messages of the InputError that loading `doc` throws ("" if it loads).
-std::string problems(const json& doc) {
-  try {
-    load(doc);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-bool has_problem_at(const json& doc, const std::string& pointer, const std::string& part = "") {
-  const std::string p = problems(doc);
-  const std::string where = "test.json: " + pointer + ": error: ";
-  const auto at = p.find(where);
-  if (at == std::string::npos) return false;
-  return part.empty() || p.find(part, at) != std::string::npos;
-}
-
-}  // namespace
 
 // contract.md: the reference scenario, with the seed article's launch template user data
 // (ECS_ENABLE_SPOT_INSTANCE_DRAINING=true, ECS_CONTAINER_STOP_TIMEOUT=1m).

@@ -3,6 +3,7 @@
 // WorldConfig with AWS's defaults, every problem at its JSON pointer.
 #include <catch2/catch.hpp>
 
+#include "tests/scenario_test_support.hpp"
 #include "tests/tools_test_support.hpp"
 #include "tools/scenario.hpp"
 
@@ -11,24 +12,6 @@ using namespace spotsim::test;
 using nlohmann::json;
 
 namespace {
-
-Scenario load(const json& doc) { return load_scenario(doc, "test.json", fs::current_path()); }
-
-std::string problems(const json& doc) {
-  try {
-    load(doc);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-bool has_problem_at(const json& doc, const std::string& pointer, const std::string& part = "") {
-  const std::string p = problems(doc);
-  const auto at = p.find("test.json: " + pointer + ": error: ");
-  INFO(p);
-  return at != std::string::npos && (part.empty() || p.find(part, at) != std::string::npos);
-}
 
 Scenario demo() { return load_scenario_file(fs::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json"); }
 

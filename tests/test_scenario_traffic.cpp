@@ -4,6 +4,7 @@
 // WorldConfig with AWS's defaults, every problem at its JSON pointer.
 #include <catch2/catch.hpp>
 
+#include "tests/scenario_test_support.hpp"
 #include "tests/tools_test_support.hpp"
 #include "tools/scenario.hpp"
 
@@ -14,24 +15,6 @@ using nlohmann::json;
 namespace {
 
 const std::string kTgArn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/small-api-tg/0123456789abcdef";
-
-Scenario load(const json& doc) { return load_scenario(doc, "test.json", fs::current_path()); }
-
-std::string problems(const json& doc) {
-  try {
-    load(doc);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-bool has_problem_at(const json& doc, const std::string& pointer, const std::string& part = "") {
-  const std::string p = problems(doc);
-  const auto at = p.find("test.json: " + pointer + ": error: ");
-  INFO(p);
-  return at != std::string::npos && (part.empty() || p.find(part, at) != std::string::npos);
-}
 
 std::size_t error_count(const json& doc) {
   try {
