@@ -33,6 +33,24 @@ const char* to_string(TaskStopReason r) {
   return "unknown";
 }
 
+ServiceStats& ServiceStats::operator+=(const ServiceStats& o) {
+  started += o.started;
+  stopped_for_draining += o.stopped_for_draining;
+  killed_by_termination += o.killed_by_termination;
+  placement_failures += o.placement_failures;
+  placement_failures_cpu += o.placement_failures_cpu;
+  placement_failures_memory += o.placement_failures_memory;
+  placement_failures_ports += o.placement_failures_ports;
+  placement_failures_constraint += o.placement_failures_constraint;
+  placement_failures_no_instances += o.placement_failures_no_instances;
+  failed_to_start += o.failed_to_start;
+  unhealthy += o.unhealthy;
+  deployments_completed += o.deployments_completed;
+  deployments_failed += o.deployments_failed;
+  rollbacks += o.rollbacks;
+  return *this;
+}
+
 EcsService::EcsService(std::uint32_t index, EcsServiceConfig config, const std::vector<TaskDefinition>& task_definitions,
                        const std::vector<TargetGroupConfig>& target_groups, EcsCluster& cluster, const EcsConfig& ecs, std::uint64_t seed, std::uint64_t replication)
     : index_(index),

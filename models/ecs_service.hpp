@@ -19,10 +19,10 @@
 namespace spotsim {
 
 struct ServiceStats {
-  std::uint64_t started = 0;
-  std::uint64_t stopped_for_draining = 0;
-  std::uint64_t killed_by_termination = 0;
-  std::uint64_t placement_failures = 0;
+  std::uint64_t started = 0;               // tasks launched (placed)
+  std::uint64_t stopped_for_draining = 0;  // stopped because their instance was DRAINING
+  std::uint64_t killed_by_termination = 0;  // still on an instance when EC2 terminated it
+  std::uint64_t placement_failures = 0;    // placement attempts that found no instance, by reason below:
   std::uint64_t placement_failures_cpu = 0;
   std::uint64_t placement_failures_memory = 0;
   std::uint64_t placement_failures_ports = 0;
@@ -33,6 +33,8 @@ struct ServiceStats {
   std::uint64_t deployments_completed = 0;
   std::uint64_t deployments_failed = 0;
   std::uint64_t rollbacks = 0;
+
+  ServiceStats& operator+=(const ServiceStats& o);
 };
 
 enum class RolloutState : std::uint8_t { completed, in_progress, failed };

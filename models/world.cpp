@@ -282,23 +282,7 @@ RunResult World::finish() {
   f.on_demand_hours = result.cost.on_demand_hours;
   f.peak = fleet_.peak_alive();
   TaskSummary& t = result.tasks;
-  for (const auto& service : services_) {
-    const ServiceStats& s = service->stats();
-    t.started += s.started;
-    t.stopped_for_draining += s.stopped_for_draining;
-    t.killed_by_termination += s.killed_by_termination;
-    t.placement_failures += s.placement_failures;
-    t.placement_failures_cpu += s.placement_failures_cpu;
-    t.placement_failures_memory += s.placement_failures_memory;
-    t.placement_failures_ports += s.placement_failures_ports;
-    t.placement_failures_constraint += s.placement_failures_constraint;
-    t.placement_failures_no_instances += s.placement_failures_no_instances;
-    t.failed_to_start += s.failed_to_start;
-    t.unhealthy += s.unhealthy;
-    t.deployments_completed += s.deployments_completed;
-    t.deployments_failed += s.deployments_failed;
-    t.rollbacks += s.rollbacks;
-  }
+  for (const auto& service : services_) t += service->stats();
   t.peak_running = peak_running_;
   result.engine = engine_.stats();
   result.timeseries = std::move(rows_);

@@ -77,21 +77,8 @@ struct FleetSummary {
   int peak = 0;  // most instances alive at once
 };
 
-struct TaskSummary {
-  std::uint64_t started = 0;               // tasks launched (placed)
-  std::uint64_t stopped_for_draining = 0;  // stopped because their instance was DRAINING
-  std::uint64_t killed_by_termination = 0;  // still on an instance when EC2 terminated it
-  std::uint64_t placement_failures = 0;    // placement attempts that found no instance
-  std::uint64_t placement_failures_cpu = 0;
-  std::uint64_t placement_failures_memory = 0;
-  std::uint64_t placement_failures_ports = 0;
-  std::uint64_t placement_failures_constraint = 0;
-  std::uint64_t placement_failures_no_instances = 0;  // no container instance registered at all
-  std::uint64_t failed_to_start = 0;       // stopped before RUNNING
-  std::uint64_t unhealthy = 0;             // marked UNHEALTHY by a container health check, then replaced
-  std::uint64_t deployments_completed = 0;
-  std::uint64_t deployments_failed = 0;    // circuit breaker tripped
-  std::uint64_t rollbacks = 0;
+// The run's task figures: every service's ServiceStats summed, and the peak of RUNNING tasks.
+struct TaskSummary : ServiceStats {
   int peak_running = 0;
 };
 
