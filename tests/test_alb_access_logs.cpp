@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/sim_time.hpp"
+#include "tests/temp_dir.hpp"
 #include "tools/alb_access_logs.hpp"
 #include "tools/load_trace.hpp"
 #include "tools/load_trace_internal.hpp"
@@ -27,50 +28,14 @@ using Json = nlohmann::json;
 
 const std::string kPointer = "/workload/traffic/0/requests";
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() / ("spotsim-alb-logs-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path write(const std::string& name, const std::string& content) const {
-    const fs::path file = path_ / name;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-  }
-  // `name`.gz made by gzip(1) from `content`.
-  fs::path write_gz(const std::string& name, const std::string& content) const {
-    const fs::path plain = write(name + ".plain", content);
-    const fs::path gz = path_ / (name + ".gz");
-    const std::string command = "gzip -c '" + plain.string() + "' > '" + gz.string() + "'";
-    REQUIRE(std::system(command.c_str()) == 0);
-    fs::remove(plain);
-    return gz;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test_support::TempDir;
 
 std::string read_bytes(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-std::int64_t at(const char* iso) {
-  const auto ms = parse_iso8601_ms(iso);
-  REQUIRE(ms);
-  return *ms;
-}
+using test_support::at;
 
 const std::string kTail =
     " arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067"

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/sim_time.hpp"
+#include "tests/temp_dir.hpp"
 #include "tools/load_trace.hpp"
 
 namespace spotsim {
@@ -26,36 +27,9 @@ using Json = nlohmann::json;
 const fs::path kTraces = fs::path(SPOTSIM_SHARED_DIR) / "data" / "load_traces";
 const std::string kPointer = "/workload/traffic/0/requests";
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("spotsim-load-trace-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path write(const std::string& name, const std::string& content) const {
-    const fs::path file = path_ / name;
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-  }
-  const fs::path& path() const { return path_; }
+using test_support::TempDir;
 
- private:
-  fs::path path_;
-};
-
-std::int64_t at(const char* iso) {
-  const auto ms = parse_iso8601_ms(iso);
-  REQUIRE(ms);
-  return *ms;
-}
+using test_support::at;
 
 struct Options {
   fs::path base_dir = kTraces;

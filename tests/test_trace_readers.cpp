@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/sim_time.hpp"
+#include "tests/temp_dir.hpp"
 #include "tools/trace_readers.hpp"
 
 namespace spotsim {
@@ -18,37 +19,9 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kData = fs::path(SPOTSIM_SHARED_DIR) / "data";
 
-// A scratch folder removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("spotsim-trace-readers-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path write(const std::string& name, const std::string& content) const {
-    const fs::path file = path_ / name;
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-  }
-  const fs::path& path() const { return path_; }
+using test_support::TempDir;
 
- private:
-  fs::path path_;
-};
-
-std::int64_t at(const char* iso) {
-  const auto ms = parse_iso8601_ms(iso);
-  REQUIRE(ms);
-  return *ms;
-}
+using test_support::at;
 
 // The diagnostics of the InputError `read` throws (fails the test if it throws none).
 template <typename Read>
