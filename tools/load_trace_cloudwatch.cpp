@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tools/json_walker.hpp"
 #include "tools/load_trace_internal.hpp"
 
 namespace spotsim::load_trace_detail {
@@ -15,6 +16,8 @@ namespace {
 using Json = nlohmann::json;
 
 using text_input::document_end;
+using text_input::JsonWalker;
+using text_input::walk_json;
 using text_input::document_label;
 using text_input::escape_pointer_token;
 using text_input::is_json_space;
@@ -49,51 +52,21 @@ const char* const kExpectedPage =
     "expected aws cloudwatch get-metric-data output: an object with a \"MetricDataResults\" array, or an array "
     "of such pages";
 
-class CloudWatchWalker final : public nlohmann::json_sax<Json> {
+class CloudWatchWalker final : public JsonWalker {
  public:
-  explicit CloudWatchWalker(Problems& problems) : problems_(problems) {}
+  explicit CloudWatchWalker(Problems& problems) : JsonWalker(problems) {}
 
   std::map<std::string, std::vector<Point>> by_id;
   std::size_t points = 0;
 
   void start_document(std::uint32_t document, std::uint32_t line) {
-    label_ = document_label(document, line);
+    JsonWalker::start_document(document_label(document, line));
     document_ = document;
     line_ = line;
-    frames_.clear();
-    stopped_ = false;
-    syntax_error_.reset();
     root_is_array_ = in_page_ = in_results_ = in_result_ = false;
-  }
-  const std::optional<std::pair<std::size_t, std::string>>& syntax_error() const { return syntax_error_; }
-
-  bool null() override { return scalar(Json(nullptr)); }
-  bool boolean(bool v) override { return scalar(Json(v)); }
-  bool number_integer(number_integer_t v) override { return scalar(Json(v)); }
-  bool number_unsigned(number_unsigned_t v) override { return scalar(Json(v)); }
-  bool number_float(number_float_t v, const string_t& /*text*/) override { return scalar(Json(v)); }
-  bool string(string_t& v) override { return scalar(Json(v)); }
-  bool binary(binary_t& /*v*/) override { return scalar(Json()); }
-  bool start_object(std::size_t /*elements*/) override { return open(false); }
-  bool key(string_t& k) override {
-    frames_.back().key = k;
-    return true;
-  }
-  bool end_object() override { return close(); }
-  bool start_array(std::size_t /*elements*/) override { return open(true); }
-  bool end_array() override { return close(); }
-  bool parse_error(std::size_t position, const std::string& /*last_token*/,
-                   const nlohmann::detail::exception& e) override {
-    syntax_error_.emplace(position, e.what());
-    return false;
   }
 
  private:
-  struct Frame {
-    bool is_array = false;
-    std::size_t index = 0;
-    std::string key;
-  };
   struct Result {
     std::optional<std::string> id, status;
     std::vector<std::optional<std::int64_t>> timestamps;
@@ -104,56 +77,11 @@ class CloudWatchWalker final : public nlohmann::json_sax<Json> {
   // Levels: the page object at pl(), MetricDataResults' array at pl() + 1, a result at pl() + 2, its
   // fields' values at depth pl() + 3, elements of Timestamps / Values at depth pl() + 4.
   std::size_t pl() const { return root_is_array_ ? 1 : 0; }
-  std::size_t depth() const { return frames_.size(); }
-  bool is_key(std::size_t level, std::string_view k) const {
-    return level < frames_.size() && !frames_[level].is_array && frames_[level].key == k;
-  }
   bool at_results(std::size_t d) const { return in_page_ && d == pl() + 1 && is_key(pl(), "MetricDataResults"); }
   bool at_field(std::size_t d) const { return in_result_ && d == pl() + 3; }
-  const std::string& field_name() const { return frames_[pl() + 2].key; }
+  const std::string& field_name() const { return key_at(pl() + 2); }
 
-  std::string pointer() const {
-    std::string p;
-    for (const Frame& f : frames_) {
-      p += '/';
-      p += f.is_array ? std::to_string(f.index) : escape_pointer_token(f.key);
-    }
-    return p;
-  }
-  void error(const std::string& message) {
-    const std::string p = pointer();
-    problems_.error(label_.empty() ? p : p.empty() ? label_ : label_ + ": " + p, message);
-  }
-  void stop(const std::string& message) {
-    error(message);
-    stopped_ = true;
-  }
-  bool going() const { return !stopped_ && !problems_.full(); }
-  void next_element() {
-    if (!frames_.empty() && frames_.back().is_array) ++frames_.back().index;
-  }
-  bool scalar(const Json& v) {
-    on_scalar(v);
-    next_element();
-    return going();
-  }
-  bool open(bool array) {
-    if (frames_.size() >= kMaxJsonDepth) {
-      stop("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-      return false;
-    }
-    on_open(array);
-    frames_.push_back(Frame{array, 0, {}});
-    return going();
-  }
-  bool close() {
-    frames_.pop_back();
-    on_close();
-    next_element();
-    return going();
-  }
-
-  void on_open(bool array) {
+  void on_open(bool array) override {
     const std::size_t d = depth();
     const char* const kind = array ? "an array" : "an object";
     if (d == 0) {
@@ -188,7 +116,7 @@ class CloudWatchWalker final : public nlohmann::json_sax<Json> {
         error(std::string("expected a string, found ") + kind);
         result_.bad = true;
       }
-    } else if (in_result_ && d == pl() + 4 && frames_[pl() + 3].is_array &&
+    } else if (in_result_ && d == pl() + 4 && is_array(pl() + 3) &&
                (is_key(pl() + 2, "Timestamps") || is_key(pl() + 2, "Values"))) {
       error(std::string("expected a ") + (is_key(pl() + 2, "Timestamps") ? "timestamp" : "number") + ", found " +
             kind);
@@ -196,7 +124,7 @@ class CloudWatchWalker final : public nlohmann::json_sax<Json> {
     }
   }
 
-  void on_close() {
+  void on_close() override {
     const std::size_t d = depth();
     if (in_result_ && d == pl() + 2)
       end_result();
@@ -206,7 +134,7 @@ class CloudWatchWalker final : public nlohmann::json_sax<Json> {
       end_page();
   }
 
-  void on_scalar(const Json& v) {
+  void on_scalar(const Json& v) override {
     const std::size_t d = depth();
     if (d == 0 || (root_is_array_ && d == 1)) {
       error(std::string(kExpectedPage) + ", found " + json_text(v));
@@ -217,7 +145,7 @@ class CloudWatchWalker final : public nlohmann::json_sax<Json> {
       error("expected a metric result (an object), found " + json_text(v));
     } else if (at_field(d)) {
       field(v);
-    } else if (in_result_ && d == pl() + 4 && frames_[pl() + 3].is_array) {
+    } else if (in_result_ && d == pl() + 4 && is_array(pl() + 3)) {
       if (is_key(pl() + 2, "Timestamps"))
         timestamp(v);
       else if (is_key(pl() + 2, "Values"))
@@ -321,8 +249,8 @@ class CloudWatchWalker final : public nlohmann::json_sax<Json> {
       return;
     }
     auto& list = by_id[*result_.id];
-    const Origin base{document_, line_, root_is_array_ ? static_cast<std::int32_t>(frames_[0].index) : -1,
-                      static_cast<std::uint32_t>(frames_[pl() + 1].index), 0};
+    const Origin base{document_, line_, root_is_array_ ? static_cast<std::int32_t>(index_at(0)) : -1,
+                      static_cast<std::uint32_t>(index_at(pl() + 1)), 0};
     for (std::size_t i = 0; i < result_.timestamps.size(); ++i) {
       Origin o = base;
       o.element = static_cast<std::uint32_t>(i);
@@ -332,11 +260,6 @@ class CloudWatchWalker final : public nlohmann::json_sax<Json> {
     result_ = Result{};
   }
 
-  Problems& problems_;
-  std::string label_;
-  std::vector<Frame> frames_;
-  bool stopped_ = false;
-  std::optional<std::pair<std::size_t, std::string>> syntax_error_;
   std::uint32_t document_ = 0, line_ = 1;
   bool root_is_array_ = false, in_page_ = false, in_results_ = false, in_result_ = false;
   bool page_saw_results_ = false;
@@ -364,11 +287,7 @@ TraceData read_cloudwatch_trace(const std::filesystem::path& file, const std::st
     }
     const std::size_t end = document_end(text, pos);
     walker.start_document(documents++, static_cast<std::uint32_t>(lines.line(pos)));
-    if (!Json::sax_parse(text.data() + pos, text.data() + end, &walker)) {
-      if (const auto& e = walker.syntax_error())
-        problems.error(lines.line_column(pos + (e->first > 0 ? e->first - 1 : 0)), syntax_message(e->second));
-      break;  // what follows cannot be trusted
-    }
+    if (!walk_json(text, pos, end, walker, lines, problems)) break;  // what follows cannot be trusted
     pos = end;
   }
   if (documents == 0 && !problems.any())
