@@ -1,6 +1,7 @@
 #pragma once
-// Scratch folders for reader tests: files written into a fresh folder under the system's temp
-// directory, removed at the end of the test; and instants written as ISO 8601.
+// Support for reader tests: scratch folders (files written into a fresh folder under the system's
+// temp directory, removed at the end of the test), instants written as ISO 8601, and the
+// diagnostics a reader throws.
 #include <unistd.h>
 
 #include <atomic>
@@ -9,10 +10,12 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "sim/sim_time.hpp"
+#include "tools/input_error.hpp"
 
 namespace spotsim::test_support {
 
@@ -58,6 +61,18 @@ inline std::int64_t at(const char* iso) {
   const auto ms = parse_iso8601_ms(iso);
   REQUIRE(ms);
   return *ms;
+}
+
+// The diagnostics of the InputError `read` throws (fails the test if it throws none).
+template <typename Read>
+std::vector<Diagnostic> errors_of(Read&& read) {
+  try {
+    read();
+  } catch (const InputError& e) {
+    return e.diagnostics();
+  }
+  FAIL("expected an InputError");
+  return {};
 }
 
 }  // namespace spotsim::test_support

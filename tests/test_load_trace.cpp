@@ -46,16 +46,7 @@ LoadTrace load(const Json& spec, const Options& o = {}) {
                          "workload.traffic/api-tg", o.replication);
 }
 
-template <typename Read>
-std::vector<Diagnostic> errors_of(Read&& read) {
-  try {
-    read();
-  } catch (const InputError& e) {
-    return e.diagnostics();
-  }
-  FAIL("expected an InputError");
-  return {};
-}
+using test_support::errors_of;
 
 // The first error is in `file` at `where` and its message contains `text`.
 template <typename Read>

@@ -23,17 +23,7 @@ using test_support::TempDir;
 
 using test_support::at;
 
-// The diagnostics of the InputError `read` throws (fails the test if it throws none).
-template <typename Read>
-std::vector<Diagnostic> errors_of(Read&& read) {
-  try {
-    read();
-  } catch (const InputError& e) {
-    return e.diagnostics();
-  }
-  FAIL("expected an InputError");
-  return {};
-}
+using test_support::errors_of;
 
 // One error, at `where`, whose message contains `text`.
 template <typename Read>
