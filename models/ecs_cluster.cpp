@@ -6,12 +6,6 @@
 
 namespace spotsim {
 
-std::optional<std::uint32_t> EcsCluster::find(InstanceId ec2) const {
-  for (std::size_t i = instances_.size(); i-- > 0;)
-    if (instances_[i].ec2 == ec2) return static_cast<std::uint32_t>(i);
-  return std::nullopt;
-}
-
 std::uint32_t EcsCluster::register_instance(const Ec2Instance& instance, const std::string& instance_type,
                                             const std::string& availability_zone, int vcpu, int physical_memory_mib,
                                             const EcsAgentConfig& agent, SimTime now) {

@@ -46,7 +46,6 @@ class EcsCluster {
   const std::vector<ContainerInstance>& instances() const { return instances_; }
   ContainerInstance& at(std::uint32_t ci) { return instances_[ci]; }
   const ContainerInstance& at(std::uint32_t ci) const { return instances_[ci]; }
-  std::optional<std::uint32_t> find(InstanceId ec2) const;
 
   // The agent registers the instance (after boot + agent registration delay).
   std::uint32_t register_instance(const Ec2Instance& instance, const std::string& instance_type,

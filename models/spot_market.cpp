@@ -160,7 +160,6 @@ void SpotMarket::on_instance_running(Engine& engine, const Ec2Instance& instance
 }
 
 void SpotMarket::interrupt(Engine& engine, const Ec2Instance& instance, SimTime notice_time) {
-  ++interruptions_scheduled_;
   if (config_.rebalance && instance_stream_[instance.pool].bernoulli(config_.rebalance->probability)) {
     // SP-2: the recommendation comes up to lead_time earlier, never before the decision itself (a
     // reclaim decided now sends both together — "it can arrive along with the notice").

@@ -119,7 +119,6 @@ class SpotMarket {
   // Market events; `fleet` is read to find the running spot instances of a pool.
   bool handle(Engine& engine, const Event& e, const Ec2Fleet& fleet);
 
-  std::uint64_t interruptions_scheduled() const { return interruptions_scheduled_; }
 
  private:
   void interrupt(Engine& engine, const Ec2Instance& instance, SimTime notice_time);
@@ -145,7 +144,6 @@ class SpotMarket {
   std::vector<RandomStream> instance_stream_;
   std::vector<RandomStream> victim_stream_;
   SimTime horizon_ = 0;
-  std::uint64_t interruptions_scheduled_ = 0;
 };
 
 }  // namespace spotsim
