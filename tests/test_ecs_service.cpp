@@ -354,3 +354,23 @@ TEST_CASE("the seed's pitfall: a 300 s deregistration delay outlasts the spot no
     }
   }
 }
+
+TEST_CASE("within the health check grace period an unhealthy task is not replaced", "[ecs][health]") {
+  // SCH-10: "During the grace period after a task starts, ECS ignores unhealthy ELB, VPC Lattice and
+  // container health checks"; detection waits for the end of the grace period.
+  TaskDefinition td = one_container_task(512, 512);
+  td.containers[0].health_check = ContainerHealthCheck{seconds(10), seconds(3), 3, 0};
+  WorldConfig cfg = ecs_world(2, "m5.large", 2, td, kBinpackCpu);
+  cfg.duration = hours(6);
+  cfg.services[0].workload.hang_rate_per_task_hour = 30;  // hangs within minutes of RUNNING
+  cfg.services[0].health_check_grace_period = minutes(30);
+  World world(cfg);
+  world.run();
+  int checked = 0;
+  for (const EcsTask& t : world.service(0).tasks()) {
+    if (t.stop_reason != TaskStopReason::unhealthy) continue;
+    ++checked;
+    CHECK(*t.stop_requested_at - *t.running_at >= minutes(30));
+  }
+  CHECK(checked > 0);
+}

@@ -240,3 +240,22 @@ TEST_CASE("each spot allocation strategy picks its pool from the market's prices
   CHECK(first_type(SpotAllocationStrategy::capacity_optimized_prioritized, {"m6i.large", "m5.large", "c5.large"}) == "m6i.large");
   CHECK(first_type(SpotAllocationStrategy::price_capacity_optimized, order) == "m6i.large");
 }
+
+TEST_CASE("Capacity Rebalancing neither replaces nor terminates a protected instance", "[spot]") {
+  // ASG-24: "Protected instances are not terminated by Capacity Rebalancing"; the instance waits for
+  // its interruption, after which the group replaces it (ASG-1).
+  WorldConfig cfg = hazardous_world(4);
+  cfg.market.pool_reclaims_per_day = 0;
+  cfg.market.rate_per_instance_hour = 0.05;
+  cfg.market.rebalance = RebalanceConfig{minutes(10), 1.0};
+  cfg.groups[0].capacity_rebalance = true;
+  cfg.groups[0].new_instances_protected_from_scale_in = true;
+  World world(cfg);
+  const RunResult result = world.run();
+  REQUIRE(result.instances.rebalance_recommendations > 0);
+  CHECK(world.group(0).stats().rebalance_terminations == 0);
+  for (const Ec2Instance& i : world.fleet().instances()) {
+    CHECK_FALSE(i.replaced_by);
+    if (i.rebalance_at && i.terminated_at) CHECK(i.cause == TerminationCause::spot_interruption);
+  }
+}
