@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
+
+#include "models/queueing.hpp"
 
 namespace spotsim {
 
@@ -42,6 +45,138 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
   total_ += other.total_;
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
+}
+
+// ---- LatencyMixture ----
+
+namespace {
+
+constexpr double kRhoBins = 256;
+constexpr double kMaxRho = 0.999;
+constexpr double kMinShift = 1e-3;
+constexpr int kShiftDroppedBits = 52 - 7;  // keep the exponent and 7 mantissa bits: 2^-7 wide bins
+
+// One bucket's representative, P(shift + T > t) with T's M/M/c tail from queueing.hpp. Erlang C is
+// computed once here instead of on every evaluation as MmcQueue::response_tail does: O(c) per call
+// times ~10^4 buckets times ~100 evaluations would dominate. The formula is the same (the tests
+// hold the two together).
+struct Component {
+  double weight, shift, mu, theta, waits;
+
+  // As MmcQueue{λ = rho c mu, mu, c}; θ = c mu − λ, waits = Erlang C.
+  Component(int slots, double rate, double rho, double shift_seconds, double w)
+      : weight(w), shift(shift_seconds), mu(rate) {
+    const double lambda = rho * slots * mu;
+    theta = slots * mu - lambda;
+    waits = erlang_c(slots, lambda / mu);
+  }
+
+  // P(T > t), the response time without the shift.
+  double response_tail(double t) const {
+    if (t <= 0) return 1.0;
+    const double service_tail = std::exp(-mu * t);
+    const double waited = std::abs(theta - mu) < 1e-9 * mu
+                              ? (1.0 + mu * t) * service_tail
+                              : (theta * service_tail - mu * std::exp(-theta * t)) / (theta - mu);
+    return (1.0 - waits) * service_tail + waits * waited;
+  }
+  double tail(double t) const { return response_tail(t - shift); }
+
+  // shift + T's p-quantile, bracketed and bisected as MmcQueue::response_quantile does.
+  double quantile(double p) const {
+    const double target = 1.0 - p;
+    double lo = 0, hi = 1.0 / mu;
+    while (response_tail(hi) > target) hi *= 2;
+    for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      (response_tail(mid) > target ? lo : hi) = mid;
+    }
+    return shift + 0.5 * (lo + hi);
+  }
+};
+
+// splitmix64's finaliser: spreads the key's bits over the hash.
+std::uint64_t mix(std::uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+std::size_t LatencyMixture::KeyHash::operator()(const Key& key) const {
+  const std::uint64_t small =
+      (static_cast<std::uint64_t>(static_cast<std::uint32_t>(key.c)) << 40) ^
+      (static_cast<std::uint64_t>(key.rho_bin) << 32) ^ key.shift_bin;
+  return static_cast<std::size_t>(mix(mix(std::bit_cast<std::uint64_t>(key.mu)) ^ small));
+}
+
+void LatencyMixture::add(int c, double mu, double rho, double shift_seconds, double weight) {
+  if (!(weight > 0 && std::isfinite(weight)) || c < 1 || !(mu > 0 && std::isfinite(mu)) ||
+      !std::isfinite(rho) || !std::isfinite(shift_seconds))
+    return;
+  rho = std::clamp(rho, 0.0, kMaxRho);
+  const double shift = shift_seconds >= kMinShift ? shift_seconds : 0.0;
+  Key key;
+  key.c = c;
+  key.mu = mu;
+  key.rho_bin = static_cast<std::uint32_t>(rho * kRhoBins);  // rho ≤ 0.999: bins 0..255
+  key.shift_bin =
+      shift > 0
+          ? static_cast<std::uint32_t>(std::bit_cast<std::uint64_t>(shift) >> kShiftDroppedBits)
+          : 0;
+  Bucket& bucket = buckets_[key];
+  bucket.weight += weight;
+  bucket.weighted_rho += weight * rho;
+  bucket.weighted_shift += weight * shift;
+  total_ += weight;
+}
+
+void LatencyMixture::merge(const LatencyMixture& other) {
+  // Each key occurs once in `other`, so every bucket here gets at most one addition: the result
+  // does not depend on `other`'s hash order.
+  for (const auto& [key, from] : other.buckets_) {
+    Bucket& bucket = buckets_[key];
+    bucket.weight += from.weight;
+    bucket.weighted_rho += from.weighted_rho;
+    bucket.weighted_shift += from.weighted_shift;
+  }
+  total_ += other.total_;
+}
+
+std::optional<double> LatencyMixture::quantile(double p) const {
+  if (!(p > 0 && p < 1) || buckets_.empty()) return std::nullopt;
+  // Key order, not hash order: the sums below then round the same way on every run.
+  std::vector<std::pair<Key, Bucket>> sorted(buckets_.begin(), buckets_.end());
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Component> components;
+  components.reserve(sorted.size());
+  double total = 0;
+  for (const auto& [key, bucket] : sorted) {
+    components.emplace_back(key.c, key.mu, bucket.weighted_rho / bucket.weight,
+                            bucket.weighted_shift / bucket.weight, bucket.weight);
+    total += bucket.weight;
+  }
+
+  // At the smallest component quantile every component's tail is still ≥ 1 − p, at the largest
+  // every one is ≤ 1 − p: the mixture's quantile lies between.
+  double lo = INFINITY, hi = 0;
+  for (const Component& k : components) {
+    const double q = k.quantile(p);
+    lo = std::min(lo, q);
+    hi = std::max(hi, q);
+  }
+  const double target = (1.0 - p) * total;
+  for (int i = 0; i < 50 && hi - lo > 1e-6 * hi; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    double above = 0;
+    for (const Component& k : components) above += k.weight * k.tail(mid);
+    (above > target ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
 }
 
 }  // namespace spotsim

@@ -3,12 +3,18 @@
 // traffic mode (design.md "Traffic and dropped requests"):
 //   LatencyHistogram  per-request mode: every served request's response time, in log-linear bins
 //                     (HDR-histogram style) whose index is read straight off the double's bits.
-// It merges, so per-service accumulators can be summed into the run's.
+//   LatencyMixture    fluid mode: each interval's served requests take `shift + T`, T an M/M/c
+//                     response time (models/queueing.hpp). The run's p-quantile is that of the
+//                     traffic-weighted mixture, solved for; averaging per-interval percentiles
+//                     would not be a percentile of anything.
+// Both merge, so per-service accumulators can be summed into the run's.
 #include <bit>
+#include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace spotsim {
@@ -67,6 +73,48 @@ class LatencyHistogram {
   double total_ = 0;
   double min_ = kInf;
   double max_ = 0;
+};
+
+class LatencyMixture {
+ public:
+  // `weight` served requests whose response time is shift + T, T that of an M/M/c queue with c
+  // slots serving mu requests/s each at utilisation rho = λ / (c mu). Quantised into buckets keyed
+  // by (c, mu exactly, rho in bins of 1/256, shift in bins 2^-7 ≈ 0.8 % wide); a bucket keeps its
+  // weight and weight-averaged rho and shift, its representative. rho is clamped to [0, 0.999]
+  // (the traffic model passes a growing backlog's wait as shift instead) and a shift under 1 ms, or
+  // negative, counts as 0. Ignored: weight not finite and > 0, c < 1, mu not finite and > 0, or a
+  // non-finite rho or shift.
+  void add(int c, double mu, double rho, double shift_seconds, double weight);
+
+  double total_weight() const { return total_; }
+  // The p-quantile (0 < p < 1) of the mixture in seconds: the t with Σ w_k P(shift_k + T_k > t)
+  // = (1 − p) Σ w_k, by bisection between the smallest and largest of the buckets' own p-quantiles.
+  // Buckets are visited in key order, so equal inputs give bit-identical answers. nullopt when
+  // empty or p is outside (0, 1).
+  std::optional<double> quantile(double p) const;
+  void merge(const LatencyMixture& other);
+  // Number of quantisation buckets (what quantile() iterates over).
+  std::size_t bucket_count() const { return buckets_.size(); }
+
+ private:
+  struct Key {
+    int c = 1;
+    std::uint32_t rho_bin = 0;
+    std::uint32_t shift_bin = 0;  // 0: no shift; else the shift's exponent and top 7 mantissa bits
+    double mu = 0;
+    auto operator<=>(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& key) const;
+  };
+  struct Bucket {
+    double weight = 0;
+    double weighted_rho = 0;    // Σ w rho
+    double weighted_shift = 0;  // Σ w shift
+  };
+
+  std::unordered_map<Key, Bucket, KeyHash> buckets_;
+  double total_ = 0;
 };
 
 }  // namespace spotsim
