@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include "models/queueing.hpp"
@@ -185,18 +186,18 @@ TEST_CASE("request_queue: when the task dies the finished requests complete and 
   }
 }
 
-TEST_CASE("request_queue: at the end of the run every request in the task is served, in completion order",
-          "[request_queue]") {
+TEST_CASE("request_queue: at the end of the run every request in the task is served", "[request_queue]") {
   Books b(2, kForever, std::nullopt);
-  b.arrive(0.0, 4.0, 1);  // done at 4
-  b.arrive(0.0, 1.0, 2);  // done at 1
-  b.arrive(0.0, 1.0, 3);  // after 2: done at 2
-  b.arrive(0.0, 3.0, 4);  // after 3: done at 5
+  b.arrive(0.0, 4.0, 1);  // slot A, done at 4
+  b.arrive(0.0, 1.0, 2);  // slot B, done at 1
+  b.arrive(0.0, 1.0, 3);  // after 2 on B: done at 2
+  b.arrive(0.0, 3.0, 4);  // after 3 on B: done at 5
   b.drain_all();
-  CHECK(b.done == std::vector<std::uint32_t>{2, 3, 1, 4});
-  CHECK(b.done_latency == std::vector<double>{1.0, 2.0, 4.0, 5.0});
   CHECK(b.drained == 4);
   CHECK(b.q.in_system() == 0);
+  std::map<std::uint32_t, double> latency;
+  for (std::size_t i = 0; i < b.done.size(); ++i) latency[b.done[i]] = b.done_latency[i];
+  CHECK(latency == std::map<std::uint32_t, double>{{1, 4.0}, {2, 1.0}, {3, 2.0}, {4, 5.0}});
   b.check_conservation();
   // The slots are free again after a drain.
   CHECK(b.arrive(0.0, 1.0, 5).latency == 1.0);
@@ -205,22 +206,37 @@ TEST_CASE("request_queue: at the end of the run every request in the task is ser
 }
 
 TEST_CASE("request_queue: a long queue grows past its reserved room and keeps its order", "[request_queue]") {
-  for (int slots : {1, 3}) {
+  // 5,000 slots exceed the room reserved for the busy slots (4,096) as well.
+  for (int slots : {1, 3, 5000}) {
     Books b(slots, kForever, std::nullopt);
     // Complete a few first so the ring's oldest entry is not at index 0 when it grows.
     for (std::uint32_t tag = 0; tag < 5; ++tag) b.arrive(0.0, 0.125, tag);  // all done by 0.625
     b.complete_until(1.0);
     CHECK(b.completed == 5);
-    for (std::uint32_t tag = 5; tag < 2005; ++tag) b.arrive(1.0, 1.0, tag);
-    CHECK(b.q.in_system() == 2000);
+    const std::uint32_t n = 6000;
+    for (std::uint32_t tag = 5; tag < 5 + n; ++tag) b.arrive(1.0, 1.0, tag);
+    CHECK(b.q.in_system() == n);
     b.drain_all();
-    // FIFO with equal service times: requests finish in arrival order (on every slot count).
-    REQUIRE(b.done.size() == 2005);
+    REQUIRE(b.done.size() == 5 + n);
+    // Equal service times: the k-th of them starts after k / slots others on its slot.
+    for (std::size_t i = 5; i < b.done.size(); ++i) {
+      const std::uint32_t k = b.done[i] - 5;
+      REQUIRE(b.done_latency[i] == static_cast<double>(k / static_cast<std::uint32_t>(slots) + 1));
+    }
+    // With one slot they finish in arrival order.
     if (slots == 1)
-      for (std::uint32_t i = 0; i < 2005; ++i) CHECK(b.done[i] == i);
-    CHECK(std::is_sorted(b.done_latency.begin() + 5, b.done_latency.end()));
+      for (std::uint32_t i = 0; i < 5 + n; ++i) REQUIRE(b.done[i] == i);
     b.check_conservation();
   }
+}
+
+TEST_CASE("request_queue: a queue needs a slot, a positive timeout and a positive limit", "[request_queue]") {
+  CHECK_THROWS_AS(RequestQueue(0, 30.0, std::nullopt), std::invalid_argument);
+  CHECK_THROWS_AS(RequestQueue(1, 0.0, std::nullopt), std::invalid_argument);
+  CHECK_THROWS_AS(RequestQueue(1, std::nan(""), std::nullopt), std::invalid_argument);
+  CHECK_THROWS_AS(RequestQueue(1, 30.0, 0), std::invalid_argument);
+  CHECK_NOTHROW(RequestQueue(64, kForever, 1));
+  CHECK_FALSE(RequestQueue(1, 30.0, std::nullopt).limit().has_value());
 }
 
 TEST_CASE("request_queue: requests come back with their own tags and latencies, as a naive FIFO simulation has them",
@@ -240,7 +256,7 @@ TEST_CASE("request_queue: requests come back with their own tags and latencies, 
       if (start - now > timeout) return {Admission::timeout, 0.0};
       *slot = start + service;
       in_system.push_back(*slot);
-      return {Admission::admitted, *slot - now};
+      return {Admission::admitted, (start - now) + service};
     }
   };
   RandomStream rng(7, "test.request_queue.naive", 0);
@@ -340,4 +356,17 @@ TEST_CASE("request_queue: per-request response times match M/M/c (Erlang C) at 7
     CHECK(sorted_quantile(t, 0.50) == Approx(*m.response_quantile(0.50)).epsilon(0.05));
     CHECK(sorted_quantile(t, 0.99) == Approx(*m.response_quantile(0.99)).epsilon(0.05));
   }
+}
+
+TEST_CASE("request_queue: a completion callback may take the tag alone", "[request_queue]") {
+  RequestQueue q(2, 30.0, std::nullopt);
+  std::vector<std::uint32_t> done;
+  auto tag_only = [&done](std::uint32_t tag) { done.push_back(tag); };
+  q.arrive(0.0, 1.0, 7, tag_only);
+  q.arrive(0.0, 2.0, 8, tag_only);
+  q.complete_until(1.5, tag_only);
+  CHECK(done == std::vector<std::uint32_t>{7});
+  q.drain_all(tag_only);
+  CHECK(done == std::vector<std::uint32_t>{7, 8});
+  CHECK(q.in_system() == 0);
 }
