@@ -278,11 +278,13 @@ bool EcsService::start_task(Engine& engine) {
 }
 
 void EcsService::enter(Engine& engine, EcsTask& task, TaskState state, SimTime next_step_in) {
+  const TaskState from = task.state;
   task.state = state;
   ++task.generation;
   if (state != TaskState::stopped)
     engine.schedule(engine.now() + next_step_in, to_u8(Phase::scheduling), to_u8(EventKind::task_step), index_,
                     task.generation, task.id);
+  notify(engine, task, from);
 }
 
 SimTime EcsService::healthy_at(const EcsTask& task, SimTime now) const {
@@ -340,6 +342,7 @@ void EcsService::stop_task(Engine& engine, EcsTask& task, TaskStopReason reason)
 }
 
 void EcsService::finish_stop(Engine& engine, EcsTask& task) {
+  const TaskState from = task.state;
   task.state = TaskState::stopped;
   ++task.generation;
   task.stopped_at = engine.now();
@@ -347,6 +350,7 @@ void EcsService::finish_stop(Engine& engine, EcsTask& task) {
   cluster_.release(task.container_instance, task.cpu, task.memory_mib, task.ports);
   std::erase(live_, task.id);
   request_reconcile(engine, engine.now());
+  notify(engine, task, from);
 }
 
 void EcsService::count_start_failure(Engine& engine, const EcsTask& task) {
@@ -403,6 +407,7 @@ bool EcsService::on_task_step(Engine& engine, const Event& e) {
       engine.schedule(healthy_at(task, engine.now()), to_u8(Phase::health), to_u8(EventKind::task_healthy), index_,
                       task.generation, task.id);
       schedule_hang(engine, task);
+      notify(engine, task, TaskState::activating);
       break;
     }
     case TaskState::running:
@@ -429,6 +434,7 @@ void EcsService::schedule_hang(Engine& engine, const EcsTask& task) {
   const double hours_until = hang_stream_.exponential(rate);
   if (hours_until > 1e6) return;
   const SimTime hang = engine.now() + static_cast<SimTime>(hours_until * 3.6e6);
+  tasks_[task.id].hangs_at = hang;
   SimTime unhealthy_at = kNever;
   if (hc) {
     // AG-4: checks run every interval from the container's start; the first check after the hang

@@ -37,6 +37,14 @@ struct ServiceStats {
   ServiceStats& operator+=(const ServiceStats& o);
 };
 
+// Who hears of every task state change (the world: target groups and traffic follow the tasks).
+class TaskObserver {
+ public:
+  virtual ~TaskObserver() = default;
+  // `task` has just gone from `from` to task.state, at engine.now().
+  virtual void on_task_state(Engine& engine, const EcsTask& task, TaskState from) = 0;
+};
+
 enum class RolloutState : std::uint8_t { completed, in_progress, failed };
 
 class EcsService {
@@ -54,6 +62,7 @@ class EcsService {
   std::uint32_t cluster_index() const { return cluster_.index(); }
 
   void start(Engine& engine) { request_reconcile(engine, engine.now()); }
+  void set_observer(TaskObserver* observer) { observer_ = observer; }
   void set_desired(Engine& engine, int desired);
   // UpdateService with a new task definition revision: a rolling deployment (SCH-7..SCH-12).
   void deploy(Engine& engine, std::size_t task_definition, bool fails_to_start);
@@ -86,6 +95,9 @@ class EcsService {
   SimTime healthy_at(const EcsTask& task, SimTime now) const;
   void count_start_failure(Engine& engine, const EcsTask& task);
   void schedule_hang(Engine& engine, const EcsTask& task);
+  void notify(Engine& engine, const EcsTask& task, TaskState from) {
+    if (observer_ != nullptr) observer_->on_task_state(engine, task, from);
+  }
 
   std::uint32_t index_;
   EcsServiceConfig config_;
@@ -110,6 +122,7 @@ class EcsService {
   std::optional<SimTime> reconcile_pending_;
   std::uint32_t reconcile_generation_ = 0;
   ServiceStats stats_;
+  TaskObserver* observer_ = nullptr;
 };
 
 }  // namespace spotsim

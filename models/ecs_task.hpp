@@ -58,6 +58,7 @@ struct EcsTask {
   std::optional<SimTime> healthy_at;
   std::optional<SimTime> stop_requested_at;
   std::optional<SimTime> stopped_at;
+  std::optional<SimTime> hangs_at;  // when its app stops answering (workload hangRatePerTaskHour)
   TaskStopReason stop_reason = TaskStopReason::none;
 
   // Not yet asked to stop: the scheduler counts it towards the service.

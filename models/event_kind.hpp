@@ -45,6 +45,9 @@ enum class EventKind : std::uint8_t {
   scheduled_action,          // scaling: target = index into the scheduled actions
   asg_reconcile,             // scaling: target = group; launch or terminate towards desired
   metrics_sample,            // metrics: one time-series row
+  target_health,             // health: target = target group, arg = target; its routing view changes here
+  traffic_step,              // market: target = traffic source; the offered load steps
+  traffic_minute,            // metrics: one CloudWatch-style datapoint of the traffic metrics
 };
 
 constexpr std::uint8_t to_u8(Phase p) { return static_cast<std::uint8_t>(p); }

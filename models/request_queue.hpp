@@ -97,6 +97,17 @@ class RequestQueue {
     return {Admission::admitted, latency};
   }
 
+  // What arrive() would decide for a request arriving at `now`, without admitting it (settles the
+  // completions up to `now` first). The traffic model asks before a request makes its calls: a
+  // request the task refuses makes none (call_graph.hpp).
+  template <class OnComplete>
+  Admission admission(double now, OnComplete&& on_complete) {
+    complete_until(now, on_complete);
+    if (last_n_ + behind_n_ >= limit_) return Admission::rejected;
+    if (last_n_ < slots_n_) return Admission::admitted;
+    return last_[0].completion - now > timeout_ ? Admission::timeout : Admission::admitted;
+  }
+
   // Completes every request whose completion is <= now.
   template <class OnComplete>
   void complete_until(double now, OnComplete&& on_complete) {

@@ -255,6 +255,9 @@ bool SpotMarket::handle(Engine& engine, const Event& e, const Ec2Fleet& fleet) {
     case EventKind::scheduled_action:
     case EventKind::asg_reconcile:
     case EventKind::metrics_sample:
+    case EventKind::target_health:
+    case EventKind::traffic_step:
+    case EventKind::traffic_minute:
       break;
   }
   return false;

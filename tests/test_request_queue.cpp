@@ -370,3 +370,22 @@ TEST_CASE("request_queue: a completion callback may take the tag alone", "[reque
   CHECK(done == std::vector<std::uint32_t>{7, 8});
   CHECK(q.in_system() == 0);
 }
+
+TEST_CASE("request_queue: admission() tells what arrive() will decide, without admitting", "[request_queue]") {
+  // The traffic model asks a task before a request makes its calls (call_graph.hpp).
+  RequestQueue q(1, 0.5, 2);
+  auto ignore = [](std::uint32_t) {};
+  CHECK(q.admission(0.0, ignore) == Admission::admitted);
+  CHECK(q.in_system() == 0);
+  q.arrive(0.0, 0.4, 1, ignore);          // in service until 0.4
+  CHECK(q.admission(0.0, ignore) == Admission::admitted);  // would wait 0.4 <= 0.5
+  q.arrive(0.0, 0.4, 2, ignore);          // waits 0.4, done at 0.8
+  CHECK(q.admission(0.1, ignore) == Admission::rejected);  // K = 2 held
+  CHECK(q.admission(0.45, ignore) == Admission::admitted);  // the first completed; waits 0.35
+  q.arrive(0.45, 0.4, 3, ignore);         // done at 1.2
+  CHECK(q.admission(0.6, ignore) == Admission::rejected);
+  RequestQueue wide(1, 0.5, std::nullopt);
+  wide.arrive(0.0, 2.0, 1, ignore);
+  CHECK(wide.admission(1.0, ignore) == Admission::timeout);  // would wait 1.0 > 0.5
+  CHECK(wide.arrive(1.0, 1.0, 2, ignore).admission == Admission::timeout);
+}

@@ -1,0 +1,139 @@
+#include "models/target_group.hpp"
+
+#include <algorithm>
+
+#include "models/event_kind.hpp"
+#include "models/target_group_health.hpp"
+
+namespace spotsim {
+
+TargetGroup::TargetGroup(std::uint32_t index, const TargetGroupConfig& config) : index_(index), config_(config) {}
+
+void TargetGroup::boundary(Engine& engine, SimTime at, std::uint32_t target) {
+  if (at == kNever) return;
+  engine.schedule(at, to_u8(Phase::health), to_u8(EventKind::target_health), index_, 0, target);
+}
+
+void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::uint32_t task, SimTime ready,
+                                  SimTime hangs_at) {
+  const SimTime now = engine.now();
+  prune(now);
+  Target t;
+  t.service = service;
+  t.task = task;
+  t.registered = now;
+  t.ready = std::max(now, ready);
+  t.hangs_at = hangs_at;
+  if (config_.health_check_enabled) {
+    t.healthy_at = target_healthy_at(config_.health, now, t.ready);
+    if (hangs_at != kNever) {
+      t.unhealthy_at = target_unhealthy_at(config_.health, now, hangs_at);
+      // A target that hangs before it ever passed never turns healthy.
+      if (t.unhealthy_at <= t.healthy_at || hangs_at < t.healthy_at) t.healthy_at = kNever;
+    }
+  } else {
+    t.healthy_at = now;
+  }
+  const auto id = static_cast<std::uint32_t>(targets_.size());
+  targets_.push_back(t);
+  live_.push_back(id);
+  by_task_[key(service, task)] = id;
+  boundary(engine, now, id);
+  boundary(engine, t.ready, id);
+  boundary(engine, t.healthy_at, id);
+  boundary(engine, t.hangs_at, id);
+  boundary(engine, t.unhealthy_at, id);
+}
+
+void TargetGroup::deregister(Engine& engine, std::uint32_t service, std::uint32_t task) {
+  const auto it = by_task_.find(key(service, task));
+  if (it == by_task_.end()) return;
+  Target& t = targets_[it->second];
+  if (t.deregistered != kNever) return;
+  t.deregistered = engine.now();
+  boundary(engine, engine.now(), it->second);
+  boundary(engine, engine.now() + config_.deregistration_propagation, it->second);
+}
+
+void TargetGroup::target_died(Engine& engine, std::uint32_t service, std::uint32_t task) {
+  const auto it = by_task_.find(key(service, task));
+  if (it == by_task_.end()) return;
+  Target& t = targets_[it->second];
+  if (t.died != kNever) return;
+  const SimTime now = engine.now();
+  t.died = now;
+  // ALB-1: a registered target that stops answering is out of service after UnhealthyThresholdCount
+  // failed checks; until then (and within the deregistration propagation) requests still reach it.
+  const SimTime noticed = config_.health_check_enabled ? target_unhealthy_at(config_.health, t.registered, now) : now;
+  t.unhealthy_at = std::min(t.unhealthy_at, noticed);
+  boundary(engine, now, it->second);
+  boundary(engine, t.unhealthy_at, it->second);
+}
+
+void TargetGroup::on_boundary(Engine& engine, std::uint32_t target) {
+  if (target >= targets_.size()) return;
+  Target& t = targets_[target];
+  const SimTime now = engine.now();
+  // ALB-6: slow start begins when the target becomes healthy, if at least one other healthy target
+  // is not in slow start.
+  if (config_.slow_start > 0 && t.healthy_at == now && t.slow_start_from == kNever) {
+    const bool other = std::any_of(live_.begin(), live_.end(), [&](std::uint32_t o) {
+      return o != target && healthy(targets_[o], now) &&
+             !(targets_[o].slow_start_from != kNever && now < targets_[o].slow_start_from + config_.slow_start);
+    });
+    if (other) {
+      t.slow_start_from = now;
+      for (int k = 1; k <= kSlowStartSteps; ++k) boundary(engine, now + config_.slow_start * k / kSlowStartSteps, target);
+    }
+  }
+}
+
+bool TargetGroup::in_rotation(const Target& t, SimTime now) const {
+  if (now < t.registered || now >= t.unhealthy_at) return false;
+  if (t.deregistered != kNever && now >= t.deregistered + config_.deregistration_propagation) return false;
+  return true;
+}
+
+bool TargetGroup::healthy(const Target& t, SimTime now) const {
+  return in_rotation(t, now) && now >= t.healthy_at;
+}
+
+double TargetGroup::weight(const Target& t, SimTime now) const {
+  if (t.slow_start_from == kNever || config_.slow_start <= 0) return 1.0;
+  const SimTime in = now - t.slow_start_from;
+  if (in >= config_.slow_start) return 1.0;
+  const auto step = static_cast<double>(in * kSlowStartSteps / config_.slow_start);
+  return (step + 0.5) / kSlowStartSteps;
+}
+
+RoutingMode TargetGroup::routes(SimTime now, std::vector<Route>& out) const {
+  out.clear();
+  for (std::uint32_t id : live_)
+    if (healthy(targets_[id], now)) out.push_back({id, weight(targets_[id], now)});
+  if (!out.empty()) return RoutingMode::healthy;
+  for (std::uint32_t id : live_)
+    if (in_rotation(targets_[id], now)) out.push_back({id, 1.0});
+  return out.empty() ? RoutingMode::no_target : RoutingMode::fail_open;
+}
+
+int TargetGroup::healthy_count(SimTime now) const {
+  int n = 0;
+  for (std::uint32_t id : live_) n += healthy(targets_[id], now) ? 1 : 0;
+  return n;
+}
+
+const Target* TargetGroup::find(std::uint32_t service, std::uint32_t task) const {
+  const auto it = by_task_.find(key(service, task));
+  return it == by_task_.end() ? nullptr : &targets_[it->second];
+}
+
+void TargetGroup::prune(SimTime now) {
+  // A target out of rotation for good: noticed dead/hung, or deregistered and propagated.
+  std::erase_if(live_, [&](std::uint32_t id) {
+    const Target& t = targets_[id];
+    return now >= t.unhealthy_at ||
+           (t.deregistered != kNever && now >= t.deregistered + config_.deregistration_propagation);
+  });
+}
+
+}  // namespace spotsim

@@ -1,0 +1,119 @@
+#pragma once
+// An ALB target group at run time (aws-semantics.md §7): which ECS tasks are registered, which of
+// them the load balancer routes new requests to, and with what weight.
+//
+// Every target's story is a handful of instants, set when ECS tells the load balancer something
+// (ALB-10: each task registers as instance + dynamic host port when it turns RUNNING):
+//   registered    RUNNING; the target is `initial` (ALB-2)
+//   ready         the app answers (RUNNING + workload appStart)
+//   healthy_at    the health checks pass (target_group_health.hpp, §10.5 switch)
+//   hangs_at      the app stops answering without dying (a hung task)
+//   deregistered  DEACTIVATING: the load balancer stops routing new requests to it (ALB-5) — after
+//                 the change has propagated to its nodes (`deregistration_propagation`, ~12 s)
+//   died          the process is gone (instance terminated, SIGKILL/exit at the end of STOPPING)
+//   unhealthy_at  the health checks notice it died or hung (UnhealthyThresholdCount failures)
+// so the routing view at any instant is a pure function of time. The group schedules a
+// `target_health` event at every instant where the view changes; those events carry no work of
+// their own: they are the boundaries between which the traffic model integrates (models/traffic).
+//
+// Routing (ALB-3, ALB-4, ALB-6, ALB-7):
+//   in rotation   registered, not yet past deregistration + propagation, and not yet noticed dead or
+//                 hung (a target that died without deregistering keeps getting requests until the
+//                 health checks mark it unhealthy: those are lost, 502);
+//   healthy       in rotation and its health checks pass;
+//   the load balancer routes to the healthy targets; when none is healthy but some are in rotation
+//   it fails open and routes to all of those (ALB-3: "routes requests to all those targets,
+//   regardless of their health status" — spotsim counts `initial` targets as not healthy here); with
+//   none in rotation every request gets a 503 (`no_target`, ALB-4).
+// Weights: 1, except in slow start (ALB-6): a target that becomes healthy while at least one other
+// healthy target is not in slow start ramps linearly from 0 to 1 over slow_start.duration_seconds;
+// spotsim steps the ramp in kSlowStartSteps equal steps at the mid-step weight (k + ½)/n, so the
+// requests it receives over the ramp equal the linear ramp's. Slow start ends early if the target
+// turns unhealthy. (AWS forbids slow start with least_outstanding_requests; the loader checks.)
+//
+// Decisions where AWS says nothing precise:
+// - A dead target noticed by the health checks is deregistered at that instant (ECS sees the task
+//   stopped): it never comes back into rotation, so fail-open never sends traffic to a dead task
+//   that was already noticed.
+// - With health checks disabled a target is healthy from registration, and a dead one leaves
+//   rotation when it dies (nothing would ever notice otherwise; ECS deregisters the stopped task).
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "models/target_group_config.hpp"
+#include "sim/engine.hpp"
+
+namespace spotsim {
+
+struct Target {
+  std::uint32_t service = 0;  // the ECS task behind the target
+  std::uint32_t task = 0;
+  SimTime registered = 0;
+  SimTime ready = 0;
+  SimTime healthy_at = kNever;
+  SimTime hangs_at = kNever;
+  SimTime deregistered = kNever;
+  SimTime died = kNever;
+  SimTime unhealthy_at = kNever;
+  SimTime slow_start_from = kNever;  // set when it became healthy in slow start
+
+  // Requests routed to it are served by the task (not lost, not timed out).
+  bool answering(SimTime t) const { return t >= ready && t < died && t < hangs_at; }
+};
+
+enum class RoutingMode : std::uint8_t {
+  no_target,  // nothing in rotation: 503
+  healthy,    // the healthy targets
+  fail_open,  // none healthy: every target in rotation
+};
+
+struct Route {
+  std::uint32_t target = 0;  // index into TargetGroup::targets()
+  double weight = 1;
+};
+
+class TargetGroup {
+ public:
+  static constexpr int kSlowStartSteps = 10;
+
+  TargetGroup(std::uint32_t index, const TargetGroupConfig& config);
+
+  std::uint32_t index() const { return index_; }
+  const TargetGroupConfig& config() const { return config_; }
+  const std::vector<Target>& targets() const { return targets_; }
+
+  // ECS registers a RUNNING task; `hangs_at` when its app will hang (kNever: never).
+  void register_target(Engine& engine, std::uint32_t service, std::uint32_t task, SimTime ready, SimTime hangs_at);
+  // DEACTIVATING: deregistration starts (the task keeps serving what it has).
+  void deregister(Engine& engine, std::uint32_t service, std::uint32_t task);
+  // The task's process is gone.
+  void target_died(Engine& engine, std::uint32_t service, std::uint32_t task);
+  // A `target_health` boundary at `now` for target `target` (slow start begins here).
+  void on_boundary(Engine& engine, std::uint32_t target);
+
+  // The routing view at `now`: the mode, and in `out` the routed targets with their weights.
+  RoutingMode routes(SimTime now, std::vector<Route>& out) const;
+  // Healthy targets at `now` (RequestCountPerTarget's divisor).
+  int healthy_count(SimTime now) const;
+  // The target of a task, if registered here.
+  const Target* find(std::uint32_t service, std::uint32_t task) const;
+
+ private:
+  bool in_rotation(const Target& t, SimTime now) const;
+  bool healthy(const Target& t, SimTime now) const;
+  double weight(const Target& t, SimTime now) const;
+  void boundary(Engine& engine, SimTime at, std::uint32_t target);
+  void prune(SimTime now);
+  static std::uint64_t key(std::uint32_t service, std::uint32_t task) {
+    return (static_cast<std::uint64_t>(service) << 32) | task;
+  }
+
+  std::uint32_t index_;
+  TargetGroupConfig config_;
+  std::vector<Target> targets_;
+  std::vector<std::uint32_t> live_;  // targets that may still be in rotation, in registration order
+  std::unordered_map<std::uint64_t, std::uint32_t> by_task_;
+};
+
+}  // namespace spotsim
