@@ -35,6 +35,36 @@ World::World(const WorldConfig& config)
     services_.push_back(std::make_unique<EcsService>(static_cast<std::uint32_t>(s), service, config_.task_definitions,
                                                      config_.target_groups,
                                                      clusters_[c], config_.ecs, config_.seed, config_.replication));
+    services_.back()->set_observer(this);
+  }
+  // The load balancer and the requests: target groups follow the tasks (on_task_state), the
+  // traffic model integrates between events (dispatch).
+  target_groups_.reserve(config_.target_groups.size());
+  for (std::size_t g = 0; g < config_.target_groups.size(); ++g)
+    target_groups_.emplace_back(static_cast<std::uint32_t>(g), config_.target_groups[g]);
+  traffic_ = std::make_unique<Traffic>(TrafficConfig{config_.traffic_mode, config_.traffic, config_.call_graph},
+                                       target_groups_, services_, config_.seed, config_.replication);
+}
+
+void World::on_task_state(Engine& engine, const EcsTask& task, TaskState from) {
+  const EcsServiceConfig& service = services_[task.service]->config();
+  const SimTime now = engine.now();
+  if (task.state == TaskState::running && from == TaskState::activating) {
+    // ALB-10: the task registers as (instance, dynamic host port) when it runs.
+    for (std::size_t g : service.target_groups)
+      target_groups_[g].register_target(engine, task.service, task.id, now + service.workload.app_start,
+                                        task.hangs_at.value_or(kNever));
+    traffic_->on_task_running(task, now);
+  }
+  // ALB-5, AG-3: DEACTIVATING deregisters it; the load balancer stops routing new requests to it.
+  if (task.state == TaskState::deactivating && from == TaskState::running)
+    for (std::size_t g : service.target_groups) target_groups_[g].deregister(engine, task.service, task.id);
+  // The process is gone: at the end of STOPPING (exit or SIGKILL, AG-2) or with its instance.
+  const bool was_alive = from == TaskState::running || from == TaskState::deactivating || from == TaskState::stopping;
+  const bool gone = task.state == TaskState::deprovisioning || task.state == TaskState::stopped;
+  if (was_alive && gone) {
+    for (std::size_t g : service.target_groups) target_groups_[g].target_died(engine, task.service, task.id);
+    traffic_->on_task_died(task, now);
   }
 }
 
@@ -75,6 +105,7 @@ void World::start() {
   market_.start(engine_, config_.duration);
   for (auto& group : groups_) group->start(engine_);
   for (auto& service : services_) service->start(engine_);
+  traffic_->start(engine_, config_.duration);
   for (std::size_t d = 0; d < config_.deployments.size(); ++d) {
     const SimTime at = config_.deployments[d].at;
     if (at >= 0 && at <= config_.duration)
@@ -90,11 +121,15 @@ void World::start() {
 
 RunStats World::run_until(SimTime t) {
   start();
-  return engine_.run_until(t, [this](const Event& e) { return dispatch(e); });
+  const RunStats stats = engine_.run_until(t, [this](const Event& e) { return dispatch(e); });
+  traffic_->advance_to(engine_.now());  // the requests up to t too (fluid steps compose exactly)
+  return stats;
 }
 
 bool World::dispatch(const Event& e) {
   const SimTime now = engine_.now();
+  // Requests flow over [last event, now) with the world as it was; then this event may change it.
+  traffic_->advance_to(now);
   switch (static_cast<EventKind>(e.kind)) {
     case EventKind::spot_price_change:
     case EventKind::pool_availability:
@@ -227,6 +262,14 @@ bool World::dispatch(const Event& e) {
     }
     case EventKind::asg_reconcile:
       return groups_[e.target]->on_reconcile(engine_, e);
+    case EventKind::target_health:
+      if (e.target >= target_groups_.size()) return false;
+      target_groups_[e.target].on_boundary(engine_, static_cast<std::uint32_t>(e.arg));
+      return true;
+    case EventKind::traffic_step:
+      return traffic_->on_traffic_step(engine_, e);
+    case EventKind::traffic_minute:
+      return traffic_->on_minute(engine_, e);
     case EventKind::metrics_sample:
       sample(now);
       if (now + config_.sample_interval <= config_.duration)
@@ -261,11 +304,26 @@ void World::sample(SimTime now) {
   for (const EcsCluster& cluster : clusters_) row.container_instances += cluster.registered_count();
   row.cost_usd_cumulative = billing_.cumulative_usd(fleet_, now);
   row.on_demand_baseline_usd_cumulative = billing_.cumulative_baseline_usd(fleet_, now);
+  if (traffic_->active()) {
+    const RequestCounts counts = traffic_->totals();
+    const SimTime since = rows_.empty() ? 0 : rows_.back().time;
+    if (now > since) {
+      const double seconds = static_cast<double>(now - since) / 1000.0;
+      row.offered_rps = (counts.offered - sampled_.offered) / seconds;
+      row.served_rps = (counts.served - sampled_.served) / seconds;
+      for (std::size_t r = 0; r < kDropReasons; ++r)
+        row.dropped_rps_by_reason[r] = (counts.dropped[r] - sampled_.dropped[r]) / seconds;
+      row.dropped_rps = (counts.dropped_total() - sampled_.dropped_total()) / seconds;
+    }
+    sampled_ = counts;
+    row.cpu_utilization = traffic_->last_cpu_utilization();
+  }
   rows_.push_back(row);
 }
 
 RunResult World::finish() {
   start();
+  traffic_->advance_to(engine_.now());
   billing_.finalize(fleet_, config_.duration);
   RunResult result;
   result.cost = billing_.totals();
@@ -284,6 +342,7 @@ RunResult World::finish() {
   TaskSummary& t = result.tasks;
   for (const auto& service : services_) t += service->stats();
   t.peak_running = peak_running_;
+  if (traffic_->active()) result.requests = traffic_->finish();
   result.engine = engine_.stats();
   result.timeseries = std::move(rows_);
   return result;

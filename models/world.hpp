@@ -1,6 +1,7 @@
 #pragma once
 // The one place where a run's world is wired: the engine, the fleet, the spot market, the Auto
 // Scaling groups and billing, and the dispatch of every event kind to the model that owns it.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -14,7 +15,9 @@
 #include "models/ecs_service.hpp"
 #include "models/ec2_instance.hpp"
 #include "models/ecs_service_config.hpp"
+#include "models/target_group.hpp"
 #include "models/target_group_config.hpp"
+#include "models/traffic.hpp"
 #include "models/event_kind.hpp"
 #include "models/spot_market.hpp"
 #include "sim/engine.hpp"
@@ -43,6 +46,7 @@ struct WorldConfig {
   std::vector<TargetGroupConfig> target_groups;
   std::vector<TrafficSource> traffic;
   std::vector<CallGraphEdgeConfig> call_graph;
+  TrafficMode traffic_mode = TrafficMode::fluid;  // --mode
 };
 
 // One row of timeseries.csv (fleet columns).
@@ -63,6 +67,12 @@ struct TimeseriesRow {
   int tasks_pending = 0;        // PROVISIONING, PENDING, ACTIVATING
   int tasks_stopping = 0;       // DEACTIVATING, STOPPING, DEPROVISIONING
   int container_instances = 0;  // registered, ACTIVE or DRAINING
+  // Traffic columns: rates over the interval that ends at `time` (requests per second).
+  double offered_rps = 0;
+  double served_rps = 0;
+  double dropped_rps = 0;
+  std::array<double, kDropReasons> dropped_rps_by_reason{};
+  std::optional<double> cpu_utilization;  // %, the last ECSServiceAverageCPUUtilization datapoint (mean over services)
 };
 
 struct FleetSummary {
@@ -86,11 +96,12 @@ struct RunResult {
   BillingTotals cost;
   FleetSummary instances;
   TaskSummary tasks;
+  std::optional<RequestSummary> requests;  // when the scenario has traffic
   RunStats engine;
   std::vector<TimeseriesRow> timeseries;
 };
 
-class World {
+class World : private TaskObserver {
  public:
   explicit World(const WorldConfig& config);
 
@@ -109,6 +120,8 @@ class World {
   std::size_t group_count() const { return groups_.size(); }
   EcsCluster& cluster(std::size_t i) { return clusters_[i]; }
   EcsService& service(std::size_t i) { return *services_[i]; }
+  TargetGroup& target_group(std::size_t i) { return target_groups_[i]; }
+  Traffic& traffic() { return *traffic_; }
   std::size_t service_count() const { return services_.size(); }
   // The container instance an EC2 instance registered as, if any: (cluster, index).
   std::optional<std::pair<std::uint32_t, std::uint32_t>> container_instance_of(InstanceId id) const;
@@ -123,6 +136,7 @@ class World {
 
  private:
   bool dispatch(const Event& e);
+  void on_task_state(Engine& engine, const EcsTask& task, TaskState from) override;
   void sample(SimTime now);
   void note_running_tasks();
   // Managed draining: a held termination goes ahead once no task is left on the instance.
@@ -138,6 +152,9 @@ class World {
   std::vector<std::unique_ptr<AutoScalingGroup>> groups_;
   std::vector<EcsCluster> clusters_;
   std::vector<std::unique_ptr<EcsService>> services_;
+  std::vector<TargetGroup> target_groups_;
+  std::unique_ptr<Traffic> traffic_;
+  RequestCounts sampled_;  // traffic totals at the previous timeseries row
   std::vector<std::int32_t> group_cluster_;          // per group: the cluster its ECS_CLUSTER names, or -1
   std::vector<std::int32_t> container_instance_of_;  // per EC2 instance: its container-instance index, or -1
   RandomStream agent_poll_stream_;                    // "ecs.agent.poll": where in its 1 s poll the agent is

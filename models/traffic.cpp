@@ -1,0 +1,267 @@
+#include "models/traffic.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/event_kind.hpp"
+#include "models/traffic_impl.hpp"
+
+namespace spotsim {
+
+using namespace traffic_detail;
+
+const char* to_string(TrafficMode m) {
+  switch (m) {
+    case TrafficMode::fluid: return "fluid";
+    case TrafficMode::per_request: return "per-request";
+  }
+  return "unknown";
+}
+
+const char* to_string(DropReason r) {
+  switch (r) {
+    case DropReason::no_target: return "no_target";
+    case DropReason::target_lost: return "target_lost";
+    case DropReason::timeout: return "timeout";
+    case DropReason::rejected: return "rejected";
+  }
+  return "unknown";
+}
+
+Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
+                 std::vector<std::unique_ptr<EcsService>>& services, std::uint64_t seed, std::uint64_t replication)
+    : config_(std::move(config)),
+      groups_(groups),
+      services_(services),
+      impl_(std::make_unique<Impl>(config_.mode, seed, replication)) {
+  Impl& m = *impl_;
+  const std::size_t n = services_.size();
+  ledger_.resize(n);
+  m.group_service.assign(groups_.size(), -1);
+  m.service_groups.resize(n);
+  m.service_external.assign(n, 0);
+  m.params.resize(n);
+  m.flows.resize(n);
+  m.alive.resize(n);
+  m.own.resize(n);
+  m.arrived.assign(n, 0);
+  m.minute_busy.assign(n, 0);
+  m.minute_present.assign(n, 0);
+  m.minute_requests.assign(groups_.size(), 0);
+  m.source_rate.assign(config_.sources.size(), 0);
+  m.group_rate.assign(groups_.size(), 0);
+  m.next_arrival.assign(groups_.size(), 0);
+  metrics_.request_count.resize(groups_.size());
+  metrics_.request_count_per_target.resize(groups_.size());
+  metrics_.cpu_utilization.resize(n);
+  std::vector<std::string> names;
+  for (std::size_t v = 0; v < n; ++v) {
+    const EcsServiceConfig& sc = services_[v]->config();
+    names.push_back(sc.name);
+    for (std::size_t g : sc.target_groups) {
+      if (g >= groups_.size()) continue;
+      m.service_groups[v].push_back(static_cast<std::uint32_t>(g));
+      // A target group routes to the tasks of the first service that registers with it.
+      if (m.group_service[g] < 0) m.group_service[g] = static_cast<std::int32_t>(v);
+    }
+    const ServiceTraffic& t = sc.workload.traffic;
+    ServiceParams& p = m.params[v];
+    p.mean_latency = static_cast<double>(t.mean_latency) / kMsPerSecond;
+    p.timeout = static_cast<double>(t.request_timeout) / kMsPerSecond;
+    if (t.concurrency_per_task) p.limit = *t.concurrency_per_task;
+    p.rps_per_task = t.requests_per_second_per_task;
+    p.cpu_seconds_per_request = t.cpu_seconds_per_request;
+    p.has_traffic_config = p.rps_per_task || p.cpu_seconds_per_request;
+  }
+  m.calls.resize(n);
+  for (const CallGraphEdgeConfig& e : config_.call_graph)
+    if (e.from < n && e.to < n) m.calls[e.from].emplace_back(static_cast<std::uint32_t>(e.to), e.calls_per_request);
+  if (!config_.call_graph.empty()) {
+    std::vector<CallEdge> edges;
+    for (const CallGraphEdgeConfig& e : config_.call_graph)
+      if (e.from < n && e.to < n) edges.push_back({names[e.from], names[e.to], e.calls_per_request});
+    m.graph = CallGraph::build(names, edges);  // the loader has checked it: no cycle, no unknown service
+  }
+}
+
+Traffic::~Traffic() = default;
+
+void Traffic::start(Engine& engine, SimTime duration) {
+  if (!active()) return;
+  Impl& m = *impl_;
+  m.last = engine.now();
+  for (std::size_t s = 0; s < config_.sources.size(); ++s) {
+    const TrafficSource& src = config_.sources[s];
+    m.source_rate[s] = std::max(0.0, src.rps.value_at(engine.now()));
+    if (const auto next = src.rps.next_change_after(engine.now()); next && *next <= duration)
+      engine.schedule(*next, to_u8(Phase::market), to_u8(EventKind::traffic_step), static_cast<std::uint32_t>(s));
+  }
+  std::fill(m.group_rate.begin(), m.group_rate.end(), 0.0);
+  for (std::size_t s = 0; s < config_.sources.size(); ++s)
+    if (config_.sources[s].target_group < m.group_rate.size()) m.group_rate[config_.sources[s].target_group] += m.source_rate[s];
+  engine.schedule(engine.now() + minutes(1), to_u8(Phase::metrics), to_u8(EventKind::traffic_minute), 0);
+}
+
+bool Traffic::on_traffic_step(Engine& engine, const Event& e) {
+  Impl& m = *impl_;
+  if (e.target >= config_.sources.size()) return false;
+  const TrafficSource& src = config_.sources[e.target];
+  const double before = m.source_rate[e.target];
+  m.source_rate[e.target] = std::max(0.0, src.rps.value_at(engine.now()));
+  if (src.target_group < m.group_rate.size()) m.group_rate[src.target_group] += m.source_rate[e.target] - before;
+  if (const auto next = src.rps.next_change_after(engine.now()))
+    engine.schedule(*next, to_u8(Phase::market), to_u8(EventKind::traffic_step), e.target);
+  return true;
+}
+
+bool Traffic::on_minute(Engine& engine, const Event&) {
+  Impl& m = *impl_;
+  const SimTime now = engine.now();
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    const double count = m.minute_requests[g];
+    metrics_.request_count[g].push_back(count);
+    // ALBRequestCountPerTarget: the group's RequestCount over its healthy targets.
+    const int healthy = groups_[g].healthy_count(now);
+    metrics_.request_count_per_target[g].push_back(healthy > 0 ? count / healthy : count);
+    m.minute_requests[g] = 0;
+  }
+  for (std::size_t v = 0; v < services_.size(); ++v) {
+    metrics_.cpu_utilization[v].push_back(m.minute_present[v] > 0 ? 100.0 * m.minute_busy[v] / m.minute_present[v] : 0.0);
+    m.minute_busy[v] = 0;
+    m.minute_present[v] = 0;
+  }
+  engine.schedule(now + minutes(1), to_u8(Phase::metrics), to_u8(EventKind::traffic_minute), 0);
+  return true;
+}
+
+std::optional<double> Traffic::last_cpu_utilization() const {
+  double sum = 0;
+  int n = 0;
+  for (std::size_t v = 0; v < services_.size(); ++v) {
+    if (!impl_->params[v].has_traffic_config || metrics_.cpu_utilization[v].empty()) continue;
+    sum += metrics_.cpu_utilization[v].back();
+    ++n;
+  }
+  if (n == 0) return std::nullopt;
+  return sum / n;
+}
+
+void Traffic::on_task_running(const EcsTask& task, SimTime now) {
+  Impl& m = *impl_;
+  const std::uint32_t v = task.service;
+  if (v >= m.flows.size() || !m.params[v].has_traffic_config) return;
+  const ServiceParams& p = m.params[v];
+  auto& flows = m.flows[v];
+  if (flows.size() <= task.id) flows.resize(task.id + 1);
+  TaskFlow& f = flows[task.id];
+  f = TaskFlow{};
+  f.alive = true;
+  f.mu = p.rps_per_task ? *p.rps_per_task : task.cpu / 1024.0 / *p.cpu_seconds_per_request;
+  if (!(f.mu > 0)) f.mu = 1e-9;  // a task with no cpu serves (almost) nothing
+  f.slots = static_cast<int>(std::clamp(std::lround(f.mu * p.mean_latency), 1L, 1'000'000L));
+  f.mu_slot = f.mu / f.slots;
+  const ServiceWorkload& w = services_[v]->config().workload;
+  f.ready = now + w.app_start;
+  f.hangs_at = task.hangs_at.value_or(kNever);
+  if (m.mode == TrafficMode::fluid)
+    f.fluid.emplace(f.mu, p.timeout, p.limit);
+  else
+    f.queue.emplace(f.slots, p.timeout, p.limit ? std::optional<int>(static_cast<int>(*p.limit)) : std::nullopt);
+  m.alive[v].push_back(task.id);
+}
+
+void Traffic::on_task_died(const EcsTask& task, SimTime now) {
+  Impl& m = *impl_;
+  const std::uint32_t v = task.service;
+  if (v >= m.flows.size() || task.id >= m.flows[v].size()) return;
+  TaskFlow& f = m.flows[v][task.id];
+  if (!f.alive) return;
+  f.alive = false;
+  std::erase(m.alive[v], task.id);
+  double lost = 0;
+  if (f.fluid) {
+    // Little's law: what the task holds is its backlog plus the requests being served or waiting
+    // below it; those were counted completed as they arrived, so they move to dropped.
+    const double backlog = f.fluid->lose_all();
+    const double held = std::min(f.inflight, ledger_[v].completed);
+    ledger_[v].completed -= held;
+    lost = backlog + held;
+    f.fluid.reset();
+  } else if (f.queue) {
+    const double t = static_cast<double>(now) / kMsPerSecond;
+    double lost_calls = 0;
+    f.queue->lose_all(
+        t,
+        [&](std::uint32_t tag) {
+          ledger_[v].completed += 1;
+          if (tag == kTagEntry) m.served_count += 1;
+        },
+        [&](std::uint32_t tag) {
+          lost += 1;
+          if (tag == kTagCall) lost_calls += 1;
+          if (tag == kTagEntryFailed) lost -= 1;  // its entry request was already counted dropped
+        });
+    // One lost call fails one entry request that was (or will be) counted served.
+    m.served_debt += lost_calls;
+    f.queue.reset();
+  }
+  ledger_[v].dropped += lost;
+  // Losses count once, at the entry, as target_lost (502) — one failed entry request per lost
+  // request or call (exact when each entry request makes at most one call to this service).
+  m.totals[DropReason::target_lost] += lost;
+}
+
+RequestSummary Traffic::finish() {
+  Impl& m = *impl_;
+  // Requests still in a task complete after the run: counted served (fluid: its backlog).
+  for (std::size_t v = 0; v < m.alive.size(); ++v)
+    for (std::uint32_t id : m.alive[v]) {
+      TaskFlow& f = m.flows[v][id];
+      if (f.fluid) ledger_[v].in_system += f.fluid->backlog();
+      if (f.queue)
+        f.queue->drain_all([&](std::uint32_t tag) {
+          ledger_[v].completed += 1;
+          if (tag == kTagEntry) m.served_count += 1;
+        });
+    }
+  RequestSummary s;
+  s.offered = m.totals.offered;
+  s.dropped = m.totals.dropped;
+  if (m.mode == TrafficMode::fluid) {
+    s.served = std::max(0.0, s.offered - s.dropped_total());
+    s.p50 = m.mixture.quantile(0.50);
+    s.p95 = m.mixture.quantile(0.95);
+    s.p99 = m.mixture.quantile(0.99);
+  } else {
+    s.served = m.served_count - m.served_debt;
+    s.p50 = m.histogram.quantile(0.50);
+    s.p95 = m.histogram.quantile(0.95);
+    s.p99 = m.histogram.quantile(0.99);
+  }
+  return s;
+}
+
+double Traffic::requests_routed_to(std::uint32_t service, std::uint32_t task) const {
+  const Impl& m = *impl_;
+  if (service >= m.flows.size() || task >= m.flows[service].size()) return 0;
+  return m.flows[service][task].routed;
+}
+
+RequestCounts Traffic::totals() const {
+  RequestCounts c = impl_->totals;
+  c.served = std::max(0.0, c.offered - c.dropped_total());
+  return c;
+}
+
+void Traffic::advance_to(SimTime now) {
+  Impl& m = *impl_;
+  if (!active() || now <= m.last) return;
+  const SimTime a = m.last;
+  m.last = now;
+  if (m.mode == TrafficMode::fluid)
+    advance_fluid(a, now);
+  else
+    advance_per_request(a, now);
+}
+
+}  // namespace spotsim

@@ -1,0 +1,147 @@
+#pragma once
+// Requests through the load balancer to the tasks (design.md "Traffic and dropped requests",
+// aws-semantics.md §7): the offered load of workload.traffic, split by each target group over its
+// targets (models/target_group), queued and served by each task, called onwards along the call graph
+// (models/call_graph), and counted — offered, served, dropped by reason — once, at the entry.
+//
+// Between two events of the world nothing that matters to a request changes (rates are step
+// functions; the target groups' views change only at their `target_health` boundaries), so the
+// model is advanced from one event to the next, before the event acts: World::dispatch calls
+// advance_to(now) first. Two modes do that advance:
+//   fluid        (default) closed-form integration per task (models/fluid_queue) and latency as a
+//                traffic-weighted mixture of M/M/c response times (models/queueing,
+//                models/latency_distribution);
+//   per_request  every request individually: Poisson arrivals of the step rate, routed to a target
+//                by the routing algorithm, served FIFO by the task's slots (models/request_queue);
+//                the validation reference for the fluid mode (tests hold the two together).
+//
+// A task's capacity μ (requests/s) is workload.services.<name>.requestsPerSecondPerTask, or the
+// task's cpu units / 1024 / cpuSecondsPerRequest. Its requests take meanLatency unloaded; spotsim
+// serves them with c = max(1, round(μ × meanLatency)) slots each of rate μ / c (so the capacity is
+// exactly μ and the mean service time ≈ meanLatency): the M/M/c of design.md. concurrencyPerTask is
+// the hard limit beyond which the task refuses requests (`rejected`); a request that would wait
+// longer than requestTimeout is a `timeout` (504).
+//
+// Drop reasons (summary.json requests.dropped):
+//   no_target    nothing in rotation in the target group (503, ALB-4), or a called service with no
+//                task answering;
+//   target_lost  routed to a target whose app is not answering — dead before the health checks
+//                noticed (502), or not started yet under fail-open — and requests in a task when it
+//                dies (SIGKILL at the end of STOPPING, or the instance's termination): the fluid
+//                mode counts those by Little's law, L = backlog + λ·E[T];
+//   timeout      waited past requestTimeout (overload), or routed to a hung app;
+//   rejected     the task was at concurrencyPerTask.
+//
+// Least outstanding requests: join-the-shortest-queue in per-request mode (ties to the lowest
+// index after a random rotation); the fluid mode gives each target a share proportional to its
+// capacity and takes the latency of the group's answering tasks as one pooled M/M/(Σc) queue —
+// join-the-shortest-queue over many servers behaves close to a pooled queue.
+//
+// Requests still in a task at the end of the run are counted served (they complete after it).
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/call_graph.hpp"
+#include "models/ecs_service.hpp"
+#include "models/target_group.hpp"
+#include "models/target_group_config.hpp"
+#include "sim/engine.hpp"
+#include "sim/random.hpp"
+
+namespace spotsim {
+
+enum class TrafficMode : std::uint8_t { fluid, per_request };
+const char* to_string(TrafficMode m);
+
+enum class DropReason : std::uint8_t { no_target, target_lost, timeout, rejected };
+inline constexpr std::size_t kDropReasons = 4;
+const char* to_string(DropReason r);
+
+struct RequestCounts {
+  double offered = 0;
+  double served = 0;
+  std::array<double, kDropReasons> dropped{};
+
+  double dropped_total() const { return dropped[0] + dropped[1] + dropped[2] + dropped[3]; }
+  double& operator[](DropReason r) { return dropped[static_cast<std::size_t>(r)]; }
+  double operator[](DropReason r) const { return dropped[static_cast<std::size_t>(r)]; }
+};
+
+struct RequestSummary : RequestCounts {
+  // Response-time percentiles of served requests, seconds; nullopt when nothing was served.
+  std::optional<double> p50, p95, p99;
+};
+
+// The model's own bookkeeping, per service, for the conservation checks: every request that
+// reached a task (routed) or was refused before it (no_target, lost, timeout at a hung app) is
+// accounted for exactly once: arrived = completed + dropped + in_system_at_end.
+struct ServiceRequestLedger {
+  double arrived = 0;  // requests offered to the service: external + calls from other services
+  double completed = 0;
+  double dropped = 0;  // its own drops, every reason, including losses at task deaths
+  double in_system = 0;  // still queued or in service (at the end of the run: counted served)
+};
+
+// CloudWatch-style 1-minute datapoints (aws-semantics.md §1.2, §6): what scaling will alarm on.
+struct TrafficMetrics {
+  std::vector<std::vector<double>> request_count;             // [target group][minute] RequestCount (Sum)
+  std::vector<std::vector<double>> request_count_per_target;  // [target group][minute] RequestCountPerTarget
+  std::vector<std::vector<double>> cpu_utilization;           // [service][minute] ECSServiceAverageCPUUtilization, %
+};
+
+struct TrafficConfig {
+  TrafficMode mode = TrafficMode::fluid;
+  std::vector<TrafficSource> sources;
+  std::vector<CallGraphEdgeConfig> call_graph;
+};
+
+class Traffic {
+ public:
+  // `groups` and `services` are the world's; they outlive the model.
+  Traffic(TrafficConfig config, std::vector<TargetGroup>& groups, std::vector<std::unique_ptr<EcsService>>& services,
+          std::uint64_t seed, std::uint64_t replication);
+  ~Traffic();
+  Traffic(const Traffic&) = delete;
+  Traffic& operator=(const Traffic&) = delete;
+
+  bool active() const { return !config_.sources.empty(); }
+  void start(Engine& engine, SimTime duration);
+
+  // Integrates [last, now) with the world as it was; call before anything changes at `now`.
+  void advance_to(SimTime now);
+
+  // Notifications from the world, after advance_to(now).
+  void on_task_running(const EcsTask& task, SimTime now);
+  void on_task_died(const EcsTask& task, SimTime now);  // its process is gone: what it holds is lost
+  bool on_traffic_step(Engine& engine, const Event& e);
+  bool on_minute(Engine& engine, const Event& e);
+
+  // Running totals at the entry (offered, dropped by reason, served = the rest so far).
+  RequestCounts totals() const;
+  // The run's answer; call once at the end, after advance_to(end).
+  RequestSummary finish();
+  const std::vector<ServiceRequestLedger>& ledgers() const { return ledger_; }
+  // Requests sent to one task over its life (0 for a task that never ran).
+  double requests_routed_to(std::uint32_t service, std::uint32_t task) const;
+  const TrafficMetrics& metrics() const { return metrics_; }
+  // CPU utilisation of every service with traffic over the last `minutes` datapoints, % (timeseries).
+  std::optional<double> last_cpu_utilization() const;
+
+ struct Impl;  // traffic_impl.hpp
+
+ private:
+  void advance_fluid(SimTime a, SimTime b);        // traffic_fluid.cpp
+  void advance_per_request(SimTime a, SimTime b);  // traffic_per_request.cpp
+  TrafficConfig config_;
+  std::vector<TargetGroup>& groups_;
+  std::vector<std::unique_ptr<EcsService>>& services_;
+  std::vector<ServiceRequestLedger> ledger_;
+  TrafficMetrics metrics_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace spotsim
