@@ -37,7 +37,7 @@ TEST_CASE("summary.json carries every task figure of the run", "[results][ecs]")
   CHECK(text.find("\"tasks\"") < text.find("\"engine\""));
 }
 
-TEST_CASE("timeseries.csv appends the task columns after the fleet's", "[results][ecs]") {
+TEST_CASE("timeseries.csv appends the task columns after the fleet's, then the traffic's", "[results][ecs]") {
   RunResult r;
   TimeseriesRow row;
   row.time = minutes(1);
@@ -49,6 +49,36 @@ TEST_CASE("timeseries.csv appends the task columns after the fleet's", "[results
   CHECK(csv ==
         "time,asg_desired,instances_pending,instances_spot,instances_on_demand,instances_draining,"
         "interruption_notices,launch_failures,cost_usd_cumulative,on_demand_baseline_usd_cumulative,"
-        "service_desired,tasks_running,tasks_pending,tasks_stopping,container_instances\n"
-        "2024-02-05T00:01:00Z,4,0,2,2,0,0,0,0.000000,0.000000,3,2,1,1,4\n");
+        "service_desired,tasks_running,tasks_pending,tasks_stopping,container_instances,"
+        "offered_rps,served_rps,dropped_rps,no_target_rps,target_lost_rps,timeout_rps,rejected_rps,cpu_utilization\n"
+        "2024-02-05T00:01:00Z,4,0,2,2,0,0,0,0.000000,0.000000,3,2,1,1,4,"
+        "0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,\n");
+}
+
+TEST_CASE("summary.json requests: whole numbers that add up, rounded once", "[results][traffic]") {
+  // contract.md: offered == served + dropped_total exactly and dropped_total is the sum of the
+  // reasons; the fluid integrals are rounded once, at the end.
+  RunResult r;
+  RequestSummary q;
+  q.offered = 1000.4;
+  q.dropped = {10.6, 2.2, 0.5, 0.0};  // no_target, target_lost, timeout, rejected
+  q.served = q.offered - q.dropped_total();
+  q.p50 = 0.0281234567, q.p95 = 0.1, q.p99 = 0.2;
+  r.requests = q;
+  r.cost.on_demand_usd = 2.0;
+  const json s = json::parse(summary_json(small_ecs(), r));
+  const json& req = s["requests"];
+  CHECK(req["offered"] == 1000);
+  CHECK(req["dropped"] == json::parse(R"({"no_target": 11, "target_lost": 2, "timeout": 1, "rejected": 0})"));
+  CHECK(req["dropped_total"] == 14);
+  CHECK(req["served"] == 986);
+  CHECK(req["drop_rate"].get<double>() == Approx(0.014));
+  CHECK(req["latency_ms"]["p50"].get<double>() == Approx(28.123457));
+  CHECK(req["mode"] == "fluid");
+  CHECK(s["cost"]["usd_per_million_requests"].get<double>() == Approx(2.0 / 986e-6));
+  // Without traffic: zeros, and no latency.
+  const json none = json::parse(summary_json(small_ecs(), RunResult{}));
+  CHECK(none["requests"]["offered"] == 0);
+  CHECK(none["requests"]["latency_ms"]["p99"].is_null());
+  CHECK(none["cost"]["usd_per_million_requests"].is_null());
 }

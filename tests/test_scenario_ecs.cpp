@@ -69,9 +69,7 @@ TEST_CASE("the demo's cluster, task definition and service load as the article s
   CHECK(svc.workload.app_start == seconds(10));
   CHECK_FALSE(svc.workload.shutdown);
   CHECK(w.deployments.empty());
-  CHECK(s.not_simulated == std::vector<std::string>{"capacityProviders", "TargetGroups", "TargetGroupAttributes",
-                                                    "ScalableTargets", "ScalingPolicies", "workload.traffic",
-                                                    "workload.services (traffic fields)"});
+  CHECK(s.not_simulated == std::vector<std::string>{"capacityProviders", "ScalableTargets", "ScalingPolicies"});
 }
 
 // SCH-3, SCH-7, SCH-8, AG-4, §10.7: what absent settings become, in WorldConfig and in scenario.json.
@@ -276,7 +274,7 @@ TEST_CASE("workload.services gives each service's start and stop timings", "[sce
   CHECK(s.world.services[0].workload.image_pull == seconds(45));
   CHECK(s.world.services[0].workload.app_start == seconds(8));
   CHECK(s.world.services[0].workload.shutdown == seconds(3));
-  CHECK(s.not_simulated == std::vector<std::string>{"capacityProviders", "workload.services (traffic fields)"});
+  CHECK(s.not_simulated == std::vector<std::string>{"capacityProviders"});
   doc["workload"]["services"]["small-api"]["cpuSecondsPerRequest"] = 0.01;
   CHECK(has_problem_at(doc, "/workload/services/small-api/cpuSecondsPerRequest", "found both"));
   doc["workload"]["services"]["small-api"].erase("cpuSecondsPerRequest");

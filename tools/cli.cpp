@@ -49,7 +49,6 @@ std::string fixed(double v, int decimals) {
 int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::ostream& err) {
   if (o.replications != 1)
     throw CLI::ValidationError("--replications", "only 1 is supported for now (replications come with sweeps)");
-  if (o.mode == "per-request") throw CLI::ValidationError("--mode", "per-request is not implemented yet");
   if (o.events) throw CLI::ValidationError("--events", "the event log is not implemented yet");
 
   ScenarioOptions options;
@@ -57,11 +56,12 @@ int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::
   if (run_app.count("--seed")) options.seed = o.seed;
   if (run_app.count("--duration")) options.duration = o.duration;
   // Everything is loaded and checked before the results folder is created: bad input writes nothing.
-  const Scenario scenario =
+  Scenario scenario =
       o.scenario.empty()
           ? load_scenario_text(default_scenario_json(), "demo-api-prod.json (embedded default scenario)",
                                std::filesystem::current_path(), options)
           : load_scenario_file(o.scenario, options);
+  scenario.world.traffic_mode = o.mode == "per-request" ? TrafficMode::per_request : TrafficMode::fluid;
   const std::filesystem::path dir = o.output.empty() ? std::filesystem::path("results") / scenario.name
                                                      : std::filesystem::path(o.output);
   if (!o.quiet) {

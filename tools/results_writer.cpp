@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cinttypes>
 #include <cmath>
@@ -27,6 +29,32 @@ nlohmann::ordered_json seconds_value(SimTime t) {
   return static_cast<double>(t) / 1000.0;
 }
 
+nlohmann::ordered_json milliseconds_or_null(const std::optional<double>& seconds) {
+  if (!seconds) return nullptr;
+  return round6(*seconds * 1000.0);
+}
+
+// contract.md: offered == served + dropped_total exactly and dropped_total is the sum of the
+// reasons. The fluid integrals are rounded once, here: each reason and offered to whole requests,
+// served is what remains.
+struct RoundedRequests {
+  std::uint64_t offered = 0, served = 0, dropped_total = 0;
+  std::array<std::uint64_t, kDropReasons> dropped{};
+};
+
+RoundedRequests round_requests(const std::optional<RequestSummary>& r) {
+  RoundedRequests out;
+  if (!r) return out;
+  auto whole = [](double v) { return v > 0 ? static_cast<std::uint64_t>(std::llround(v)) : std::uint64_t{0}; };
+  out.offered = whole(r->offered);
+  for (std::size_t k = 0; k < kDropReasons; ++k) {
+    out.dropped[k] = std::min(whole(r->dropped[k]), out.offered - out.dropped_total);
+    out.dropped_total += out.dropped[k];
+  }
+  out.served = out.offered - out.dropped_total;
+  return out;
+}
+
 }  // namespace
 
 std::string summary_json(const Scenario& scenario, const RunResult& result) {
@@ -47,7 +75,24 @@ std::string summary_json(const Scenario& scenario, const RunResult& result) {
       {"load_balancer_usd", 0.0},  // ALBs are not simulated yet
       {"on_demand_only_baseline_usd", round6(c.baseline_usd)},
       {"savings_ratio", round6(c.savings_ratio())},
-      {"usd_per_million_requests", nullptr},  // null until requests are modelled
+      {"usd_per_million_requests", nullptr},
+  };
+  const RoundedRequests q = round_requests(result.requests);
+  // Instances' cost per million requests served (null with none served).
+  if (q.served > 0) s["cost"]["usd_per_million_requests"] = round6((round6(c.spot_usd) + round6(c.on_demand_usd)) / (static_cast<double>(q.served) / 1e6));
+  nlohmann::ordered_json dropped = nlohmann::ordered_json::object();
+  for (std::size_t k = 0; k < kDropReasons; ++k) dropped[to_string(static_cast<DropReason>(k))] = q.dropped[k];
+  s["requests"] = {
+      {"offered", q.offered},
+      {"served", q.served},
+      {"dropped_total", q.dropped_total},
+      {"drop_rate", q.offered > 0 ? round6(static_cast<double>(q.dropped_total) / static_cast<double>(q.offered)) : 0.0},
+      {"dropped", dropped},
+      {"latency_ms",
+       {{"p50", milliseconds_or_null(result.requests ? result.requests->p50 : std::nullopt)},
+        {"p95", milliseconds_or_null(result.requests ? result.requests->p95 : std::nullopt)},
+        {"p99", milliseconds_or_null(result.requests ? result.requests->p99 : std::nullopt)}}},
+      {"mode", to_string(w.traffic_mode)},
   };
   s["instances"] = {
       {"launched_spot", f.launched_spot},
@@ -89,8 +134,9 @@ std::string timeseries_csv(const Scenario& scenario, const RunResult& result) {
   std::string out =
       "time,asg_desired,instances_pending,instances_spot,instances_on_demand,instances_draining,"
       "interruption_notices,launch_failures,cost_usd_cumulative,on_demand_baseline_usd_cumulative,"
-      "service_desired,tasks_running,tasks_pending,tasks_stopping,container_instances\n";
-  char line[320];
+      "service_desired,tasks_running,tasks_pending,tasks_stopping,container_instances,"
+      "offered_rps,served_rps,dropped_rps,no_target_rps,target_lost_rps,timeout_rps,rejected_rps,cpu_utilization\n";
+  char line[512];
   for (const TimeseriesRow& r : result.timeseries) {
     const std::string time = format_iso8601(scenario.world.start_epoch_ms + r.time);
     std::snprintf(line, sizeof line, "%s,%d,%d,%d,%d,%d,%" PRIu64 ",%" PRIu64 ",%.6f,%.6f,%d,%d,%d,%d,%d\n",
@@ -100,6 +146,16 @@ std::string timeseries_csv(const Scenario& scenario, const RunResult& result) {
                   round6(r.on_demand_baseline_usd_cumulative), r.service_desired, r.tasks_running, r.tasks_pending,
                   r.tasks_stopping, r.container_instances);
     out += line;
+    out.pop_back();  // the traffic columns follow on the same line
+    std::snprintf(line, sizeof line, ",%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,", round6(r.offered_rps), round6(r.served_rps),
+                  round6(r.dropped_rps), round6(r.dropped_rps_by_reason[0]), round6(r.dropped_rps_by_reason[1]),
+                  round6(r.dropped_rps_by_reason[2]), round6(r.dropped_rps_by_reason[3]));
+    out += line;
+    if (r.cpu_utilization) {
+      std::snprintf(line, sizeof line, "%.6f", round6(*r.cpu_utilization));
+      out += line;
+    }
+    out += '\n';
   }
   return out;
 }

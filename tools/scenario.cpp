@@ -27,15 +27,16 @@ struct LaterBlock {
   bool is_object;  // else an array
 };
 constexpr LaterBlock kLaterBlocks[] = {
-    {"capacityProviders", false}, {"TargetGroups", false},    {"TargetGroupAttributes", true},
-    {"ScalableTargets", false},   {"ScalingPolicies", false},
+    {"capacityProviders", false},
+    {"ScalableTargets", false},
+    {"ScalingPolicies", false},
 };
 
 std::vector<std::string> top_level_keys() {
   std::vector<std::string> keys = {"spotsim", "name", "description", "region", "start", "duration", "seed",
                                    "AutoScalingGroups", "LaunchTemplateVersions", "ScheduledUpdateGroupActions",
                                    "clusters", "services", "taskDefinitions", "deployments", "workload",
-                                   "market", "ec2", "ecs", "alb"};
+                                   "market", "ec2", "ecs", "alb", "TargetGroups", "TargetGroupAttributes"};
   for (const auto& b : kLaterBlocks) keys.emplace_back(b.name);
   return keys;
 }
@@ -84,7 +85,7 @@ void load_top_level(const Node& root, const std::string& file, Scenario& s) {
 }
 
 // What the file has that runs unsimulated: whole blocks, and the parts of the ECS blocks that
-// later issues simulate (instance refreshes: issue 5; traffic: issue 4).
+// later issues simulate (capacity providers, service auto scaling, instance refreshes: issue 5).
 void load_later_blocks(const Node& root, const LoadContext& ctx, Scenario& s) {
   for (const auto& b : kLaterBlocks) {
     const Node n = root[b.name];
@@ -94,9 +95,6 @@ void load_later_blocks(const Node& root, const LoadContext& ctx, Scenario& s) {
   if (ctx.ecs.instance_refresh) s.not_simulated.emplace_back("deployments (instanceRefresh)");
   const Node workload = root["workload"];
   workload.reject_unknown_keys({"traffic", "services", "callGraph"});
-  if (workload["traffic"].is_array()) s.not_simulated.emplace_back("workload.traffic");
-  if (ctx.ecs.workload_traffic_fields) s.not_simulated.emplace_back("workload.services (traffic fields)");
-  if (workload["callGraph"].is_array()) s.not_simulated.emplace_back("workload.callGraph");
 }
 
 // The input with the defaults the loader applied written in, so scenario.json reruns the same.
