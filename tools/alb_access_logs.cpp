@@ -218,12 +218,16 @@ class Reader {
     ++c.requests;
     ++c.elb_by_class[static_cast<std::size_t>(*elb_class)];
     ++c.target_by_class[static_cast<std::size_t>(*target_class)];
+    // A target's own 5xx is passed on as the elb_status_code too: only entries with no target status
+    // are the load balancer's (CloudWatch's HTTPCode_ELB_5XX_Count and HTTPCode_ELB_50x_Count).
     if (*elb_class == 5) {
       ++c.elb_5xx;
-      if (elb_code == 502) ++c.elb_502;
-      if (elb_code == 503) ++c.elb_503;
-      if (elb_code == 504) ++c.elb_504;
-      if (*target_class == 0) ++c.elb_generated_5xx;
+      if (*target_class == 0) {
+        ++c.elb_generated_5xx;
+        if (elb_code == 502) ++c.elb_502;
+        if (elb_code == 503) ++c.elb_503;
+        if (elb_code == 504) ++c.elb_504;
+      }
     }
     if (*target_class == 5) ++c.target_5xx;
     buckets.push_back(floor_div(request, per_) * per_);

@@ -47,7 +47,9 @@
 //  {"albAccessLogs": "dir or file" | ["file", ...]}   (see tools/alb_access_logs.hpp)
 //     Requests counted per `per` bucket (default "1s") at their request time; `requestTime`:
 //     "computed" (default: response time minus the processing times) or "requestCreationTime".
-//     The logs' own outcome counts come back in LoadTrace::alb_counts.
+//     The logs' own outcome counts come back in LoadTrace::alb_counts, raw: `scale`, `loop` and the
+//     simulated window shape the profile only, never these counts. The scenario loader hands them
+//     to the world as TrafficSource::observed (models/target_group_config.hpp).
 //
 //  {"synthetic": {"meanRps": 300, "dailyAmplitude": 0.6, "peakHourUtc": 14, "noise": 0.1,
 //                 "step": "1m"}}

@@ -38,6 +38,23 @@ std::optional<double> positive(const Node& n, double max) {
   return v;
 }
 
+// The logs' own counts as the world keeps them (models do not see tools/). Raw: `scale` multiplies
+// the offered rate only, never what the logs say happened.
+ObservedAlbCounts observed_counts(const AlbLogCounts& c) {
+  ObservedAlbCounts o;
+  o.requests = c.requests;
+  o.elb_5xx = c.elb_5xx;
+  o.elb_generated_5xx = c.elb_generated_5xx;
+  o.target_5xx = c.target_5xx;
+  o.elb_502 = c.elb_502;
+  o.elb_503 = c.elb_503;
+  o.elb_504 = c.elb_504;
+  o.first_request_epoch_ms = c.first_request_epoch_ms;
+  o.last_request_epoch_ms = c.last_request_epoch_ms;
+  o.files = c.files;
+  return o;
+}
+
 // One workload.traffic[] entry: {targetGroup, requests, scale, loop}.
 void load_traffic_entry(const Node& t, LoadContext& ctx, std::map<std::string, int>& entries_per_group) {
   if (!t.is_object()) return;
@@ -81,6 +98,7 @@ void load_traffic_entry(const Node& t, LoadContext& ctx, std::map<std::string, i
     source.target_group = *group;
     source.rps = std::move(trace.rps);
     source.source = std::move(trace.source);
+    if (trace.alb_counts) source.observed = observed_counts(*trace.alb_counts);
     ctx.world.traffic.push_back(std::move(source));
   } catch (const InputError& e) {
     ctx.diag.add_all(e.diagnostics());
