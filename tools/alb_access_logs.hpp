@@ -13,7 +13,10 @@
 //   "requestTime": "requestCreationTime").
 // Later fields and fields AWS adds at the end are ignored. A line with fewer than 12 fields
 // (through sent_bytes; 22 with "requestCreationTime"), an unterminated quote, or a bad value in a
-// field read is an error naming the file and the line. Blank lines are skipped.
+// field read is an error naming the file and the line. Blank lines are skipped. Entries need not
+// be in time order (each load balancer node writes its own file, and a line's time is when the
+// response was sent, not when the request came): order and repeats are no error here, unlike in a
+// CSV or CloudWatch trace. Logs with no entry at all are an error at line 1 of the first empty file.
 //
 // Request time: by default the response time minus the three processing times that are >= 0
 // (each has millisecond precision); "requestTime": "requestCreationTime" takes field 21 instead.
