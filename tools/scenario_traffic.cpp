@@ -171,10 +171,16 @@ void check_target_groups_used(const Node& root, LoadContext& ctx) {
     if (used) continue;
     const bool offered =
         std::any_of(w.traffic.begin(), w.traffic.end(), [&](const auto& t) { return t.target_group == g; });
+    const auto services = service_names(w);
+    const std::string which =
+        services.empty() ? std::string("the scenario has no services")
+                         : "the services are " + quoted_names(services) + " and none of them has";
     root["TargetGroups"].at(g).error(
-        "target group \"" + w.target_groups[g].name + "\" is not used by any service: no services[].loadBalancers "
-        "entry names it, so no task ever registers with it" +
-        (offered ? std::string(" and all its workload.traffic would be dropped (no_target, HTTP 503, ALB-4)") : "") +
+        "target group \"" + w.target_groups[g].name + "\" is not used by any service: expected a services[]."
+        "loadBalancers entry with its targetGroupArn, found none (" + which +
+        (services.empty() ? std::string() : " one") + "), so no task ever registers with it and traffic to it could "
+        "never be served" +
+        (offered ? std::string(": all its workload.traffic would be dropped (no_target, HTTP 503, ALB-4)") : "") +
         "; add the service's loadBalancers entry or remove the target group");
   }
 }
