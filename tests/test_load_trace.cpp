@@ -405,7 +405,7 @@ TEST_CASE("bad CloudWatch files: errors name the JSON pointer, or the line and c
         "/MetricDataResults/0/StatusCode", "the query failed");
   fails(R"({"MetricDataResults": [{"Id": "m1", "Values": [1]}]})", "/MetricDataResults/0", "missing \"Timestamps\"");
   fails(R"({"Datapoints": []})", "", "missing \"MetricDataResults\"");
-  fails("", "", "empty file");
+  fails("", "line 1", "empty file");
   fails("{\n  \"MetricDataResults\": [\n    {\"Id\": \"m1\",,}\n  ]\n}", "line 3, column 17", "invalid JSON");
   fails(R"({"MetricDataResults": [{"Id": "m1", "Timestamps": [], "Values": [], "StatusCode": "Complete"}]})", "",
         "no datapoints");
@@ -505,9 +505,10 @@ TEST_CASE("bad CSV traces: each error names the file and the line") {
   fails(header + "1998-04-30 21:30:00,2\n1998-04-30 21:31:00,3,4\n", "line 3", "expected 2 fields");
   fails(header + "1998-04-30 21:30:00,2\n1998-04-30 21:30:30,3\n", "line 3", "30s apart, closer than \"per\" (1m)");
   fails(header + "1998-04-30 21:30:00,2\n\"1998-04-30 21:31:00,3\n", "line 3", "unterminated quoted field");
-  fails("", "", "empty file");
-  fails("\n\n", "", "empty file");
-  fails(header, "", "no data rows after the header");
+  fails("", "line 1", "empty file: expected a header row naming the time and value columns, then one row per "
+        "interval; found nothing");
+  fails("\n\n", "line 1", "found only blank lines");
+  fails(header, "line 2", "no data rows after the header on line 1");
   fails("minute,requests\n1998-04-30 21:30:00,2\n", "line 1",
         "no column \"count\" (the \"value\" of scenario.json: /workload/traffic/0/requests); the header has "
         "\"minute\", \"requests\"");

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "tests/scenario_test_support.hpp"
+#include "tests/temp_dir.hpp"
 #include "tests/tools_test_support.hpp"
 #include "tools/scenario.hpp"
 
@@ -388,6 +389,57 @@ TEST_CASE("workload.traffic names a target group and gives the load, scaled and 
   doc = small_alb_scenario();
   doc["workload"]["traffic"].push_back({{"targetGroup", "small-api-tg"}, {"requests", {{"rps", 20}}}});
   CHECK(load(doc).world.traffic.size() == 2);
+}
+
+// One ALB access-log entry in AWS's documented format (alb_format_reference/load-balancer-access-logs.md):
+// sent at `time` after 1 ms of target processing, with the two status codes ("-" for none).
+std::string alb_entry(const std::string& time, const std::string& elb_status, const std::string& target_status) {
+  return "http " + time + " app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 0.000 0.001 0.000 " +
+         elb_status + " " + target_status + " 34 366 \"GET http://www.example.com:80/ HTTP/1.1\" \"curl/7.46.0\" - - " +
+         "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "
+         "\"Root=1-58337262-36d228ad5d99923122bbe354\" \"-\" \"-\" 0 " + time +
+         " \"forward\" \"-\" \"-\" \"10.0.0.1:80\" \"" + target_status + "\" \"-\" \"-\"\n";
+}
+
+// issue 4 ("ALB access logs as a source too ... the logs' own 5xx counts are reported beside it"):
+// the counts reach the world with the traffic they came with, raw, whatever `scale` says.
+TEST_CASE("ALB access logs as the load: the logs' own counts reach the world as TrafficSource::observed",
+          "[scenario][traffic]") {
+  test_support::TempDir dir;
+  // Two files (one gzipped, one with a blank line), in a directory: 8 requests over 10:00:00-10:00:05.
+  dir.write("logs/a.log", alb_entry("2024-02-05T10:00:00.500000Z", "200", "200") +
+                              alb_entry("2024-02-05T10:00:01.500000Z", "502", "-") +  // the load balancer's 502
+                              alb_entry("2024-02-05T10:00:01.600000Z", "503", "-") + "\n" +
+                              alb_entry("2024-02-05T10:00:02.000000Z", "504", "-"));
+  dir.write_gz("logs/b.log", alb_entry("2024-02-05T10:00:03.000000Z", "500", "500") +  // the target's 500
+                                 alb_entry("2024-02-05T10:00:03.500000Z", "503", "503") +  // the target's own 503
+                                 alb_entry("2024-02-05T10:00:04.000000Z", "404", "404") +
+                                 alb_entry("2024-02-05T10:00:05.001000Z", "200", "200"));
+  json doc = small_alb_scenario();
+  doc["workload"]["traffic"][0]["requests"] = {{"albAccessLogs", (dir.path() / "logs").string()}};
+  doc["workload"]["traffic"][0]["scale"] = 3;
+  doc["workload"]["traffic"].push_back({{"targetGroup", "small-api-tg"}, {"requests", {{"rps", 5}}}});
+  const Scenario s = load(doc);
+  REQUIRE(s.world.traffic.size() == 2);
+  const TrafficSource& t = s.world.traffic[0];
+  REQUIRE(t.observed);
+  const ObservedAlbCounts& o = *t.observed;
+  CHECK(o.requests == 8);  // raw: not 24, though the profile is scaled
+  CHECK(o.elb_5xx == 5);
+  CHECK(o.elb_generated_5xx == 3);
+  CHECK(o.target_5xx == 2);
+  CHECK(o.elb_502 == 1);
+  CHECK(o.elb_503 == 1);  // the target's own 503 is not the load balancer's "no registered target"
+  CHECK(o.elb_504 == 1);
+  CHECK(o.first_request_epoch_ms == test_support::at("2024-02-05T10:00:00.499Z"));
+  CHECK(o.last_request_epoch_ms == test_support::at("2024-02-05T10:00:05Z"));
+  CHECK(o.files == 2);
+  // The profile is the scaled one: 3 x 2 requests in the second from 10:00:03 (request times are 1 ms
+  // before the logged response times: 03.499 and 03.999).
+  CHECK(t.rps.value_at(seconds(3)) == 6);
+  CHECK(t.rps.integral_ms(0, seconds(6)) / 1000 == Approx(24));
+  // Other forms have none.
+  CHECK_FALSE(s.world.traffic[1].observed);
 }
 
 // A service behind a target group with traffic, or called by one that gets requests, must say

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <system_error>
 
@@ -147,6 +149,7 @@ class Reader {
     }
     problems.throw_if_any();
     ++result_.counts.files;
+    if (buckets.empty() && !first_empty_) first_empty_ = Empty{source.display, lines.number() > 0};
     // This file's buckets, counted, join the others; compacted when they have doubled.
     std::sort(buckets.begin(), buckets.end());
     for (std::size_t i = 0; i < buckets.size();) {
@@ -160,7 +163,18 @@ class Reader {
 
   AlbRequestBuckets finish(const std::string& display) {
     compact(display);
-    if (result_.counts.requests == 0) throw InputError(display, "", "no requests in the access logs");
+    // Every line either counts or is an error: no request means every file was empty. Named at the
+    // first empty file's line 1, where an entry was expected.
+    if (result_.counts.requests == 0) {
+      const std::size_t others = result_.counts.files - 1;
+      throw InputError(first_empty_ ? first_empty_->display : display, "line 1",
+                       std::string("no requests in the access logs: expected ALB access-log entries, one per line, "
+                                   "found ") +
+                           (first_empty_ && first_empty_->blank_lines ? "only blank lines" : "an empty file") +
+                           (others > 0 ? " (and the " + std::to_string(others) + " other file" +
+                                             (others > 1 ? "s read hold" : " read holds") + " none either)"
+                                       : std::string()));
+    }
     result_.buckets = std::move(pairs_);
     return std::move(result_);
   }
@@ -218,12 +232,16 @@ class Reader {
     ++c.requests;
     ++c.elb_by_class[static_cast<std::size_t>(*elb_class)];
     ++c.target_by_class[static_cast<std::size_t>(*target_class)];
+    // A target's own 5xx is passed on as the elb_status_code too: only entries with no target status
+    // are the load balancer's (CloudWatch's HTTPCode_ELB_5XX_Count and HTTPCode_ELB_50x_Count).
     if (*elb_class == 5) {
       ++c.elb_5xx;
-      if (elb_code == 502) ++c.elb_502;
-      if (elb_code == 503) ++c.elb_503;
-      if (elb_code == 504) ++c.elb_504;
-      if (*target_class == 0) ++c.elb_generated_5xx;
+      if (*target_class == 0) {
+        ++c.elb_generated_5xx;
+        if (elb_code == 502) ++c.elb_502;
+        if (elb_code == 503) ++c.elb_503;
+        if (elb_code == 504) ++c.elb_504;
+      }
     }
     if (*target_class == 5) ++c.target_5xx;
     buckets.push_back(floor_div(request, per_) * per_);
@@ -246,6 +264,11 @@ class Reader {
                            " distinct intervals; use a coarser \"per\"");
   }
 
+  struct Empty {
+    std::string display;
+    bool blank_lines = false;  // blank lines rather than no bytes at all
+  };
+  std::optional<Empty> first_empty_;  // the first file read that held no entry
   std::int64_t per_;
   AlbRequestTime request_time_;
   AlbRequestBuckets result_;

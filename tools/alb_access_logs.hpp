@@ -13,7 +13,10 @@
 //   "requestTime": "requestCreationTime").
 // Later fields and fields AWS adds at the end are ignored. A line with fewer than 12 fields
 // (through sent_bytes; 22 with "requestCreationTime"), an unterminated quote, or a bad value in a
-// field read is an error naming the file and the line. Blank lines are skipped.
+// field read is an error naming the file and the line. Blank lines are skipped. Entries need not
+// be in time order (each load balancer node writes its own file, and a line's time is when the
+// response was sent, not when the request came): order and repeats are no error here, unlike in a
+// CSV or CloudWatch trace. Logs with no entry at all are an error at line 1 of the first empty file.
 //
 // Request time: by default the response time minus the three processing times that are >= 0
 // (each has millisecond precision); "requestTime": "requestCreationTime" takes field 21 instead.
@@ -39,12 +42,15 @@ struct AlbLogCounts {
   // target: no connection or no response from a target).
   std::array<std::uint64_t, 6> elb_by_class{};
   std::array<std::uint64_t, 6> target_by_class{};
-  std::uint64_t elb_5xx = 0;     // elb_status_code 5xx (equals elb_by_class[5])
+  std::uint64_t elb_5xx = 0;     // elb_status_code 5xx (equals elb_by_class[5]): the load balancer's
+                                 // own and the targets' 5xx passed on to the client
+  std::uint64_t elb_generated_5xx = 0;  // elb 5xx with target_status_code "-": the load balancer's
+                                        // own errors (CloudWatch HTTPCode_ELB_5XX_Count)
+  // Of elb_generated_5xx, by code (CloudWatch HTTPCode_ELB_502_Count, _503_, _504_: "originate from
+  // the load balancer"; a target's own 502/503/504 is in target_5xx instead):
   std::uint64_t elb_502 = 0;     // Bad Gateway: the target closed the connection or sent a bad response
   std::uint64_t elb_503 = 0;     // Service Unavailable: no registered target
   std::uint64_t elb_504 = 0;     // Gateway Timeout: the target did not answer in time
-  std::uint64_t elb_generated_5xx = 0;  // elb 5xx with target_status_code "-": the load balancer's
-                                        // own errors (CloudWatch HTTPCode_ELB_5XX_Count)
   std::uint64_t target_5xx = 0;  // target_status_code 5xx (HTTPCode_Target_5XX_Count; equals target_by_class[5])
   std::int64_t first_request_epoch_ms = 0;  // earliest and latest request time (valid when requests > 0)
   std::int64_t last_request_epoch_ms = 0;

@@ -11,7 +11,10 @@
 //     of requests in it in the `value` column: rps = value / per. Rows may run oldest or newest
 //     first (not mixed); a gap longer than `per` between two rows means zero requests in the missing
 //     intervals (the WorldCup98 and NASA per-minute traces leave out empty minutes), never "the last
-//     value holds". Rows closer together than `per` are an error. Other keys:
+//     value holds". Rows closer together than `per` are an error, and so are, each at its line: a
+//     repeated time, a row out of the file's order, a value that is not a number (text, empty), is
+//     negative or not finite (NaN, inf), and an empty file (at line 1) or one with a header only (at
+//     the line after it). Other keys:
 //       time, value  column names (exact, after trimming spaces). May be left out when the file has
 //                    exactly two columns: then the first is the time, the second the value.
 //       per          the interval each value counts ("1m", "5m", "1s", or integer seconds). Default:
@@ -34,10 +37,13 @@
 //     `aws cloudwatch get-metric-data` output exactly as the CLI prints it:
 //       {"MetricDataResults": [{"Id": "m1", "Label": "RequestCount", "Timestamps": [...],
 //         "Values": [...], "StatusCode": "Complete"}], "Messages": []}
-//     timestamps in any order (AWS prints newest first), each the start of a period; the values are
-//     RequestCount Sum per period: rps = value / period. Several pages back to back in one file (a
-//     loop over NextToken), or a JSON array of pages; the same timestamp twice with the same value
-//     counts once (overlapping pages), with two values is an error. Missing periods mean zero.
+//     each timestamp the start of a period; the values are RequestCount Sum per period (finite,
+//     >= 0; NaN and Infinity, which Python's json writes, are errors): rps = value / period. Within
+//     one result the timestamps run one way, newest first (AWS's default) or oldest first, each once:
+//     a disorder or repeat there is an error. Several pages back to back in one file (a loop over
+//     NextToken), or a JSON array of pages, in any order; the same timestamp in two pages with the
+//     same value counts once (overlapping pages), with two values is an error. Missing periods mean
+//     zero.
 //     StatusCode "Complete" or "PartialData" (a page of a longer answer); "InternalError" or
 //     "Forbidden" is an error. Other keys:
 //       period  the metric's period ("5m", 300); default: the smallest spacing between timestamps.
@@ -47,7 +53,9 @@
 //  {"albAccessLogs": "dir or file" | ["file", ...]}   (see tools/alb_access_logs.hpp)
 //     Requests counted per `per` bucket (default "1s") at their request time; `requestTime`:
 //     "computed" (default: response time minus the processing times) or "requestCreationTime".
-//     The logs' own outcome counts come back in LoadTrace::alb_counts.
+//     The logs' own outcome counts come back in LoadTrace::alb_counts, raw: `scale`, `loop` and the
+//     simulated window shape the profile only, never these counts. The scenario loader hands them
+//     to the world as TrafficSource::observed (models/target_group_config.hpp).
 //
 //  {"synthetic": {"meanRps": 300, "dailyAmplitude": 0.6, "peakHourUtc": 14, "noise": 0.1,
 //                 "step": "1m"}}

@@ -2,7 +2,10 @@
 // read in one SAX pass that knows the JSON pointer of every value.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -48,13 +51,24 @@ struct Point {
   Origin origin;
 };
 
+// Python's json module (the AWS CLI's) writes NaN, Infinity and -Infinity for non-finite floats; JSON
+// has no such numbers. When the parser stopped on one at or just after text[at]: where it starts and
+// which it is.
+std::optional<std::pair<std::size_t, std::string_view>> non_finite_token(const std::string& text, std::size_t at) {
+  const std::string_view t(text);
+  for (const std::string_view word : {"-Infinity", "-NaN", "Infinity", "NaN"})
+    for (std::size_t back = 0; back <= 1 && back <= at; ++back)
+      if (t.substr(at - back, word.size()) == word) return std::pair{at - back, word};
+  return std::nullopt;
+}
+
 const char* const kExpectedPage =
     "expected aws cloudwatch get-metric-data output: an object with a \"MetricDataResults\" array, or an array "
     "of such pages";
 
 class CloudWatchWalker final : public JsonWalker {
  public:
-  explicit CloudWatchWalker(Problems& problems) : JsonWalker(problems) {}
+  explicit CloudWatchWalker(Problems& problems) : JsonWalker(problems), out_(problems) {}
 
   std::map<std::string, std::vector<Point>> by_id;
   std::size_t points = 0;
@@ -248,9 +262,10 @@ class CloudWatchWalker final : public JsonWalker {
             std::to_string(result_.values.size()) + "; they must pair up");
       return;
     }
-    auto& list = by_id[*result_.id];
     const Origin base{document_, line_, root_is_array_ ? static_cast<std::int32_t>(index_at(0)) : -1,
                       static_cast<std::uint32_t>(index_at(pl() + 1)), 0};
+    if (!in_order(base)) return;
+    auto& list = by_id[*result_.id];
     for (std::size_t i = 0; i < result_.timestamps.size(); ++i) {
       Origin o = base;
       o.element = static_cast<std::uint32_t>(i);
@@ -260,6 +275,48 @@ class CloudWatchWalker final : public JsonWalker {
     result_ = Result{};
   }
 
+  // One result's Timestamps run one way, each once: AWS prints them newest first (ScanBy
+  // TimestampDescending, the default) or oldest first (TimestampAscending), never mixed or repeated.
+  // A disorder or a repeat inside one array means the file was edited or put together wrongly, so it
+  // is an error at the element; pages may overlap each other (see read_cloudwatch_trace).
+  bool in_order(const Origin& base) {
+    const auto& ts = result_.timestamps;
+    int direction = 0;
+    std::size_t set_by = 0;  // the element whose step from the one before set the direction
+    bool ok = true;
+    for (std::size_t i = 1; i < ts.size(); ++i) {
+      Origin here = base, before = base;
+      here.element = static_cast<std::uint32_t>(i);
+      before.element = static_cast<std::uint32_t>(i - 1);
+      const std::int64_t a = *ts[i - 1], b = *ts[i];
+      if (a == b) {
+        out_.error(point_where(here, "Timestamps"),
+                        "duplicate timestamp " + format_instant(b) + " (also at " + point_where(before, "Timestamps") +
+                            "); expected each period once in a metric result");
+        ok = false;
+        continue;
+      }
+      const int step = b > a ? 1 : -1;
+      if (direction == 0) {
+        direction = step;
+        set_by = i;
+      } else if (step != direction) {
+        Origin first = base;
+        first.element = static_cast<std::uint32_t>(set_by);
+        out_.error(point_where(here, "Timestamps"),
+                        "timestamp " + format_instant(b) + (step > 0 ? " is later than " : " is earlier than ") +
+                            format_instant(a) + " at " + point_where(before, "Timestamps") +
+                            "; expected one order throughout a result (AWS prints newest first, or oldest first "
+                            "with --scan-by TimestampAscending): here " +
+                            (direction < 0 ? "newest first" : "oldest first") + ", as set at " +
+                            point_where(first, "Timestamps"));
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  Problems& out_;  // the base class keeps its own reference private
   std::uint32_t document_ = 0, line_ = 1;
   bool root_is_array_ = false, in_page_ = false, in_results_ = false, in_result_ = false;
   bool page_saw_results_ = false;
@@ -287,11 +344,25 @@ TraceData read_cloudwatch_trace(const std::filesystem::path& file, const std::st
     }
     const std::size_t end = document_end(text, pos);
     walker.start_document(documents++, static_cast<std::uint32_t>(lines.line(pos)));
-    if (!walk_json(text, pos, end, walker, lines, problems)) break;  // what follows cannot be trusted
+    // Syntax errors are reported here, not by walk_json, to explain NaN and Infinity.
+    Problems syntax(display_name);
+    if (!walk_json(text, pos, end, walker, lines, syntax)) {  // what follows cannot be trusted
+      if (const auto& e = walker.syntax_error()) {
+        const std::size_t at = pos + (e->first > 0 ? e->first - 1 : 0);
+        const auto token = non_finite_token(text, at);
+        problems.error(lines.line_column(token ? token->first : at),
+                       token ? "invalid JSON: " + std::string(token->second) +
+                                   " is not a JSON number (a missing or non-finite value written by a "
+                                   "program); expected a request count >= 0 (RequestCount Sum)"
+                             : syntax_message(e->second));
+      }
+      break;
+    }
     pos = end;
   }
   if (documents == 0 && !problems.any())
-    problems.error("", "empty file: expected the JSON output of aws cloudwatch get-metric-data");
+    problems.error("line 1", "empty file: expected the JSON output of aws cloudwatch get-metric-data, found " +
+                                 std::string(text.size() > skip_bom(text) ? "only whitespace" : "nothing"));
   problems.throw_if_any();
 
   // The metric: the one Id in the file, or the one asked for.

@@ -70,16 +70,22 @@ class CsvTraceReader {
         continue;
       }
       if (header_.empty()) {
+        header_line_ = line_number;
         header(fields, where);
         continue;
       }
       row(fields, line_number, where);
     }
+    // An empty trace is reported at the line where the missing content should have started.
     if (!problems_.any()) {
       if (header_.empty())
-        problems_.error("", "empty file: expected a header row naming the time and value columns, then rows");
+        problems_.error("line 1", std::string("empty file: expected a header row naming the time and value "
+                                              "columns, then one row per interval; found ") +
+                                      (lines.number() == 0 ? "nothing" : "only blank lines"));
       else if (rows_.empty())
-        problems_.error("", "no data rows after the header: the trace is empty");
+        problems_.error("line " + std::to_string(header_line_ + 1),
+                        "no data rows after the header on line " + std::to_string(header_line_) +
+                            ": expected one row per interval, found the end of the file; the trace is empty");
     }
     problems_.throw_if_any();
     return finish();
@@ -184,17 +190,18 @@ class CsvTraceReader {
     const auto time = parse_time(time_text, where);
     std::optional<double> value;
     const std::string column = quote_value(header_[*value_]);
+    const std::string expected = options_.values_are_rates ? "; expected a rate >= 0 (requests per second)"
+                                                           : "; expected a number of requests >= 0";
     if (value_text.empty()) {
-      problems_.error(where, "empty value in column " + column + "; expected a number of requests");
+      problems_.error(where, "empty value in column " + column + expected);
     } else if (const auto v = parse_number(value_text); !v) {
       problems_.error(where, "cannot read value " + quote_value(value_text) + " in column " + column +
-                                 "; expected a number of requests");
+                                 " as a number" + expected);
     } else if (!std::isfinite(*v)) {
-      problems_.error(where, "value " + quote_value(value_text) + " in column " + column +
-                                 " is not a finite number; expected a number of requests >= 0");
+      problems_.error(where, "value " + quote_value(value_text) + " in column " + column + " is not a finite number" +
+                                 expected);
     } else if (*v < 0) {
-      problems_.error(where, "negative value " + quote_value(value_text) + " in column " + column +
-                                 "; request counts are >= 0");
+      problems_.error(where, "negative value " + quote_value(value_text) + " in column " + column + expected);
     } else {
       value = *v;
     }
@@ -209,7 +216,7 @@ class CsvTraceReader {
     if (last_) {
       if (time == *last_) {
         problems_.error(where, "duplicate time " + quote_value(text) + " (also on line " + std::to_string(last_line_) +
-                                   "); each interval must appear once");
+                                   "); expected each interval once");
         return false;
       }
       const int step = time > *last_ ? 1 : -1;
@@ -266,6 +273,7 @@ class CsvTraceReader {
   TimeFormat format_;
   std::optional<SimTime> unit_;
   std::vector<std::string> header_;
+  std::size_t header_line_ = 0;
   std::optional<std::size_t> time_, value_;
   std::vector<Row> rows_;
   bool stop_ = false;

@@ -38,6 +38,23 @@ std::optional<double> positive(const Node& n, double max) {
   return v;
 }
 
+// The logs' own counts as the world keeps them (models do not see tools/). Raw: `scale` multiplies
+// the offered rate only, never what the logs say happened.
+ObservedAlbCounts observed_counts(const AlbLogCounts& c) {
+  ObservedAlbCounts o;
+  o.requests = c.requests;
+  o.elb_5xx = c.elb_5xx;
+  o.elb_generated_5xx = c.elb_generated_5xx;
+  o.target_5xx = c.target_5xx;
+  o.elb_502 = c.elb_502;
+  o.elb_503 = c.elb_503;
+  o.elb_504 = c.elb_504;
+  o.first_request_epoch_ms = c.first_request_epoch_ms;
+  o.last_request_epoch_ms = c.last_request_epoch_ms;
+  o.files = c.files;
+  return o;
+}
+
 // One workload.traffic[] entry: {targetGroup, requests, scale, loop}.
 void load_traffic_entry(const Node& t, LoadContext& ctx, std::map<std::string, int>& entries_per_group) {
   if (!t.is_object()) return;
@@ -81,6 +98,7 @@ void load_traffic_entry(const Node& t, LoadContext& ctx, std::map<std::string, i
     source.target_group = *group;
     source.rps = std::move(trace.rps);
     source.source = std::move(trace.source);
+    if (trace.alb_counts) source.observed = observed_counts(*trace.alb_counts);
     ctx.world.traffic.push_back(std::move(source));
   } catch (const InputError& e) {
     ctx.diag.add_all(e.diagnostics());
@@ -153,10 +171,16 @@ void check_target_groups_used(const Node& root, LoadContext& ctx) {
     if (used) continue;
     const bool offered =
         std::any_of(w.traffic.begin(), w.traffic.end(), [&](const auto& t) { return t.target_group == g; });
+    const auto services = service_names(w);
+    const std::string which =
+        services.empty() ? std::string("the scenario has no services")
+                         : "the services are " + quoted_names(services) + " and none of them has";
     root["TargetGroups"].at(g).error(
-        "target group \"" + w.target_groups[g].name + "\" is not used by any service: no services[].loadBalancers "
-        "entry names it, so no task ever registers with it" +
-        (offered ? std::string(" and all its workload.traffic would be dropped (no_target, HTTP 503, ALB-4)") : "") +
+        "target group \"" + w.target_groups[g].name + "\" is not used by any service: expected a services[]."
+        "loadBalancers entry with its targetGroupArn, found none (" + which +
+        (services.empty() ? std::string() : " one") + "), so no task ever registers with it and traffic to it could "
+        "never be served" +
+        (offered ? std::string(": all its workload.traffic would be dropped (no_target, HTTP 503, ALB-4)") : "") +
         "; add the service's loadBalancers entry or remove the target group");
   }
 }
