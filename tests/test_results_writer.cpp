@@ -82,3 +82,26 @@ TEST_CASE("summary.json requests: whole numbers that add up, rounded once", "[re
   CHECK(none["requests"]["latency_ms"]["p99"].is_null());
   CHECK(none["cost"]["usd_per_million_requests"].is_null());
 }
+
+TEST_CASE("summary.json reports the access logs' own 5xx counts beside the simulated drops", "[results][traffic]") {
+  // Issue 4: ALB access logs as a load source — "the logs' own 5xx counts are reported beside it".
+  Scenario s = small_ecs();
+  TrafficSource source;
+  ObservedAlbCounts o;
+  o.requests = 120, o.elb_5xx = 7, o.elb_generated_5xx = 5, o.target_5xx = 2, o.elb_502 = 3, o.elb_503 = 1, o.elb_504 = 1;
+  o.first_request_epoch_ms = 1'707'091'200'000;  // 2024-02-05T00:00:00Z
+  o.last_request_epoch_ms = 1'707'091'260'000;
+  o.files = 2;
+  source.observed = o;
+  s.world.traffic.push_back(source);
+  const json summary = json::parse(summary_json(s, RunResult{}));
+  const json& logs = summary["requests"]["observed_alb_logs"];
+  REQUIRE(logs.size() == 1);
+  CHECK(logs[0]["requests"] == 120);
+  CHECK(logs[0]["elb_generated_5xx"] == 5);
+  CHECK(logs[0]["target_5xx"] == 2);
+  CHECK(logs[0]["elb_502"] == 3);
+  CHECK(logs[0]["from"] == "2024-02-05T00:00:00Z");
+  CHECK(logs[0]["files"] == 2);
+  CHECK_FALSE(json::parse(summary_json(small_ecs(), RunResult{}))["requests"].contains("observed_alb_logs"));
+}

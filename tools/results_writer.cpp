@@ -94,6 +94,28 @@ std::string summary_json(const Scenario& scenario, const RunResult& result) {
         {"p99", milliseconds_or_null(result.requests ? result.requests->p99 : std::nullopt)}}},
       {"mode", to_string(w.traffic_mode)},
   };
+  // ALB access logs as a load source: what the real load balancer recorded, beside the simulation
+  // (raw counts of the logs read, not scaled, looped or cut to the simulated period).
+  nlohmann::ordered_json observed;
+  for (const TrafficSource& t : w.traffic) {
+    if (!t.observed) continue;
+    const ObservedAlbCounts& o = *t.observed;
+    nlohmann::ordered_json entry = {
+        {"target_group", t.target_group < w.target_groups.size() ? w.target_groups[t.target_group].name : ""},
+        {"files", o.files},
+        {"from", format_iso8601(o.first_request_epoch_ms)},
+        {"to", format_iso8601(o.last_request_epoch_ms)},
+        {"requests", o.requests},
+        {"elb_5xx", o.elb_5xx},
+        {"elb_generated_5xx", o.elb_generated_5xx},
+        {"elb_502", o.elb_502},
+        {"elb_503", o.elb_503},
+        {"elb_504", o.elb_504},
+        {"target_5xx", o.target_5xx},
+    };
+    observed.push_back(entry);
+  }
+  if (!observed.is_null()) s["requests"]["observed_alb_logs"] = observed;
   s["instances"] = {
       {"launched_spot", f.launched_spot},
       {"launched_on_demand", f.launched_on_demand},

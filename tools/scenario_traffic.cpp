@@ -240,7 +240,7 @@ void check_service_capacities(const Node& root, LoadContext& ctx) {
 
 }  // namespace
 
-void load_service_traffic(const Node& n, ServiceTraffic& t, LoadContext& ctx) {
+void load_service_traffic(const Node& n, ServiceTraffic& t, LoadContext& /*ctx*/) {
   const Node rps = n["requestsPerSecondPerTask"], cpu = n["cpuSecondsPerRequest"];
   const auto r = rps.present() ? positive(rps, 1e9) : std::nullopt;
   const auto c = cpu.present() ? positive(cpu, 3600) : std::nullopt;
@@ -254,9 +254,6 @@ void load_service_traffic(const Node& n, ServiceTraffic& t, LoadContext& ctx) {
   // An unloaded service time of zero would make every queueing formula degenerate.
   if (auto v = n["meanLatency"].duration(1)) t.mean_latency = *v;
   if (auto v = n["requestTimeout"].duration(1)) t.request_timeout = *v;
-  for (const char* key : {"requestsPerSecondPerTask", "cpuSecondsPerRequest", "concurrencyPerTask", "meanLatency",
-                          "requestTimeout"})
-    if (n[key].present()) ctx.ecs.workload_traffic_fields = true;
 }
 
 void load_traffic(const Node& root, LoadContext& ctx) {
