@@ -45,7 +45,7 @@ void Traffic::advance_per_request(SimTime a, SimTime b) {
   // The target a group picks for one request: round robin is a uniformly random routable target
   // (design.md "Routing, precisely"), weighted in slow start; least outstanding requests joins the
   // shortest queue, ties broken from a random starting point.
-  auto pick = [&](std::size_t g) -> const Target* {
+  auto pick = [&](std::size_t g, double now) -> const Target* {
     const RouteTable& tb = tables[g];
     const std::size_t count = tb.routes.size();
     std::size_t k = 0;
@@ -55,8 +55,13 @@ void Traffic::advance_per_request(SimTime a, SimTime b) {
       for (std::size_t i = 0; i < count; ++i) {
         const std::size_t j = (start + i) % count;
         const Target& t = groups_[g].targets()[tb.routes[j].target];
-        const auto& flows = m.flows[t.service];
-        const std::size_t load = t.task < flows.size() && flows[t.task].queue ? flows[t.task].queue->in_system() : 0;
+        auto& flows = m.flows[t.service];
+        std::size_t load = 0;
+        if (t.task < flows.size() && flows[t.task].queue) {
+          // Completions are settled lazily: settle this queue up to now before reading its count.
+          flows[t.task].queue->complete_until(now, on_complete_for(t.service));
+          load = flows[t.task].queue->in_system();
+        }
         if (load < best_load) {
           best_load = load;
           k = j;
@@ -85,7 +90,7 @@ void Traffic::advance_per_request(SimTime a, SimTime b) {
       if (tables[gi].mode == RoutingMode::no_target) {
         own = DropReason::no_target;
       } else {
-        const Target* target = pick(gi);
+        const Target* target = pick(gi, t);
         auto& flows = m.flows[target->service];
         f = target->task < flows.size() ? &flows[target->task] : nullptr;
         if (f == nullptr || !f->alive || !f->queue || !target->answering(now_ms)) {

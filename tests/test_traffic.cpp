@@ -235,3 +235,43 @@ TEST_CASE("1-minute metrics: RequestCount, RequestCountPerTarget and the service
   CHECK(m.cpu_utilization[0][0] == 0);  // no task ran in the first minute
   check_conservation(world.finish(), world);
 }
+
+TEST_CASE("slow start ramps a new target's share linearly, only beside healthy targets", "[traffic][alb]") {
+  // ALB-6: targets enter slow start when they become healthy, "only when there is at least one
+  // healthy target that is not in slow start mode"; the load balancer "linearly increases the
+  // number of requests that it can send" over slow_start.duration_seconds (here 100 s), stepped in
+  // TargetGroup::kSlowStartSteps at the mid-step weight.
+  WorldConfig cfg = traffic_world(3, 4, 200, 100);
+  cfg.target_groups[0].slow_start = seconds(100);
+  World world(cfg);
+  world.run_until(minutes(10));
+  std::vector<Route> routes;
+  world.target_group(0).routes(minutes(10), routes);
+  REQUIRE(routes.size() == 4);
+  for (const Route& r : routes) CHECK(r.weight == 1.0);  // the first targets had no healthy peer
+  world.service(0).set_desired(world.engine(), 5);
+  world.run_until(minutes(12));
+  const EcsTask& added = world.service(0).tasks().back();
+  const Target* target = world.target_group(0).find(0, added.id);
+  REQUIRE(target != nullptr);
+  const SimTime healthy = target->healthy_at;
+  auto weight_at = [&](SimTime t) {
+    world.run_until(t);
+    world.target_group(0).routes(t, routes);
+    for (const Route& r : routes)
+      if (&world.target_group(0).targets()[r.target] == target) return r.weight;
+    return -1.0;
+  };
+  CHECK(weight_at(healthy + seconds(5)) == Approx(0.05));
+  CHECK(weight_at(healthy + seconds(51)) == Approx(0.55));
+  CHECK(weight_at(healthy + seconds(100)) == Approx(1.0));
+  // Over the ramp it got what the linear ramp gives: ∫ w/(4 + w) × 200 rps ≈ 1,890 requests.
+  double expected = 0;
+  for (int k = 0; k < 10; ++k) {
+    const double w = (k + 0.5) / 10;
+    expected += w / (4 + w) * 200 * 10;
+  }
+  const double before = world.traffic().requests_routed_to(0, added.id);
+  CHECK(before == Approx(expected).epsilon(0.001));
+  check_conservation(world.finish(), world);
+}

@@ -91,6 +91,15 @@ TEST_CASE("fluid and per-request agree on a rolling deployment", "[traffic][mode
   check_agreement(cfg);
 }
 
+TEST_CASE("fluid and per-request agree under least outstanding requests", "[traffic][modes]") {
+  // ALB-7 least_outstanding_requests: join-the-shortest-queue per request; the fluid mode's pooled
+  // M/M/(Σc) approximation (traffic.hpp) is checked here against it.
+  WorldConfig cfg = traffic_world(3, 4, 280, 100);
+  cfg.target_groups[0].algorithm = RoutingAlgorithm::least_outstanding_requests;
+  cfg.duration = minutes(40);
+  check_agreement(cfg);
+}
+
 TEST_CASE("per-request latency of a task at 70 % matches Erlang C within 5 %", "[traffic][modes]") {
   // design.md: round robin sends each request to a uniformly random target, so each task sees
   // Poisson arrivals; one task alone is exactly the M/M/c queue. 70 rps on 4 slots of 25/s.
