@@ -58,8 +58,8 @@ constexpr int kShiftDroppedBits = 52 - 7;  // keep the exponent and 7 mantissa b
 
 // One bucket's representative, P(shift + T > t) with T's M/M/c tail from queueing.hpp. Erlang C is
 // computed once here instead of on every evaluation as MmcQueue::response_tail does: O(c) per call
-// times ~10^4 buckets times ~100 evaluations would dominate. The formula is the same (the tests
-// hold the two together).
+// times ~10^4 buckets times ~100 evaluations would dominate. The formula is MmcQueue's own
+// (mmc_response_tail, tail_quantile in queueing.hpp).
 struct Component {
   double weight, shift, mu, theta, waits;
 
@@ -72,26 +72,11 @@ struct Component {
   }
 
   // P(T > t), the response time without the shift.
-  double response_tail(double t) const {
-    if (t <= 0) return 1.0;
-    const double service_tail = std::exp(-mu * t);
-    const double waited = std::abs(theta - mu) < 1e-9 * mu
-                              ? (1.0 + mu * t) * service_tail
-                              : (theta * service_tail - mu * std::exp(-theta * t)) / (theta - mu);
-    return (1.0 - waits) * service_tail + waits * waited;
-  }
+  double response_tail(double t) const { return mmc_response_tail(mu, theta, waits, t); }
   double tail(double t) const { return response_tail(t - shift); }
-
-  // shift + T's p-quantile, bracketed and bisected as MmcQueue::response_quantile does.
+  // shift + T's p-quantile.
   double quantile(double p) const {
-    const double target = 1.0 - p;
-    double lo = 0, hi = 1.0 / mu;
-    while (response_tail(hi) > target) hi *= 2;
-    for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
-      const double mid = 0.5 * (lo + hi);
-      (response_tail(mid) > target ? lo : hi) = mid;
-    }
-    return shift + 0.5 * (lo + hi);
+    return shift + tail_quantile([this](double t) { return response_tail(t); }, p, 1.0 / mu);
   }
 };
 

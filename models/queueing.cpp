@@ -27,28 +27,22 @@ double MmcQueue::mean_response() const { return mean_wait() + 1.0 / mu; }
 double MmcQueue::response_tail(double t) const {
   if (t <= 0) return 1.0;
   if (!stable()) return 1.0;
-  const double pw = probability_of_waiting();
-  const double theta = c * mu - lambda;
+  return mmc_response_tail(mu, c * mu - lambda, probability_of_waiting(), t);
+}
+
+double mmc_response_tail(double mu, double theta, double waits, double t) {
+  if (t <= 0) return 1.0;
   const double service_tail = std::exp(-mu * t);
-  double waited;
-  if (std::abs(theta - mu) < 1e-9 * mu)
-    waited = (1.0 + mu * t) * service_tail;
-  else
-    waited = (theta * service_tail - mu * std::exp(-theta * t)) / (theta - mu);
-  return (1.0 - pw) * service_tail + pw * waited;
+  const double waited = std::abs(theta - mu) < 1e-9 * mu
+                            ? (1.0 + mu * t) * service_tail
+                            : (theta * service_tail - mu * std::exp(-theta * t)) / (theta - mu);
+  return (1.0 - waits) * service_tail + waits * waited;
 }
 
 std::optional<double> MmcQueue::response_quantile(double p) const {
   if (!stable() || !(p > 0 && p < 1)) return std::nullopt;
-  const double target = 1.0 - p;
-  // P(T > t) decreases from 1; bracket, then bisect to a relative precision of 1e-9.
-  double lo = 0, hi = 1.0 / mu;
-  while (response_tail(hi) > target) hi *= 2;
-  for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (response_tail(mid) > target ? lo : hi) = mid;
-  }
-  return 0.5 * (lo + hi);
+  const double waits = probability_of_waiting(), theta = c * mu - lambda;
+  return tail_quantile([&](double t) { return mmc_response_tail(mu, theta, waits, t); }, p, 1.0 / mu);
 }
 
 }  // namespace spotsim

@@ -18,6 +18,24 @@ namespace spotsim {
 // Computed through the Erlang B recursion (stable for c up to millions).
 double erlang_c(int c, double offered_load);
 
+// P(T > t) of the M/M/c response time above, given θ = cμ − λ and the Erlang C probability of
+// waiting `waits`: callers that evaluate many t (latency mixtures) compute Erlang C, O(c), once.
+double mmc_response_tail(double mu, double theta, double waits, double t);
+
+// The p-quantile of a response time with tail `tail(t)` = P(T > t), decreasing from 1 at t = 0:
+// bracketed by doubling from `scale`, then bisected to a relative precision of 1e-12.
+template <class Tail>
+double tail_quantile(Tail&& tail, double p, double scale) {
+  const double target = 1.0 - p;
+  double lo = 0, hi = scale;
+  while (tail(hi) > target) hi *= 2;
+  for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (tail(mid) > target ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
 struct MmcQueue {
   double lambda = 0;  // arrivals per second
   double mu = 0;      // services per second per slot

@@ -24,21 +24,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kTgArn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/small-api-tg/0123456789abcdef";
+const std::string& kTgArn = test::kSmallTgArn;
 
 // small_ecs_scenario() with its service behind target group small-api-tg, offered `requests`.
-json scenario_with(const json& requests) {
-  json s = test::small_ecs_scenario();
-  s["TargetGroups"] = {{{"TargetGroupArn", kTgArn},
-                        {"TargetGroupName", "small-api-tg"},
-                        {"Protocol", "HTTP"},
-                        {"Port", 80},
-                        {"VpcId", "vpc-0abc1234def567890"}}};
-  s["services"][0]["loadBalancers"] = {{{"targetGroupArn", kTgArn}, {"containerName", "api"}, {"containerPort", 8080}}};
-  s["workload"]["traffic"] = {{{"targetGroup", "small-api-tg"}, {"requests", requests}}};
-  s["workload"]["services"]["small-api"]["requestsPerSecondPerTask"] = 80;
-  return s;
-}
+json scenario_with(const json& requests) { return test::small_alb_scenario(requests); }
 
 struct Cli {
   int exit_code = -1;

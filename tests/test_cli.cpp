@@ -286,16 +286,6 @@ TEST_CASE("a run of an ECS scenario writes the tasks section and the task column
 // 100 requests per second from `requests`.
 namespace {
 
-json small_alb_scenario(const json& requests = {{"rps", 100}}) {
-  json s = small_ecs_scenario();
-  const std::string arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/small-api-tg/0123456789abcdef";
-  s["TargetGroups"] = {{{"TargetGroupArn", arn}, {"TargetGroupName", "small-api-tg"}, {"Protocol", "HTTP"}}};
-  s["services"][0]["loadBalancers"] = {{{"targetGroupArn", arn}, {"containerName", "api"}, {"containerPort", 8080}}};
-  s["workload"]["traffic"] = {{{"targetGroup", "small-api-tg"}, {"requests", requests}}};
-  s["workload"]["services"]["small-api"]["requestsPerSecondPerTask"] = 80;
-  return s;
-}
-
 // A per-minute request-count CSV beside the scenario: `spotsim run` must exit 2 naming the trace
 // file and `place` (its line), and write nothing.
 void expect_trace_rejected(const std::string& test, const std::string& csv, const std::string& place,

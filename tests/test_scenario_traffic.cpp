@@ -17,7 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kTgArn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/small-api-tg/0123456789abcdef";
+const std::string& kTgArn = kSmallTgArn;
 
 std::size_t error_count(const json& doc) {
   try {
@@ -29,21 +29,6 @@ std::size_t error_count(const json& doc) {
 }
 
 Scenario demo() { return load_scenario_file(fs::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json"); }
-
-// small_ecs_scenario() behind a target group with 100 requests per second, as describe-target-groups
-// prints a group created with no health-check settings (every one left to AWS's default).
-json small_alb_scenario() {
-  json s = small_ecs_scenario();
-  s["TargetGroups"] = {{{"TargetGroupArn", kTgArn},
-                        {"TargetGroupName", "small-api-tg"},
-                        {"Protocol", "HTTP"},
-                        {"Port", 80},
-                        {"VpcId", "vpc-0abc1234def567890"}}};
-  s["services"][0]["loadBalancers"] = {{{"targetGroupArn", kTgArn}, {"containerName", "api"}, {"containerPort", 8080}}};
-  s["workload"]["traffic"] = {{{"targetGroup", "small-api-tg"}, {"requests", {{"rps", 100}}}}};
-  s["workload"]["services"]["small-api"]["requestsPerSecondPerTask"] = 80;
-  return s;
-}
 
 // A second service, small-auth, on the same cluster and task definition family, with its own
 // capacity: a callee for call-graph tests.

@@ -165,4 +165,23 @@ inline nlohmann::json small_ecs_scenario() {
   return s;
 }
 
+inline const std::string kSmallTgArn =
+    "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/small-api-tg/0123456789abcdef";
+
+// small_ecs_scenario() with its service behind target group small-api-tg (every health-check setting
+// left to AWS's default, as describe-target-groups prints such a group), offered `requests`.
+inline nlohmann::json small_alb_scenario(const nlohmann::json& requests = {{"rps", 100}}) {
+  nlohmann::json s = small_ecs_scenario();
+  s["TargetGroups"] = {{{"TargetGroupArn", kSmallTgArn},
+                        {"TargetGroupName", "small-api-tg"},
+                        {"Protocol", "HTTP"},
+                        {"Port", 80},
+                        {"VpcId", "vpc-0abc1234def567890"}}};
+  s["services"][0]["loadBalancers"] = {
+      {{"targetGroupArn", kSmallTgArn}, {"containerName", "api"}, {"containerPort", 8080}}};
+  s["workload"]["traffic"] = {{{"targetGroup", "small-api-tg"}, {"requests", requests}}};
+  s["workload"]["services"]["small-api"]["requestsPerSecondPerTask"] = 80;
+  return s;
+}
+
 }  // namespace spotsim::test
