@@ -158,7 +158,9 @@ void Traffic::on_task_running(const EcsTask& task, SimTime now) {
   f.alive = true;
   f.mu = p.rps_per_task ? *p.rps_per_task : task.cpu / 1024.0 / *p.cpu_seconds_per_request;
   if (!(f.mu > 0)) f.mu = 1e-9;  // a task with no cpu serves (almost) nothing
-  f.slots = static_cast<int>(std::clamp(std::lround(f.mu * p.mean_latency), 1L, 1'000'000L));
+  // c = round(μ × meanLatency), at most 10,000: past that many slots an M/M/c at any load short of
+  // saturation hardly waits, and the per-request queue keeps a slot table of size c per task.
+  f.slots = static_cast<int>(std::clamp(std::lround(f.mu * p.mean_latency), 1L, 10'000L));
   f.mu_slot = f.mu / f.slots;
   const ServiceWorkload& w = services_[v]->config().workload;
   f.ready = now + w.app_start;

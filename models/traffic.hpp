@@ -17,7 +17,7 @@
 //
 // A task's capacity μ (requests/s) is workload.services.<name>.requestsPerSecondPerTask, or the
 // task's cpu units / 1024 / cpuSecondsPerRequest. Its requests take meanLatency unloaded; spotsim
-// serves them with c = max(1, round(μ × meanLatency)) slots each of rate μ / c (so the capacity is
+// serves them with c = round(μ × meanLatency) slots (1 to 10,000) each of rate μ / c (so the capacity is
 // exactly μ and the mean service time ≈ meanLatency): the M/M/c of design.md. concurrencyPerTask is
 // the hard limit beyond which the task refuses requests (`rejected`); a request that would wait
 // longer than requestTimeout is a `timeout` (504).
