@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "models/capacity_provider_config.hpp"
 #include "models/placement.hpp"
 #include "models/target_group_config.hpp"
 #include "models/task_definition.hpp"
@@ -16,6 +17,7 @@ namespace spotsim {
 
 struct EcsClusterConfig {
   std::string name;  // clusterName; instances join when their ECS_CLUSTER names it
+  CapacityProviderStrategy default_strategy;  // defaultCapacityProviderStrategy (CP-7 step 1)
 };
 
 // deploymentConfiguration (SCH-7, SCH-8, SCH-11).
@@ -50,7 +52,11 @@ struct EcsServiceConfig {
   std::vector<PlacementConstraint> placement_constraints;
   SimTime health_check_grace_period = 0;  // healthCheckGracePeriodSeconds (SCH-10)
   bool has_load_balancer = false;         // loadBalancers non-empty (health then comes from the ALB)
-  std::vector<std::string> capacity_provider_strategy;  // names (issue 5 gives them weight)
+  std::vector<std::string> capacity_provider_strategy;  // names, as loaded (issue 5: `strategy`)
+  // capacityProviderStrategy resolved (empty: the cluster's default strategy; a service with a
+  // launchType and no strategy uses none: its tasks never trigger managed scaling, CP-7).
+  CapacityProviderStrategy strategy;
+  bool launch_type_ec2 = false;  // launchType EC2 given (then no strategy applies)
   // loadBalancers[]: the target groups (indexes into WorldConfig::target_groups) its tasks register
   // with, on containerName:containerPort.
   std::vector<std::size_t> target_groups;

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "models/auto_scaling_group.hpp"
+#include "models/capacity_provider_config.hpp"
+#include "models/service_autoscaling_config.hpp"
 #include "models/billing.hpp"
 #include "models/ecs_cluster.hpp"
 #include "models/ecs_service.hpp"
@@ -47,6 +49,11 @@ struct WorldConfig {
   std::vector<TrafficSource> traffic;
   std::vector<CallGraphEdgeConfig> call_graph;
   TrafficMode traffic_mode = TrafficMode::fluid;  // --mode
+  // Capacity providers and service auto scaling (aws-semantics.md §1, §6; issue 5)
+  std::vector<CapacityProviderConfig> capacity_providers;
+  std::vector<ScalableTargetConfig> scalable_targets;
+  std::vector<ScalingPolicyConfig> scaling_policies;
+  ServiceAutoScalingSettings service_autoscaling;
 };
 
 // One row of timeseries.csv (fleet columns).
