@@ -35,7 +35,7 @@ WorldConfig per_request_world(SimTime duration) {
   group.termination_policies = {TerminationPolicy::Default};
   group.ecs_agent.cluster = "bench";
   cfg.groups.push_back(group);
-  cfg.clusters.push_back({"bench"});
+  cfg.clusters.push_back({"bench", {}});
   TaskDefinition td;
   td.family = "app";
   td.revision = 1;

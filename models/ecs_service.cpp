@@ -106,7 +106,7 @@ int EcsService::count_healthy() const {
   return n;
 }
 int EcsService::count_starting() const {
-  int n = 0;
+  int n = provisioning();
   for (std::uint32_t t : live_) n += tasks_[t].starting() ? 1 : 0;
   return n;
 }
@@ -147,12 +147,14 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
 
   // Start tasks while the service is below desired (counting only tasks that stay) and under
   // maximumPercent (counting every live task, those being replaced included).
+  unplaced_ = 0;
   if (!launches_blocked_ && keep < desired_ && live < max_tasks) {
     if (engine.now() < throttle_until_) {
       request_reconcile(engine, throttle_until_);
     } else {
       while (keep < desired_ && live < max_tasks) {
         if (!start_task(engine)) {
+          unplaced_ = std::min(desired_ - keep, max_tasks - live);
           request_reconcile(engine, engine.now() + ecs_.placement_retry);
           break;
         }

@@ -63,6 +63,12 @@ class EcsService {
 
   void start(Engine& engine) { request_reconcile(engine, engine.now()); }
   void set_observer(TaskObserver* observer) { observer_ = observer; }
+  // CP-15: with a managed-scaling capacity provider, tasks that find no room wait in PROVISIONING
+  // (counted here, not as task objects) instead of failing; managed scaling counts them in M.
+  void set_waits_for_capacity(bool on) { waits_for_capacity_ = on; }
+  int provisioning() const { return waits_for_capacity_ ? unplaced_ : 0; }
+  // Tasks the scheduler wanted to start at its last look but could not place.
+  int unplaced() const { return unplaced_; }
   void set_desired(Engine& engine, int desired);
   // UpdateService with a new task definition revision: a rolling deployment (SCH-7..SCH-12).
   void deploy(Engine& engine, std::size_t task_definition, bool fails_to_start);
@@ -123,6 +129,8 @@ class EcsService {
   std::uint32_t reconcile_generation_ = 0;
   ServiceStats stats_;
   TaskObserver* observer_ = nullptr;
+  bool waits_for_capacity_ = false;
+  int unplaced_ = 0;
 };
 
 }  // namespace spotsim

@@ -47,7 +47,7 @@ enum class EventKind : std::uint8_t {
   metrics_sample,            // metrics: one time-series row
   target_health,             // health: target = target group, arg = target; its routing view changes here
   traffic_step,              // market: target = traffic source; the offered load steps
-  traffic_minute,            // metrics: one CloudWatch-style datapoint of the traffic metrics
+  cloudwatch_minute,         // metrics: one minute's CloudWatch datapoints, then the scaling policies on them
 };
 
 constexpr std::uint8_t to_u8(Phase p) { return static_cast<std::uint8_t>(p); }

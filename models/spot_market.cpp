@@ -257,7 +257,7 @@ bool SpotMarket::handle(Engine& engine, const Event& e, const Ec2Fleet& fleet) {
     case EventKind::metrics_sample:
     case EventKind::target_health:
     case EventKind::traffic_step:
-    case EventKind::traffic_minute:
+    case EventKind::cloudwatch_minute:
       break;
   }
   return false;

@@ -99,7 +99,6 @@ void Traffic::start(Engine& engine, SimTime duration) {
   std::fill(m.group_rate.begin(), m.group_rate.end(), 0.0);
   for (std::size_t s = 0; s < config_.sources.size(); ++s)
     if (config_.sources[s].target_group < m.group_rate.size()) m.group_rate[config_.sources[s].target_group] += m.source_rate[s];
-  engine.schedule(engine.now() + minutes(1), to_u8(Phase::metrics), to_u8(EventKind::traffic_minute), 0);
 }
 
 bool Traffic::on_traffic_step(Engine& engine, const Event& e) {
@@ -114,9 +113,8 @@ bool Traffic::on_traffic_step(Engine& engine, const Event& e) {
   return true;
 }
 
-bool Traffic::on_minute(Engine& engine, const Event&) {
+void Traffic::on_minute(SimTime now) {
   Impl& m = *impl_;
-  const SimTime now = engine.now();
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     const double count = m.minute_requests[g];
     metrics_.request_count[g].push_back(count);
@@ -130,8 +128,6 @@ bool Traffic::on_minute(Engine& engine, const Event&) {
     m.minute_busy[v] = 0;
     m.minute_present[v] = 0;
   }
-  engine.schedule(now + minutes(1), to_u8(Phase::metrics), to_u8(EventKind::traffic_minute), 0);
-  return true;
 }
 
 std::optional<double> Traffic::last_cpu_utilization() const {

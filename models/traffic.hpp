@@ -118,7 +118,8 @@ class Traffic {
   void on_task_running(const EcsTask& task, SimTime now);
   void on_task_died(const EcsTask& task, SimTime now);  // its process is gone: what it holds is lost
   bool on_traffic_step(Engine& engine, const Event& e);
-  bool on_minute(Engine& engine, const Event& e);
+  // Closes one minute's CloudWatch datapoints (the world's cloudwatch_minute, every minute from 1 min).
+  void on_minute(SimTime now);
 
   // Running totals at the entry (offered, dropped by reason, served = the rest so far).
   RequestCounts totals() const;

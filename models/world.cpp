@@ -106,6 +106,9 @@ void World::start() {
   for (auto& group : groups_) group->start(engine_);
   for (auto& service : services_) service->start(engine_);
   traffic_->start(engine_, config_.duration);
+  // One minute of CloudWatch datapoints at a time (CP-2, SAS-2: 1-minute periods).
+  if (traffic_->active() || !config_.capacity_providers.empty() || !config_.scalable_targets.empty())
+    schedule(minutes(1), Phase::metrics, EventKind::cloudwatch_minute, 0);
   for (std::size_t d = 0; d < config_.deployments.size(); ++d) {
     const SimTime at = config_.deployments[d].at;
     if (at >= 0 && at <= config_.duration)
@@ -268,8 +271,10 @@ bool World::dispatch(const Event& e) {
       return true;
     case EventKind::traffic_step:
       return traffic_->on_traffic_step(engine_, e);
-    case EventKind::traffic_minute:
-      return traffic_->on_minute(engine_, e);
+    case EventKind::cloudwatch_minute:
+      if (traffic_->active()) traffic_->on_minute(now);
+      schedule(now + minutes(1), Phase::metrics, EventKind::cloudwatch_minute, 0);
+      return true;
     case EventKind::metrics_sample:
       sample(now);
       if (now + config_.sample_interval <= config_.duration)

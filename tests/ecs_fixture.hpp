@@ -30,7 +30,7 @@ inline WorldConfig ecs_world(int instances, const std::string& type, int tasks, 
   cfg.duration = hours(1);
   cfg.groups[0].ecs_agent.cluster = "demo";
   cfg.groups[0].ecs_agent.container_stop_timeout = seconds(60);
-  cfg.clusters.push_back({"demo"});
+  cfg.clusters.push_back({"demo", {}});
   cfg.task_definitions.push_back(std::move(td));
   EcsServiceConfig service;
   service.name = "api";
