@@ -80,6 +80,15 @@ struct TimeseriesRow {
   double dropped_rps = 0;
   std::array<double, kDropReasons> dropped_rps_by_reason{};
   std::optional<double> cpu_utilization;  // %, the last ECSServiceAverageCPUUtilization datapoint (mean over services)
+  std::optional<double> capacity_provider_reservation;  // %, the first managed-scaling capacity provider's last datapoint
+};
+
+// Scaling actions taken by the policies (summary.json `scaling`): each change of a desired count.
+struct ScalingSummary {
+  std::uint64_t asg_scale_out = 0;      // managed scaling raised an Auto Scaling group's desired capacity
+  std::uint64_t asg_scale_in = 0;       // ... lowered it
+  std::uint64_t service_scale_out = 0;  // service auto scaling raised a service's desired count
+  std::uint64_t service_scale_in = 0;   // ... lowered it
 };
 
 struct FleetSummary {
@@ -104,6 +113,7 @@ struct RunResult {
   FleetSummary instances;
   TaskSummary tasks;
   std::optional<RequestSummary> requests;  // when the scenario has traffic
+  ScalingSummary scaling;
   RunStats engine;
   std::vector<TimeseriesRow> timeseries;
 };

@@ -65,7 +65,7 @@ TEST_CASE("a run writes the three result files and a second run writes the same 
                   "interruption_notices,launch_failures,cost_usd_cumulative,on_demand_baseline_usd_cumulative,"
                   "service_desired,tasks_running,tasks_pending,tasks_stopping,container_instances,"
                   "offered_rps,served_rps,dropped_rps,no_target_rps,target_lost_rps,timeout_rps,rejected_rps,"
-                  "cpu_utilization\n",
+                  "cpu_utilization,capacity_provider_reservation\n",
                   0) == 0);
   CHECK(csv.find("\n2024-02-05T00:00:00Z,") != std::string::npos);
 }

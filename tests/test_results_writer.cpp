@@ -50,9 +50,10 @@ TEST_CASE("timeseries.csv appends the task columns after the fleet's, then the t
         "time,asg_desired,instances_pending,instances_spot,instances_on_demand,instances_draining,"
         "interruption_notices,launch_failures,cost_usd_cumulative,on_demand_baseline_usd_cumulative,"
         "service_desired,tasks_running,tasks_pending,tasks_stopping,container_instances,"
-        "offered_rps,served_rps,dropped_rps,no_target_rps,target_lost_rps,timeout_rps,rejected_rps,cpu_utilization\n"
+        "offered_rps,served_rps,dropped_rps,no_target_rps,target_lost_rps,timeout_rps,rejected_rps,cpu_utilization,"
+        "capacity_provider_reservation\n"
         "2024-02-05T00:01:00Z,4,0,2,2,0,0,0,0.000000,0.000000,3,2,1,1,4,"
-        "0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,\n");
+        "0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,0.000000,,\n");
 }
 
 TEST_CASE("summary.json requests: whole numbers that add up, rounded once", "[results][traffic]") {

@@ -146,6 +146,12 @@ std::string summary_json(const Scenario& scenario, const RunResult& result) {
       {"deployments",
        {{"completed", t.deployments_completed}, {"failed", t.deployments_failed}, {"rollbacks", t.rollbacks}}},
   };
+  s["scaling"] = {
+      {"asg_scale_out", result.scaling.asg_scale_out},
+      {"asg_scale_in", result.scaling.asg_scale_in},
+      {"service_scale_out", result.scaling.service_scale_out},
+      {"service_scale_in", result.scaling.service_scale_in},
+  };
   s["engine"] = {{"events", result.engine.events}, {"stale_events", result.engine.stale_events}};
   s["not_simulated"] = scenario.not_simulated;
   return s.dump(2) + "\n";
@@ -157,7 +163,8 @@ std::string timeseries_csv(const Scenario& scenario, const RunResult& result) {
       "time,asg_desired,instances_pending,instances_spot,instances_on_demand,instances_draining,"
       "interruption_notices,launch_failures,cost_usd_cumulative,on_demand_baseline_usd_cumulative,"
       "service_desired,tasks_running,tasks_pending,tasks_stopping,container_instances,"
-      "offered_rps,served_rps,dropped_rps,no_target_rps,target_lost_rps,timeout_rps,rejected_rps,cpu_utilization\n";
+      "offered_rps,served_rps,dropped_rps,no_target_rps,target_lost_rps,timeout_rps,rejected_rps,cpu_utilization,"
+      "capacity_provider_reservation\n";
   char line[512];
   for (const TimeseriesRow& r : result.timeseries) {
     const std::string time = format_iso8601(scenario.world.start_epoch_ms + r.time);
@@ -175,6 +182,11 @@ std::string timeseries_csv(const Scenario& scenario, const RunResult& result) {
     out += line;
     if (r.cpu_utilization) {
       std::snprintf(line, sizeof line, "%.6f", round6(*r.cpu_utilization));
+      out += line;
+    }
+    out += ',';
+    if (r.capacity_provider_reservation) {
+      std::snprintf(line, sizeof line, "%.6f", round6(*r.capacity_provider_reservation));
       out += line;
     }
     out += '\n';
