@@ -49,6 +49,8 @@ Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
   m.minute_present.assign(n, 0);
   m.minute_requests.assign(groups_.size(), 0);
   m.source_rate.assign(config_.sources.size(), 0);
+  m.source_next.assign(config_.sources.size(), 0);
+  if (m.mode == TrafficMode::per_request) m.histogram = std::make_unique<LatencyHistogram>();
   m.group_rate.assign(groups_.size(), 0);
   m.next_arrival.assign(groups_.size(), 0);
   metrics_.request_count.resize(groups_.size());
@@ -93,6 +95,8 @@ void Traffic::start(Engine& engine, SimTime duration) {
   for (std::size_t s = 0; s < config_.sources.size(); ++s) {
     const TrafficSource& src = config_.sources[s];
     m.source_rate[s] = std::max(0.0, src.rps.value_at(engine.now()));
+    const auto& times = src.rps.times();
+    m.source_next[s] = static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), engine.now()) - times.begin());
     if (const auto next = src.rps.next_change_after(engine.now()); next && *next <= duration)
       engine.schedule(*next, to_u8(Phase::market), to_u8(EventKind::traffic_step), static_cast<std::uint32_t>(s));
   }
@@ -105,11 +109,15 @@ bool Traffic::on_traffic_step(Engine& engine, const Event& e) {
   Impl& m = *impl_;
   if (e.target >= config_.sources.size()) return false;
   const TrafficSource& src = config_.sources[e.target];
+  // The step at now is the cursor's (steps are scheduled one after another, in order).
+  const auto& times = src.rps.times();
+  std::size_t& next = m.source_next[e.target];
+  while (next < times.size() && times[next] <= engine.now()) ++next;
   const double before = m.source_rate[e.target];
-  m.source_rate[e.target] = std::max(0.0, src.rps.value_at(engine.now()));
+  m.source_rate[e.target] = next > 0 ? std::max(0.0, src.rps.values()[next - 1]) : before;
   if (src.target_group < m.group_rate.size()) m.group_rate[src.target_group] += m.source_rate[e.target] - before;
-  if (const auto next = src.rps.next_change_after(engine.now()))
-    engine.schedule(*next, to_u8(Phase::market), to_u8(EventKind::traffic_step), e.target);
+  if (next < times.size())
+    engine.schedule(times[next], to_u8(Phase::market), to_u8(EventKind::traffic_step), e.target);
   return true;
 }
 
@@ -232,9 +240,9 @@ RequestSummary Traffic::finish() {
     s.p99 = m.mixture.quantile(0.99);
   } else {
     s.served = m.served_count - m.served_debt;
-    s.p50 = m.histogram.quantile(0.50);
-    s.p95 = m.histogram.quantile(0.95);
-    s.p99 = m.histogram.quantile(0.99);
+    s.p50 = m.histogram->quantile(0.50);
+    s.p95 = m.histogram->quantile(0.95);
+    s.p99 = m.histogram->quantile(0.99);
   }
   return s;
 }

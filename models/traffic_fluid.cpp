@@ -115,6 +115,23 @@ void Traffic::advance_fluid(SimTime a, SimTime b) {
     const double entry_share = external + internal > 0 ? external / (external + internal) : 0.0;
     double pooled_lambda = 0, pooled_mu = 0, pooled_served = 0;
     int pooled_slots = 0;
+    // Round robin gives equal tasks equal rates: consecutive tasks usually add the same latency
+    // component, so it is added once with their summed weight.
+    struct Component {
+      int slots = 0;
+      double mu_slot = 0, rho = 0, shift = 0, weight = 0;
+    } pending;
+    auto flush = [&] {
+      if (pending.weight > 0) m.mixture.add(pending.slots, pending.mu_slot, pending.rho, pending.shift, pending.weight);
+      pending.weight = 0;
+    };
+    auto add_component = [&](int slots, double mu_slot, double rho, double shift, double weight) {
+      if (pending.weight > 0 && (slots != pending.slots || mu_slot != pending.mu_slot || rho != pending.rho ||
+                                 shift != pending.shift))
+        flush();
+      pending.slots = slots, pending.mu_slot = mu_slot, pending.rho = rho, pending.shift = shift;
+      pending.weight += weight;
+    };
     for (std::uint32_t id : m.alive[v]) {
       TaskFlow& f = m.flows[v][id];
       const double lambda = f.rate;
@@ -130,10 +147,21 @@ void Traffic::advance_fluid(SimTime a, SimTime b) {
       // constant E[T] (in service ones finish at rate μ_slot each once arrivals stop).
       if (lambda != f.last_rate) {
         f.last_rate = lambda;
-        f.last_response = mean_response(f, lambda);
+        // Equal tasks at equal rates: the previous task's answer serves (Erlang C is O(c)).
+        if (lambda == m.response_cache_lambda && f.slots == m.response_cache_slots && f.mu_slot == m.response_cache_mu) {
+          f.last_response = m.response_cache;
+        } else {
+          f.last_response = mean_response(f, lambda);
+          m.response_cache_lambda = lambda, m.response_cache_slots = f.slots, m.response_cache_mu = f.mu_slot;
+          m.response_cache = f.last_response;
+        }
       }
       const double busy_level = step.backlog_area > 0 ? f.slots : lambda * f.last_response;
-      f.inflight = busy_level + (f.inflight - busy_level) * std::exp(-dt / f.last_response);
+      if (f.inflight != busy_level) {
+        const double relaxed = busy_level + (f.inflight - busy_level) * std::exp(-dt / f.last_response);
+        // Settled to within rounding: hold it exactly (and skip the exp from now on).
+        f.inflight = std::abs(relaxed - busy_level) <= 1e-12 * std::max(1.0, busy_level) ? busy_level : relaxed;
+      }
       if (entry_share <= 0 || step.served <= 0) continue;
       if (least_outstanding) {
         pooled_lambda += lambda;
@@ -144,11 +172,12 @@ void Traffic::advance_fluid(SimTime a, SimTime b) {
         // Backlogged: a request behind N others (the backlog counts those in service too) waits
         // for N − c of them to finish, (N − c)/μ, then takes one service time.
         const double wait = std::max(0.0, step.backlog_area / dt - f.slots) / f.mu;
-        m.mixture.add(f.slots, f.mu_slot, 0.0, wait, step.served * entry_share);
+        add_component(f.slots, f.mu_slot, 0.0, wait, step.served * entry_share);
       } else {
-        m.mixture.add(f.slots, f.mu_slot, std::min(lambda / f.mu, 0.999), 0.0, step.served * entry_share);
+        add_component(f.slots, f.mu_slot, std::min(lambda / f.mu, 0.999), 0.0, step.served * entry_share);
       }
     }
+    flush();
     if (pooled_served > 0)
       m.mixture.add(pooled_slots, pooled_mu / pooled_slots, std::min(pooled_lambda / pooled_mu, 0.999), 0.0,
                     pooled_served * entry_share);

@@ -2,6 +2,7 @@
 // The traffic model's private state, shared by its three translation units: traffic.cpp (wiring,
 // tasks, metrics), traffic_fluid.cpp and traffic_per_request.cpp (the two ways to advance).
 #include <array>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -64,6 +65,7 @@ namespace spotsim {
 struct Traffic::Impl {
   TrafficMode mode;
   std::vector<double> source_rate;          // per source, the rate now
+  std::vector<std::size_t> source_next;     // per source, index of its next step (a cursor, no search)
   std::vector<double> group_rate;           // per target group, external rps now
   std::vector<std::int32_t> group_service;  // per target group, the service it routes to, or -1
   std::vector<std::vector<std::uint32_t>> service_groups;  // per service, its target groups
@@ -81,7 +83,10 @@ struct Traffic::Impl {
   double served_count = 0;  // per-request: entry requests completed
   double served_debt = 0;   // per-request: entry requests counted served whose call was lost later
   LatencyMixture mixture;
-  LatencyHistogram histogram;
+  // Fluid: the last mean response time computed, for the next task at the same rate.
+  double response_cache_lambda = -1, response_cache_mu = 0, response_cache = 0;
+  int response_cache_slots = 0;
+  std::unique_ptr<LatencyHistogram> histogram;  // per-request mode only (148 KiB)
   // Per-minute accumulators (CloudWatch datapoints).
   std::vector<double> minute_requests;  // per target group
   std::vector<double> minute_busy;      // per service: task-seconds of work

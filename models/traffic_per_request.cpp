@@ -141,7 +141,7 @@ void Traffic::advance_per_request(SimTime a, SimTime b) {
     const std::uint32_t tag = !entry ? kTagCall : first ? kTagEntryFailed : kTagEntry;
     const auto arrival = f->queue->arrive(t, service, tag, on_complete_for(v));
     m.minute_busy[v] += service / f->slots;
-    if (entry && !first) m.histogram.add(arrival.latency);
+    if (entry && !first) m.histogram->add(arrival.latency);
     return first;
   };
 

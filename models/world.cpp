@@ -119,7 +119,10 @@ void World::start() {
     if (at >= 0 && at <= config_.duration)
       schedule(at, Phase::scaling, EventKind::scheduled_action, static_cast<std::uint32_t>(a));
   }
-  if (config_.sample_interval > 0) schedule(0, Phase::metrics, EventKind::metrics_sample, 0);
+  if (config_.sample_interval > 0) {
+    rows_.reserve(static_cast<std::size_t>(config_.duration / config_.sample_interval) + 1);
+    schedule(0, Phase::metrics, EventKind::metrics_sample, 0);
+  }
 }
 
 RunStats World::run_until(SimTime t) {
