@@ -184,4 +184,56 @@ inline nlohmann::json small_alb_scenario(const nlohmann::json& requests = {{"rps
   return s;
 }
 
+// small_ecs_scenario() with the other common capacity pattern beside one mixed group (issue 5): an
+// On-Demand group "small-od-asg" (m5.large) and a spot group "small-spot-asg" (m5.large, c5.large),
+// each with its capacity provider ("small-od-cp" named by the group's ARN, "small-spot-cp" by its
+// name) with managed scaling and managed termination protection, and the workshop's strategy — base
+// 2 weight 1 On-Demand, weight 3 spot — as the cluster's default and the service's own.
+inline nlohmann::json two_capacity_provider_scenario() {
+  nlohmann::json s = small_ecs_scenario();
+  const std::string od_arn = "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:"
+                             "0d0d0d0d-1111-2222-3333-444455556666:autoScalingGroupName/small-od-asg";
+  const auto group = [](const std::string& name, nlohmann::json overrides, int on_demand_percentage) {
+    return nlohmann::json{
+        {"AutoScalingGroupName", name},
+        {"MinSize", 0},
+        {"MaxSize", 20},
+        {"DesiredCapacity", 2},
+        {"AvailabilityZones", {"eu-west-1a", "eu-west-1b"}},
+        {"NewInstancesProtectedFromScaleIn", true},
+        {"MixedInstancesPolicy",
+         {{"LaunchTemplate",
+           {{"LaunchTemplateSpecification", {{"LaunchTemplateName", "small-lt"}, {"Version", "$Latest"}}},
+            {"Overrides", std::move(overrides)}}},
+          {"InstancesDistribution",
+           {{"OnDemandBaseCapacity", 0},
+            {"OnDemandPercentageAboveBaseCapacity", on_demand_percentage},
+            {"SpotAllocationStrategy", "price-capacity-optimized"}}}}}};
+  };
+  nlohmann::json od = group("small-od-asg", {{{"InstanceType", "m5.large"}}}, 100);
+  od["AutoScalingGroupARN"] = od_arn;
+  s["AutoScalingGroups"] = {od, group("small-spot-asg", {{{"InstanceType", "m5.large"}}, {{"InstanceType", "c5.large"}}}, 0)};
+  const auto provider = [](const std::string& name, const std::string& group_ref) {
+    return nlohmann::json{{"name", name},
+                          {"status", "ACTIVE"},
+                          {"autoScalingGroupProvider",
+                           {{"autoScalingGroupArn", group_ref},
+                            {"managedScaling",
+                             {{"status", "ENABLED"},
+                              {"targetCapacity", 100},
+                              {"minimumScalingStepSize", 1},
+                              {"maximumScalingStepSize", 10000},
+                              {"instanceWarmupPeriod", 300}}},
+                            {"managedTerminationProtection", "ENABLED"},
+                            {"managedDraining", "ENABLED"}}}};
+  };
+  s["capacityProviders"] = {provider("small-od-cp", od_arn), provider("small-spot-cp", "small-spot-asg")};
+  const nlohmann::json strategy = {{{"capacityProvider", "small-od-cp"}, {"base", 2}, {"weight", 1}},
+                                   {{"capacityProvider", "small-spot-cp"}, {"base", 0}, {"weight", 3}}};
+  s["clusters"][0]["capacityProviders"] = {"small-od-cp", "small-spot-cp"};
+  s["clusters"][0]["defaultCapacityProviderStrategy"] = strategy;
+  s["services"][0]["capacityProviderStrategy"] = strategy;
+  return s;
+}
+
 }  // namespace spotsim::test

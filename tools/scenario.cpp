@@ -36,7 +36,8 @@ std::vector<std::string> top_level_keys() {
   std::vector<std::string> keys = {"spotsim", "name", "description", "region", "start", "duration", "seed",
                                    "AutoScalingGroups", "LaunchTemplateVersions", "ScheduledUpdateGroupActions",
                                    "clusters", "services", "taskDefinitions", "deployments", "workload",
-                                   "market", "ec2", "ecs", "alb", "TargetGroups", "TargetGroupAttributes"};
+                                   "market", "ec2", "ecs", "alb", "TargetGroups", "TargetGroupAttributes",
+                                   "capacityProviderScaling", "serviceAutoScaling"};
   for (const auto& b : kLaterBlocks) keys.emplace_back(b.name);
   return keys;
 }
@@ -145,6 +146,8 @@ nlohmann::json resolve(const nlohmann::json& doc, const Scenario& s) {
           g.on_demand_allocation_strategy == OnDemandAllocationStrategy::prioritized ? "prioritized" : "lowest-price";
   }
   resolve_ecs(r, w);
+  resolve_capacity_providers(r, w);
+  resolve_service_autoscaling(r, w);
   resolve_traffic(r, w);
   return r;
 }
@@ -240,6 +243,15 @@ void add_spot_pitfall_warnings(LoadContext& ctx) {
                                         g.availability_zones[0] + "): one capacity reclaim can take all its spot "
                                         "instances; AWS recommends diversifying over instance types and Availability "
                                         "Zones (aws-semantics.md ASG-7)");
+    // ASG-8: lowest-price draws on the SpotInstancePools cheapest pools of each Availability Zone.
+    else if (g.availability_zones.size() == 1 && g.spot_allocation_strategy == SpotAllocationStrategy::lowest_price &&
+             g.spot_instance_pools == 1)
+      ctx.diag.warning(src.pointer, "group \"" + g.name + "\" draws its spot instances from a single pool: one "
+                                        "Availability Zone (" + g.availability_zones[0] + ") and SpotAllocationStrategy "
+                                        "lowest-price with SpotInstancePools 1, so one capacity reclaim can take all "
+                                        "its spot instances; AWS warns that lowest-price \"might lead to high "
+                                        "interruption rates\" and recommends price-capacity-optimized over several "
+                                        "instance types and Availability Zones (aws-semantics.md ASG-7, ASG-8)");
   }
 }
 

@@ -1,7 +1,8 @@
 // The ECS blocks of a scenario (contract.md "Scenario file"; aws-semantics.md §4, §5): spotsim's
-// `ecs` tunables, the capacity provider names, `clusters` (describe-clusters), then task definitions
-// and services (their own files), `workload.services` (what the application does when ECS starts and
-// stops it) and the scheduled `deployments`. Also the defaults these blocks resolve to.
+// `ecs` tunables, the capacity providers (scenario_capacity_providers.cpp), `clusters`
+// (describe-clusters), then task definitions and services (their own files), `workload.services`
+// (what the application does when ECS starts and stops it), the scheduled `deployments`, and service
+// auto scaling (scenario_scaling.cpp). Also the defaults these blocks resolve to.
 #include <algorithm>
 
 #include "models/instance_catalog.hpp"
@@ -46,45 +47,6 @@ void load_ecs_block(const Node& root, LoadContext& ctx) {
   }
 }
 
-// The names, the Auto Scaling group each one drives, and its managed draining (CP-14): ASG
-// scale-in drains the instance before terminating it. Managed scaling and termination protection
-// come with issue 5.
-void load_capacity_provider_names(const Node& root, LoadContext& ctx) {
-  for (const Node& p : root["capacityProviders"].elements()) {
-    if (!p.is_object() || !p["name"].require()) continue;
-    const auto name = p["name"].nonempty_string();
-    if (!name) continue;
-    if (contains(ctx.ecs.capacity_providers, *name))
-      p["name"].error("two capacity providers are named \"" + *name + "\"");
-    ctx.ecs.capacity_providers.push_back(*name);
-
-    const Node provider = p["autoScalingGroupProvider"];
-    if (!provider.present()) continue;
-    const Node arn = provider["autoScalingGroupArn"];
-    const auto group_ref = arn.nonempty_string();
-    if (!group_ref) continue;
-    // An ASG ARN ends in "autoScalingGroupName/<name>"; a plain name is accepted too.
-    const std::string marker = "autoScalingGroupName/";
-    const auto at = group_ref->rfind(marker);
-    const std::string group_name = at == std::string::npos ? *group_ref : group_ref->substr(at + marker.size());
-    AutoScalingGroupConfig* group = nullptr;
-    std::vector<std::string> names;
-    for (AutoScalingGroupConfig& g : ctx.world.groups) {
-      names.push_back(g.name);
-      if (g.name == group_name) group = &g;
-    }
-    if (group == nullptr) {
-      arn.error("no Auto Scaling group named \"" + group_name + "\" in AutoScalingGroups (expected " +
-                quoted_names(names) + ")");
-      continue;
-    }
-    // CP-14: "Managed instance draining is on by default when you create a capacity provider."
-    const Node draining = provider["managedDraining"];
-    const auto mode = draining.present() ? draining.one_of({"ENABLED", "DISABLED"}) : std::optional<std::string>("ENABLED");
-    if (mode) group->managed_draining = *mode == "ENABLED";
-  }
-}
-
 // A capacity provider named by a cluster: a capacityProviders[] entry or a Fargate built-in.
 bool check_capacity_provider(const Node& n, const std::string& name, const LoadContext& ctx) {
   if (is_fargate_capacity_provider(name) || contains(ctx.ecs.capacity_providers, name)) return true;
@@ -103,18 +65,34 @@ void load_cluster(const Node& n, LoadContext& ctx) {
         n["clusterName"].error("two clusters are named \"" + cluster.name + "\"");
     if (auto arn = n["clusterArn"].nonempty_string(); arn && !cluster.name.empty() && !arn->ends_with("/" + cluster.name))
       n["clusterArn"].error("expected an ARN ending in cluster/" + cluster.name + ", found \"" + *arn + "\"");
-    for (const Node& p : n["capacityProviders"].elements())
-      if (auto name = p.nonempty_string(); name && check_capacity_provider(p, *name, ctx)) providers.push_back(*name);
-    for (const Node& item : n["defaultCapacityProviderStrategy"].elements()) {
-      if (!item.is_object() || !item["capacityProvider"].require()) continue;
-      const Node name_node = item["capacityProvider"];
-      const auto name = name_node.nonempty_string();
-      if (!name || !check_capacity_provider(name_node, *name, ctx)) continue;
-      // PutClusterCapacityProviders: the default strategy may only use the cluster's providers.
-      if (!contains(providers, *name))
-        name_node.error("capacity provider \"" + *name + "\" is not among this cluster's capacityProviders");
-      defaults.push_back(*name);
+    for (const Node& p : n["capacityProviders"].elements()) {
+      const auto name = p.nonempty_string();
+      if (!name || !check_capacity_provider(p, *name, ctx)) continue;
+      if (contains(providers, *name)) {
+        p.error("capacity provider \"" + *name + "\" is listed twice");
+        continue;
+      }
+      // CP-4: "With managed scaling on, a capacity provider can be attached to only one cluster."
+      const auto index = find_capacity_provider(*name, ctx.world);
+      if (index && ctx.world.capacity_providers[*index].scaling.enabled)
+        for (std::size_t c = 0; c < ctx.ecs.cluster_capacity_providers.size(); ++c)
+          if (contains(ctx.ecs.cluster_capacity_providers[c], *name))
+            p.error("capacity provider \"" + *name + "\" has managed scaling and is already attached to cluster \"" +
+                    ctx.world.clusters[c].name + "\": AWS attaches it to one cluster only (aws-semantics.md CP-4)");
+      providers.push_back(*name);
     }
+    // PutClusterCapacityProviders: the default strategy may only use the cluster's providers.
+    cluster.default_strategy =
+        load_strategy(n["defaultCapacityProviderStrategy"], [&](const Node& name_node, const std::string& name) {
+          std::optional<std::size_t> index;
+          if (!check_capacity_provider(name_node, name, ctx)) return index;
+          if (!contains(providers, name)) {
+            name_node.error("capacity provider \"" + name + "\" is not among this cluster's capacityProviders");
+            return index;
+          }
+          defaults.push_back(name);
+          return find_capacity_provider(name, ctx.world);  // nullopt for Fargate
+        });
   }
   ctx.world.clusters.push_back(std::move(cluster));
   ctx.ecs.cluster_capacity_providers.push_back(std::move(providers));
@@ -205,7 +183,7 @@ void load_deployment(const Node& d, LoadContext& ctx) {
 
 void load_ecs(const Node& root, LoadContext& ctx) {
   load_ecs_block(root, ctx);
-  load_capacity_provider_names(root, ctx);
+  load_capacity_providers(root, ctx);
   for (const Node& c : root["clusters"].elements()) load_cluster(c, ctx);
   load_task_definitions(root, ctx);
   load_target_groups(root, ctx);  // services name them in loadBalancers
@@ -221,6 +199,7 @@ void load_ecs(const Node& root, LoadContext& ctx) {
       load_deployment(d, ctx);
   }
   load_traffic(root, ctx);  // workload.traffic and callGraph: after services, workload.services, deployments
+  load_service_autoscaling(root, ctx);  // ScalableTargets and ScalingPolicies name services and target groups
 }
 
 std::vector<std::size_t> groups_joining(const std::string& cluster, const WorldConfig& world) {

@@ -1,5 +1,5 @@
 // contract.md `validate`: the ECS pitfalls of a spot-backed cluster, each warning naming the
-// setting and quoting AWS's guidance (aws-semantics.md §4.1, AG-2, AG-5). Run only on a scenario
+// setting and quoting AWS's guidance (aws-semantics.md §4.1, AG-2, AG-5, ASG-21). Run only on a scenario
 // without errors, so every index and pointer below is sound. Spot draining left off on a spot group
 // is add_spot_pitfall_warnings's (scenario.cpp), warned once per group.
 #include <algorithm>
@@ -151,15 +151,59 @@ void warn_deregistration_and_stop(const Node& root, LoadContext& ctx) {
   }
 }
 
+// ASG-21 with CP-12: ECS lifts an instance's scale-in protection only under managed termination
+// protection. A group that protects its new instances, driven by managed scaling without it, keeps
+// every instance: managed scaling lowers the desired capacity and the group cannot terminate any.
+void warn_protection_without_managed_termination(const Node& root, LoadContext& ctx) {
+  const WorldConfig& w = ctx.world;
+  for (const CapacityProviderConfig& cp : w.capacity_providers) {
+    const AutoScalingGroupConfig& group = w.groups[cp.group];
+    if (!group.new_instances_protected_from_scale_in || !cp.scaling.enabled || cp.managed_termination_protection)
+      continue;
+    ctx.diag.warning(root["AutoScalingGroups"].at(cp.group)["NewInstancesProtectedFromScaleIn"].pointer(),
+                     "group \"" + group.name + "\" protects its new instances from scale-in, but capacity provider \"" +
+                         cp.name + "\" scales it with managed scaling and managedTerminationProtection DISABLED: "
+                         "nothing lifts the protection, so when managed scaling lowers the desired capacity no "
+                         "instance can be terminated; AWS: \"the Auto Scaling group can't terminate the required "
+                         "number of instances until their instance scale-in protection settings are disabled\" "
+                         "(aws-semantics.md ASG-21) — enable managed termination protection (CP-12) or turn "
+                         "NewInstancesProtectedFromScaleIn off");
+  }
+}
+
+// A capacity provider scales its group for the tasks of the cluster it is attached to; the group's
+// instances join the cluster their ECS_CLUSTER names (§4.1). When the two differ, the instances
+// launched for the tasks never receive them.
+void warn_capacity_provider_clusters(const Node& root, LoadContext& ctx) {
+  const WorldConfig& w = ctx.world;
+  for (std::size_t c = 0; c < w.clusters.size(); ++c)
+    for (const Node& p : root["clusters"].at(c)["capacityProviders"].elements()) {
+      const auto name = p.string();
+      const auto index = name ? find_capacity_provider(*name, w) : std::nullopt;
+      if (!index) continue;
+      const AutoScalingGroupConfig& group = w.groups[w.capacity_providers[*index].group];
+      const std::string joins = group.ecs_agent.cluster.value_or("default");
+      if (joins == w.clusters[c].name) continue;
+      ctx.diag.warning(p.pointer(), "capacity provider \"" + *name + "\" is attached to cluster \"" + w.clusters[c].name +
+                                        "\", but its group \"" + group.name + "\"'s instances join cluster \"" + joins +
+                                        "\" (" + (group.ecs_agent.cluster ? "ECS_CLUSTER" : "no ECS_CLUSTER: the agent's "
+                                        "default") + "): the instances it launches for this cluster's tasks never "
+                                        "run them (aws-semantics.md §4.1: the agent registers with the cluster "
+                                        "ECS_CLUSTER names)");
+    }
+}
+
 }  // namespace
 
 void add_ecs_warnings(const Node& root, LoadContext& ctx) {
   if (ctx.world.clusters.empty()) return;  // a fleet-only scenario: no ECS to warn about
+  warn_protection_without_managed_termination(root, ctx);
   warn_groups_joining_no_cluster(ctx);
   warn_clusters_without_instances(root, ctx);
   warn_deployment_configurations(root, ctx);
   warn_stop_timeouts(root, ctx);
   warn_deregistration_and_stop(root, ctx);
+  warn_capacity_provider_clusters(root, ctx);
 }
 
 }  // namespace spotsim

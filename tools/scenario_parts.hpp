@@ -3,11 +3,15 @@
 // entry points; scenario_groups.cpp: Auto Scaling groups, launch templates, scheduled actions;
 // scenario_market.cpp: market and ec2; scenario_task_definitions.cpp: taskDefinitions;
 // scenario_ecs.cpp: the ecs block, clusters, workload.services, deployments and what the ECS
-// blocks resolve to; scenario_services.cpp: services; scenario_ecs_warnings.cpp: ECS pitfalls;
+// blocks resolve to; scenario_capacity_providers.cpp: capacityProviders, the capacityProviderScaling
+// block and capacity provider strategies; scenario_services.cpp: services; scenario_scaling.cpp:
+// ScalableTargets, ScalingPolicies and the serviceAutoScaling block; scenario_ecs_warnings.cpp: ECS
+// pitfalls;
 // scenario_target_groups.cpp: TargetGroups, TargetGroupAttributes, the `alb` block and services'
 // loadBalancers; scenario_traffic.cpp: workload.traffic, workload.callGraph and the traffic fields
 // of workload.services).
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,7 +33,9 @@ struct GroupSource {
 
 // What the ECS blocks say beyond their WorldConfig entries (lists parallel to WorldConfig's).
 struct EcsSources {
-  std::vector<std::string> capacity_providers;  // capacityProviders[].name
+  std::vector<std::string> capacity_providers;  // capacityProviders[].name (FARGATE entries included)
+  // Parallel to world.capacity_providers: where each was described ("/capacityProviders/0").
+  std::vector<std::string> capacity_provider_pointers;
   // Per cluster: its capacityProviders (FARGATE and FARGATE_SPOT included) and the names of its
   // defaultCapacityProviderStrategy.
   std::vector<std::vector<std::string>> cluster_capacity_providers;
@@ -71,6 +77,22 @@ void load_ec2(const Node& root, LoadContext& ctx);
 void load_ecs(const Node& root, LoadContext& ctx);
 void load_task_definitions(const Node& root, LoadContext& ctx);
 void load_services(const Node& root, LoadContext& ctx);
+// capacityProviders (describe-capacity-providers) into world.capacity_providers, with the
+// capacityProviderScaling switches (§10.1, §10.2); after the groups, before the clusters.
+void load_capacity_providers(const Node& root, LoadContext& ctx);
+// A capacityProviderStrategy (a cluster's default or a service's): base 0-100,000 and weight 0-1000
+// of each item (absent: 0), at most 20 items, at most one with a base, no provider twice, a weight
+// above 0 when there are several (CP-16, CP-17). Each item's capacityProvider is required; the
+// caller checks the name: `resolve(node, name)` gives its index in world.capacity_providers, or
+// nullopt (an error it reported, or a Fargate provider left out of the EC2 strategy).
+using ResolveStrategyItem = std::function<std::optional<std::size_t>(const Node&, const std::string&)>;
+CapacityProviderStrategy load_strategy(const Node& strategy, const ResolveStrategyItem& resolve);
+// The index in world.capacity_providers of the capacity provider named `name` (nullopt for the
+// Fargate built-ins and for entries that had an error).
+std::optional<std::size_t> find_capacity_provider(const std::string& name, const WorldConfig& world);
+// ScalableTargets and ScalingPolicies (describe-scalable-targets, describe-scaling-policies) and the
+// serviceAutoScaling block (§10.4), after the services and target groups.
+void load_service_autoscaling(const Node& root, LoadContext& ctx);
 // TargetGroups, TargetGroupAttributes and the `alb` block (aws-semantics.md §7), before the services
 // that name them.
 void load_target_groups(const Node& root, LoadContext& ctx);
@@ -120,6 +142,10 @@ void add_ecs_warnings(const Node& root, LoadContext& ctx);
 void resolve_ecs(nlohmann::json& resolved, const WorldConfig& world);
 // Same for TargetGroups, TargetGroupAttributes, `alb`, workload.traffic and workload.callGraph.
 void resolve_traffic(nlohmann::json& resolved, const WorldConfig& world);
+// Same for capacityProviders, capacityProviderScaling and the strategies of clusters and services.
+void resolve_capacity_providers(nlohmann::json& resolved, const WorldConfig& world);
+// Same for ScalableTargets, ScalingPolicies (and their alarms) and serviceAutoScaling.
+void resolve_service_autoscaling(nlohmann::json& resolved, const WorldConfig& world);
 
 // A trace file named at `node`, resolved against the scenario's folder. Records an error at the
 // node's pointer and returns nullopt if it is not a readable file.

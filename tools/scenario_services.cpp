@@ -135,29 +135,37 @@ void load_placement(const Node& n, EcsServiceConfig& s) {
 
 // capacityProviderStrategy: each must name a capacityProviders[] entry associated with the cluster.
 // Without one (and without launchType) the service takes the cluster's default strategy, as
-// CreateService does.
+// CreateService does; with launchType EC2 and no strategy, none (CP-7: its tasks never trigger
+// managed scaling).
 void load_capacity_provider_strategy(const Node& n, std::size_t cluster, EcsServiceConfig& s, LoadContext& ctx) {
   const Node strategy = n["capacityProviderStrategy"];
   const auto& associated = ctx.ecs.cluster_capacity_providers[cluster];
-  const auto items = strategy.elements();
-  for (const Node& item : items) {
-    if (!item.is_object()) continue;
-    const Node name_node = item["capacityProvider"];
-    const auto name = name_node.require() ? name_node.nonempty_string() : std::nullopt;
-    if (!name) continue;
+  s.strategy = load_strategy(strategy, [&](const Node& name_node, const std::string& name) {
+    std::optional<std::size_t> index;
     const auto& known = ctx.ecs.capacity_providers;
-    if (is_fargate_capacity_provider(*name))
+    if (is_fargate_capacity_provider(name))
       name_node.error("Fargate capacity providers are not supported: spotsim simulates the EC2 launch type");
-    else if (std::find(known.begin(), known.end(), *name) == known.end())
-      name_node.error("no capacity provider named \"" + *name + "\" in capacityProviders (expected " +
+    else if (std::find(known.begin(), known.end(), name) == known.end())
+      name_node.error("no capacity provider named \"" + name + "\" in capacityProviders (expected " +
                       quoted_names(known) + ")");
-    else if (std::find(associated.begin(), associated.end(), *name) == associated.end())
-      name_node.error("capacity provider \"" + *name + "\" is not among cluster \"" + s.cluster +
+    else if (std::find(associated.begin(), associated.end(), name) == associated.end())
+      name_node.error("capacity provider \"" + name + "\" is not among cluster \"" + s.cluster +
                       "\"'s capacityProviders: AWS rejects the service");
-    else
-      s.capacity_provider_strategy.push_back(*name);
+    else {
+      s.capacity_provider_strategy.push_back(name);
+      index = find_capacity_provider(name, ctx.world);
+    }
+    return index;
+  });
+  const bool has_strategy = strategy.present() && strategy.json()->is_array() && !strategy.json()->empty();
+  const Node launch_type = n["launchType"];
+  if (has_strategy && launch_type.present()) {
+    // CreateService: "If a capacityProviderStrategy is specified, the launchType parameter must be omitted."
+    launch_type.error("a service has a launchType or a capacityProviderStrategy, not both (CreateService refuses "
+                      "the two together)");
+    return;
   }
-  if (!items.empty() || n["launchType"].present()) return;
+  if (has_strategy || launch_type.present()) return;
   for (const auto& name : ctx.ecs.cluster_default_strategy[cluster]) {
     if (is_fargate_capacity_provider(name))
       n.error("the service has no launchType or capacityProviderStrategy, so it takes cluster \"" + s.cluster +
@@ -165,6 +173,7 @@ void load_capacity_provider_strategy(const Node& n, std::size_t cluster, EcsServ
     else
       s.capacity_provider_strategy.push_back(name);
   }
+  s.strategy = ctx.world.clusters[cluster].default_strategy;
 }
 
 void load_service(const Node& n, LoadContext& ctx) {
@@ -183,8 +192,11 @@ void load_service(const Node& n, LoadContext& ctx) {
 
     if (auto v = n["schedulingStrategy"].one_of({"REPLICA", "DAEMON"}); v && *v == "DAEMON")
       n["schedulingStrategy"].error("DAEMON services are not supported yet (SCH-14): use REPLICA");
-    if (auto v = n["launchType"].one_of({"EC2", "FARGATE", "EXTERNAL"}); v && *v != "EC2")
-      n["launchType"].error("launch type " + *v + " is not supported: spotsim simulates ECS on EC2 instances");
+    if (auto v = n["launchType"].one_of({"EC2", "FARGATE", "EXTERNAL"})) {
+      if (*v != "EC2")
+        n["launchType"].error("launch type " + *v + " is not supported: spotsim simulates ECS on EC2 instances");
+      s.launch_type_ec2 = *v == "EC2";
+    }
     if (auto v = n["deploymentController"]["type"].one_of({"ECS", "CODE_DEPLOY", "EXTERNAL"}); v && *v != "ECS")
       n["deploymentController"]["type"].error("the " + *v + " deployment controller is not supported: spotsim "
                                               "simulates rolling updates (ECS)");
