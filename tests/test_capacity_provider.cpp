@@ -114,6 +114,9 @@ TEST_CASE("capacity_provider: a static host port binds once per instance", "[cap
   const auto shared = instances_needed_for(
       {TaskNeed{128, 128, {80}, 2}, TaskNeed{128, 128, {8080}, 2}, TaskNeed{128, 128, {80}, 1}}, kM5Large, kM5Large);
   CHECK(shared.instances == 3);
+  // Two groups of other sizes that both bind port 80 cannot share an instance either.
+  CHECK(instances_needed_for({TaskNeed{128, 128, {80}, 1}, TaskNeed{256, 256, {80}, 1}}, kM5Large, kM5Large)
+            .instances == 2);
   CHECK(instances_needed_for({TaskNeed{128, 128, {443, 80}, 1}, TaskNeed{128, 128, {80, 443}, 1}}, kM5Large,
                              kM5Large)
             .instances == 2);
@@ -471,6 +474,10 @@ TEST_CASE("capacity_provider: placing tasks one at a time gives the split at eve
 TEST_CASE("capacity_provider: a split rounds each share to the nearest task", "[capacity_provider]") {
   // Sainte-Laguë: weights 1 / 4 over 7 tasks are exact shares 1.4 and 5.6 → 1 and 6.
   CHECK(split_by_strategy({{0, 0, 1}, {1, 0, 4}}, 7) == std::vector<int>{1, 6});
+  // Weights 3 / 7 over 2 tasks are shares 0.6 and 1.4 → 1 and 1 (a divisor method that rounds
+  // down, D'Hondt, would give 0 and 2); over 12, 3.6 and 8.4 → 4 and 8.
+  CHECK(split_by_strategy({{0, 0, 3}, {1, 0, 7}}, 2) == std::vector<int>{1, 1});
+  CHECK(split_by_strategy({{0, 0, 3}, {1, 0, 7}}, 12) == std::vector<int>{4, 8});
   // 1 / 1 alternates, the first item first.
   CHECK(split_by_strategy({{0, 0, 1}, {1, 0, 1}}, 3) == std::vector<int>{2, 1});
   // 2 / 3 / 7 over 24 tasks: exact 4 / 6 / 14.
