@@ -11,6 +11,7 @@ std::uint32_t EcsCluster::register_instance(const Ec2Instance& instance, const s
                                             const EcsAgentConfig& agent, SimTime now) {
   ContainerInstance ci;
   ci.ec2 = instance.id;
+  ci.group = instance.group;
   ci.registered_cpu = vcpu * 1024;
   ci.registered_memory_mib = registrable_memory_mib(instance_type, physical_memory_mib, agent.reserved_memory_mib);
   ci.agent = agent;

@@ -20,6 +20,7 @@ enum class ContainerInstanceStatus : std::uint8_t { active, draining, deregister
 
 struct ContainerInstance {
   InstanceId ec2;
+  std::uint32_t group = 0;  // the Auto Scaling group of its EC2 instance (a capacity provider's)
   ContainerInstanceStatus status = ContainerInstanceStatus::active;
   int registered_cpu = 0;
   int registered_memory_mib = 0;

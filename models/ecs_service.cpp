@@ -225,9 +225,10 @@ bool EcsService::start_task(Engine& engine) {
   need.static_ports = td.static_host_ports();
 
   std::vector<PlacementCandidate> candidates;
+  const std::optional<std::uint32_t> only_group = group_chooser_ ? group_chooser_(*this) : std::nullopt;
   for (std::uint32_t ci = 0; ci < cluster_.instances().size(); ++ci) {
     const ContainerInstance& c = cluster_.at(ci);
-    if (!c.present()) continue;
+    if (!c.present() || (only_group && c.group != *only_group)) continue;
     PlacementCandidate cand;
     cand.id = ci;
     cand.active = c.status == ContainerInstanceStatus::active;

@@ -6,6 +6,7 @@
 // SCH-8, AG-5), trips the deployment circuit breaker (SCH-11), backs off tasks that fail to start
 // (SCH-12), and walks each task through its lifecycle (ecs_task.hpp).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -69,6 +70,11 @@ class EcsService {
   int provisioning() const { return waits_for_capacity_ ? unplaced_ : 0; }
   // Tasks the scheduler wanted to start at its last look but could not place.
   int unplaced() const { return unplaced_; }
+  // CP-16/17: with a strategy over several capacity providers, the Auto Scaling group the next task
+  // must go to (the world decides it from the strategy and where the live tasks are); nullopt: any.
+  void set_placement_group_chooser(std::function<std::optional<std::uint32_t>(const EcsService&)> chooser) {
+    group_chooser_ = std::move(chooser);
+  }
   void set_desired(Engine& engine, int desired);
   // UpdateService with a new task definition revision: a rolling deployment (SCH-7..SCH-12).
   void deploy(Engine& engine, std::size_t task_definition, bool fails_to_start);
@@ -130,6 +136,7 @@ class EcsService {
   ServiceStats stats_;
   TaskObserver* observer_ = nullptr;
   bool waits_for_capacity_ = false;
+  std::function<std::optional<std::uint32_t>(const EcsService&)> group_chooser_;
   int unplaced_ = 0;
 };
 

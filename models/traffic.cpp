@@ -126,9 +126,11 @@ void Traffic::on_minute(SimTime now) {
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     const double count = m.minute_requests[g];
     metrics_.request_count[g].push_back(count);
-    // ALBRequestCountPerTarget: the group's RequestCount over its healthy targets.
+    // ALBRequestCountPerTarget: the group's RequestCount over its healthy targets — over the
+    // targets it routes to when it fails open; no datapoint (NaN) with no target at all.
     const int healthy = groups_[g].healthy_count(now);
-    metrics_.request_count_per_target[g].push_back(healthy > 0 ? count / healthy : count);
+    const auto routed = healthy > 0 ? healthy : static_cast<int>((groups_[g].routes(now, m.routes), m.routes.size()));
+    metrics_.request_count_per_target[g].push_back(routed > 0 ? count / routed : std::nan(""));
     m.minute_requests[g] = 0;
   }
   for (std::size_t v = 0; v < services_.size(); ++v) {

@@ -89,7 +89,7 @@ struct ServiceRequestLedger {
 // CloudWatch-style 1-minute datapoints (aws-semantics.md §1.2, §6): what scaling will alarm on.
 struct TrafficMetrics {
   std::vector<std::vector<double>> request_count;             // [target group][minute] RequestCount (Sum)
-  std::vector<std::vector<double>> request_count_per_target;  // [target group][minute] RequestCountPerTarget
+  std::vector<std::vector<double>> request_count_per_target;  // [target group][minute] RequestCountPerTarget; NaN: no datapoint
   std::vector<std::vector<double>> cpu_utilization;           // [service][minute] ECSServiceAverageCPUUtilization, %
 };
 

@@ -44,6 +44,7 @@ World::World(const WorldConfig& config)
     target_groups_.emplace_back(static_cast<std::uint32_t>(g), config_.target_groups[g]);
   traffic_ = std::make_unique<Traffic>(TrafficConfig{config_.traffic_mode, config_.traffic, config_.call_graph},
                                        target_groups_, services_, config_.seed, config_.replication);
+  wire_scaling();
 }
 
 void World::on_task_state(Engine& engine, const EcsTask& task, TaskState from) {
@@ -106,6 +107,7 @@ void World::start() {
   for (auto& group : groups_) group->start(engine_);
   for (auto& service : services_) service->start(engine_);
   traffic_->start(engine_, config_.duration);
+  start_scaling();
   // One minute of CloudWatch datapoints at a time (CP-2, SAS-2: 1-minute periods).
   if (traffic_->active() || !config_.capacity_providers.empty() || !config_.scalable_targets.empty())
     schedule(minutes(1), Phase::metrics, EventKind::cloudwatch_minute, 0);
@@ -276,6 +278,7 @@ bool World::dispatch(const Event& e) {
       return traffic_->on_traffic_step(engine_, e);
     case EventKind::cloudwatch_minute:
       if (traffic_->active()) traffic_->on_minute(now);
+      scaling_minute(now);
       schedule(now + minutes(1), Phase::metrics, EventKind::cloudwatch_minute, 0);
       return true;
     case EventKind::metrics_sample:
@@ -326,6 +329,7 @@ void World::sample(SimTime now) {
     sampled_ = counts;
     row.cpu_utilization = traffic_->last_cpu_utilization();
   }
+  row.capacity_provider_reservation = capacity_provider_reservation();
   rows_.push_back(row);
 }
 
@@ -351,6 +355,7 @@ RunResult World::finish() {
   for (const auto& service : services_) t += service->stats();
   t.peak_running = peak_running_;
   if (traffic_->active()) result.requests = traffic_->finish();
+  result.scaling = scaling_;
   result.engine = engine_.stats();
   result.timeseries = std::move(rows_);
   return result;

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "models/auto_scaling_group.hpp"
+#include "models/capacity_provider.hpp"
 #include "models/capacity_provider_config.hpp"
+#include "models/service_autoscaling.hpp"
 #include "models/service_autoscaling_config.hpp"
 #include "models/billing.hpp"
 #include "models/ecs_cluster.hpp"
@@ -150,10 +152,19 @@ class World : private TaskObserver {
   // Counters of the fleet so far.
   std::uint64_t interruption_notices() const { return notices_; }
   std::uint64_t rebalance_recommendations() const { return rebalances_; }
+  // The last CapacityProviderReservation of the first capacity provider with managed scaling.
+  std::optional<double> capacity_provider_reservation() const;
+  const ScalingSummary& scaling() const { return scaling_; }
 
  private:
   bool dispatch(const Event& e);
   void on_task_state(Engine& engine, const EcsTask& task, TaskState from) override;
+  // The control loops (world_scaling.cpp).
+  void wire_scaling();
+  void start_scaling();
+  void scaling_minute(SimTime now);
+  const CapacityProviderStrategy* strategy_of(std::size_t service) const;
+  std::vector<int> tasks_per_strategy_item(const EcsService& service, const CapacityProviderStrategy& strategy) const;
   void sample(SimTime now);
   void note_running_tasks();
   // Managed draining: a held termination goes ahead once no task is left on the instance.
@@ -172,6 +183,9 @@ class World : private TaskObserver {
   std::vector<TargetGroup> target_groups_;
   std::unique_ptr<Traffic> traffic_;
   RequestCounts sampled_;  // traffic totals at the previous timeseries row
+  std::vector<std::optional<ManagedScalingPolicy>> capacity_policies_;  // per capacity provider, if managed scaling
+  std::vector<ServiceAutoScaler> autoscalers_;                          // per scalable target
+  ScalingSummary scaling_;
   std::vector<std::int32_t> group_cluster_;          // per group: the cluster its ECS_CLUSTER names, or -1
   std::vector<std::int32_t> container_instance_of_;  // per EC2 instance: its container-instance index, or -1
   RandomStream agent_poll_stream_;                    // "ecs.agent.poll": where in its 1 s poll the agent is

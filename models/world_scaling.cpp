@@ -1,0 +1,162 @@
+// The world's two control loops (aws-semantics.md §1, §6), evaluated once a minute on that minute's
+// CloudWatch datapoints (cloudwatch_minute): each capacity provider's managed scaling of its Auto
+// Scaling group (models/capacity_provider), with managed termination protection, and each service's
+// Application Auto Scaling (models/service_autoscaling). Part of World: the wiring of world.cpp.
+#include <algorithm>
+#include <cmath>
+
+#include "models/instance_catalog.hpp"
+#include "models/world.hpp"
+
+namespace spotsim {
+
+// The strategy a service's tasks follow (CP-7 step 1): its own, else — unless it names a launch
+// type — its cluster's default; nullptr: none (its tasks never trigger managed scaling).
+const CapacityProviderStrategy* World::strategy_of(std::size_t service) const {
+  const EcsServiceConfig& s = config_.services[service];
+  if (!s.strategy.empty()) return &s.strategy;
+  if (s.launch_type_ec2) return nullptr;
+  for (const EcsClusterConfig& c : config_.clusters)
+    if (c.name == s.cluster && !c.default_strategy.empty()) return &c.default_strategy;
+  return nullptr;
+}
+
+// The service's live tasks per item of its strategy, by the group of the instance each runs on.
+std::vector<int> World::tasks_per_strategy_item(const EcsService& service, const CapacityProviderStrategy& strategy) const {
+  std::vector<int> counts(strategy.size(), 0);
+  for (const EcsTask& t : service.tasks()) {
+    if (!t.live()) continue;
+    const std::uint32_t group = clusters_[t.cluster].at(t.container_instance).group;
+    for (std::size_t k = 0; k < strategy.size(); ++k)
+      if (config_.capacity_providers[strategy[k].provider].group == group) {
+        ++counts[k];
+        break;
+      }
+  }
+  return counts;
+}
+
+void World::wire_scaling() {
+  for (const CapacityProviderConfig& cp : config_.capacity_providers)
+    capacity_policies_.push_back(cp.scaling.enabled ? std::optional<ManagedScalingPolicy>(ManagedScalingPolicy(cp))
+                                                    : std::nullopt);
+  for (std::size_t s = 0; s < services_.size(); ++s) {
+    const CapacityProviderStrategy* strategy = strategy_of(services_[s]->index());
+    if (strategy == nullptr) continue;
+    // CP-15: tasks wait in PROVISIONING only behind a managed-scaling capacity provider.
+    bool managed = false;
+    for (const CapacityProviderStrategyItem& item : *strategy)
+      managed = managed || config_.capacity_providers[item.provider].scaling.enabled;
+    services_[s]->set_waits_for_capacity(managed);
+    if (strategy->size() < 2) continue;
+    // CP-16/17: several providers — each task goes to the provider the base/weight split wants next.
+    services_[s]->set_placement_group_chooser([this, strategy](const EcsService& service) -> std::optional<std::uint32_t> {
+      const std::size_t k = provider_for_next_task(*strategy, tasks_per_strategy_item(service, *strategy));
+      return static_cast<std::uint32_t>(config_.capacity_providers[(*strategy)[k].provider].group);
+    });
+  }
+  for (std::size_t t = 0; t < config_.scalable_targets.size(); ++t) {
+    std::vector<ScalingPolicyConfig> policies;
+    for (const ScalingPolicyConfig& p : config_.scaling_policies)
+      if (p.target == t) policies.push_back(p);
+    autoscalers_.emplace_back(config_.scalable_targets[t], std::move(policies), config_.service_autoscaling);
+  }
+}
+
+void World::start_scaling() {
+  // RegisterScalableTarget moves the service's desired count inside [Min, Max] at once.
+  for (const ServiceAutoScaler& scaler : autoscalers_) {
+    EcsService& service = *services_[scaler.target().service];
+    const int bounded = scaler.apply_bounds(service.desired());
+    if (bounded != service.desired()) service.set_desired(engine_, bounded);
+  }
+}
+
+void World::scaling_minute(SimTime now) {
+  // Capacity providers (§1): one CapacityProviderReservation datapoint each.
+  for (std::size_t p = 0; p < config_.capacity_providers.size(); ++p) {
+    const CapacityProviderConfig& cp = config_.capacity_providers[p];
+    AutoScalingGroup& group = *groups_[cp.group];
+    ManagedScalingInput in;
+    for (std::uint32_t id : fleet_.alive_ids()) {
+      const Ec2Instance& i = fleet_.at(InstanceId{id});
+      if (i.group != cp.group || i.terminating_at) continue;
+      in.newest_launch = std::max(in.newest_launch.value_or(i.launched), i.launched);
+      if (i.state == InstanceState::pending) continue;
+      ++in.running_instances;  // N: running, warming ones included (CP-5)
+      const auto ci = container_instance_of(i.id);
+      const bool busy = ci && clusters_[ci->first].at(ci->second).tasks > 0;
+      in.busy_instances += busy ? 1 : 0;
+      // CP-12: ECS protects the instances it runs tasks on and unprotects them once empty.
+      if (cp.managed_termination_protection && ci && i.protected_from_scale_in != busy)
+        group.set_protection(engine_, i.id, busy);
+    }
+    if (!capacity_policies_[p]) continue;
+    // CP-7: the PROVISIONING tasks that chose this provider, binpacked on the group's types.
+    std::vector<TaskNeed> needs;
+    for (const auto& service : services_) {
+      const int waiting = service->provisioning();
+      const CapacityProviderStrategy* strategy = strategy_of(service->index());
+      if (waiting <= 0 || strategy == nullptr) continue;
+      int mine = 0;
+      if (strategy->size() == 1) {
+        mine = (*strategy)[0].provider == p ? waiting : 0;
+      } else {
+        // The split the strategy wants over live + waiting tasks, less what each provider has.
+        const std::vector<int> have = tasks_per_strategy_item(*service, *strategy);
+        int live = 0;
+        for (int h : have) live += h;
+        const std::vector<int> want = split_by_strategy(*strategy, live + waiting);
+        for (std::size_t k = 0; k < strategy->size(); ++k)
+          if ((*strategy)[k].provider == p) mine += std::max(0, want[k] - have[k]);
+      }
+      if (mine <= 0) continue;
+      const TaskDefinition& td = config_.task_definitions[service->task_definition()];
+      needs.push_back({td.reserved_cpu(), td.reserved_memory_mib(), td.static_host_ports(), mine});
+    }
+    std::vector<InstanceShape> shapes;
+    for (const std::string& type : group.config().instance_types)
+      if (const auto info = find_instance_type(type))
+        if (const auto shape = instance_shape(*info, group.config().ecs_agent.reserved_memory_mib)) shapes.push_back(*shape);
+    if (!needs.empty() && !shapes.empty()) {
+      const ShapeBounds bounds = shape_bounds(shapes);
+      in.provisioning = instances_needed_for(needs, bounds.largest, bounds.smallest);
+    }
+    in.desired = group.desired();
+    in.min_size = group.min_size();
+    in.max_size = group.max_size();
+    in.several_types_or_azs = group.config().instance_types.size() > 1 || group.config().availability_zones.size() > 1;
+    if (const auto desired = capacity_policies_[p]->on_datapoint(now, in)) {
+      ++(*desired > group.desired() ? scaling_.asg_scale_out : scaling_.asg_scale_in);
+      group.set_desired(engine_, *desired);
+    }
+  }
+
+  // Service auto scaling (§6): this minute's datapoints of each scalable target's service.
+  const TrafficMetrics& metrics = traffic_->metrics();
+  for (ServiceAutoScaler& scaler : autoscalers_) {
+    EcsService& service = *services_[scaler.target().service];
+    ServiceScalingInput in;
+    const auto& cpu = metrics.cpu_utilization[service.index()];
+    if (traffic_->active() && !cpu.empty()) in.cpu_utilization = cpu.back();
+    for (const auto& per_target : metrics.request_count_per_target)
+      in.request_count_per_target.push_back(traffic_->active() && !per_target.empty() && !std::isnan(per_target.back())
+                                                ? std::optional<double>(per_target.back())
+                                                : std::nullopt);
+    in.running = service.count_running();
+    in.desired = service.desired();
+    in.deployment_in_progress = service.rollout_state() == RolloutState::in_progress;
+    if (const auto desired = scaler.on_datapoint(now, in)) {
+      ++(*desired > service.desired() ? scaling_.service_scale_out : scaling_.service_scale_in);
+      service.set_desired(engine_, *desired);
+    }
+  }
+}
+
+std::optional<double> World::capacity_provider_reservation() const {
+  for (const auto& policy : capacity_policies_)
+    if (policy) return policy->last_reservation();
+  return std::nullopt;
+}
+
+}  // namespace spotsim
