@@ -21,24 +21,14 @@ constexpr std::uint64_t kDefaultSeed = 1;
 // Results are sampled every minute: five years is 2.6 million rows, a bound on what a typo can cost.
 constexpr SimTime kMaxDuration = days(1826);
 
-// Blocks accepted now, type-checked, and simulated by later issues — in contract.md's order.
-struct LaterBlock {
-  std::string_view name;
-  bool is_object;  // else an array
-};
-constexpr LaterBlock kLaterBlocks[] = {
-    {"capacityProviders", false},
-    {"ScalableTargets", false},
-    {"ScalingPolicies", false},
-};
 
 std::vector<std::string> top_level_keys() {
   std::vector<std::string> keys = {"spotsim", "name", "description", "region", "start", "duration", "seed",
                                    "AutoScalingGroups", "LaunchTemplateVersions", "ScheduledUpdateGroupActions",
                                    "clusters", "services", "taskDefinitions", "deployments", "workload",
                                    "market", "ec2", "ecs", "alb", "TargetGroups", "TargetGroupAttributes",
-                                   "capacityProviderScaling", "serviceAutoScaling"};
-  for (const auto& b : kLaterBlocks) keys.emplace_back(b.name);
+                                   "capacityProviderScaling", "serviceAutoScaling", "capacityProviders",
+                                   "ScalableTargets", "ScalingPolicies"};
   return keys;
 }
 
@@ -86,13 +76,8 @@ void load_top_level(const Node& root, const std::string& file, Scenario& s) {
 }
 
 // What the file has that runs unsimulated: whole blocks, and the parts of the ECS blocks that
-// later issues simulate (capacity providers, service auto scaling, instance refreshes: issue 5).
+// later issues simulate (instance refreshes: issue 5).
 void load_later_blocks(const Node& root, const LoadContext& ctx, Scenario& s) {
-  for (const auto& b : kLaterBlocks) {
-    const Node n = root[b.name];
-    if (!n.present()) continue;
-    if (b.is_object ? n.is_object() : n.is_array()) s.not_simulated.emplace_back(b.name);
-  }
   if (ctx.ecs.instance_refresh) s.not_simulated.emplace_back("deployments (instanceRefresh)");
   const Node workload = root["workload"];
   workload.reject_unknown_keys({"traffic", "services", "callGraph"});
