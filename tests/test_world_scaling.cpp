@@ -138,3 +138,33 @@ TEST_CASE("a scalable target's MinCapacity is applied first", "[scaling][service
   CHECK(world.service(0).desired() == 2);
   CHECK(world.service(0).count_running() == 2);
 }
+
+TEST_CASE("a strategy over two capacity providers places tasks by base, then weight", "[scaling][capacity_provider]") {
+  // CP-16/CP-17 and the AWS example: an On-Demand provider with base 2 weight 1 and a spot provider
+  // with weight 3: 10 tasks → 4 On-Demand, 6 spot; 22 tasks → 7 and 15.
+  WorldConfig cfg = managed_world(6, 10, 256);
+  cfg.groups[0].name = "on-demand";
+  AutoScalingGroupConfig spot = cfg.groups[0];
+  spot.name = "spot";
+  spot.on_demand_percentage_above_base = 0;
+  cfg.groups.push_back(spot);
+  cfg.capacity_providers[0].name = "od-cp";
+  CapacityProviderConfig spot_cp = cfg.capacity_providers[0];
+  spot_cp.name = "spot-cp";
+  spot_cp.group = 1;
+  cfg.capacity_providers.push_back(spot_cp);
+  cfg.services[0].strategy = {{0, 2, 1}, {1, 0, 3}};
+  World world(cfg);
+  auto per_group = [&] {
+    std::vector<int> n(2, 0);
+    for (const EcsTask& t : world.service(0).tasks())
+      if (t.live()) ++n[world.fleet().at(t.ec2).group];
+    return n;
+  };
+  world.run_until(minutes(10));
+  CHECK(per_group() == std::vector<int>{4, 6});
+  world.service(0).set_desired(world.engine(), 22);
+  world.run_until(minutes(30));
+  CHECK(world.service(0).count_running() == 22);
+  CHECK(per_group() == std::vector<int>{7, 15});
+}
