@@ -158,7 +158,9 @@ void Traffic::advance_fluid(SimTime a, SimTime b) {
       }
       const double busy_level = step.backlog_area > 0 ? f.slots : lambda * f.last_response;
       if (f.inflight != busy_level) {
-        const double relaxed = busy_level + (f.inflight - busy_level) * std::exp(-dt / f.last_response);
+        // Past ~40 time constants the difference is below rounding (and exp's underflow path is slow).
+        const double decay = dt > 40 * f.last_response ? 0.0 : std::exp(-dt / f.last_response);
+        const double relaxed = busy_level + (f.inflight - busy_level) * decay;
         // Settled to within rounding: hold it exactly (and skip the exp from now on).
         f.inflight = std::abs(relaxed - busy_level) <= 1e-12 * std::max(1.0, busy_level) ? busy_level : relaxed;
       }

@@ -164,6 +164,7 @@ class World : private TaskObserver {
   void start_scaling();
   void scaling_minute(SimTime now);
   const CapacityProviderStrategy* strategy_of(std::size_t service) const;
+  const CapacityProviderStrategy* resolve_strategy(std::size_t service) const;
   std::vector<int> tasks_per_strategy_item(const EcsService& service, const CapacityProviderStrategy& strategy) const;
   void sample(SimTime now);
   void note_running_tasks();
@@ -185,6 +186,8 @@ class World : private TaskObserver {
   RequestCounts sampled_;  // traffic totals at the previous timeseries row
   std::vector<std::optional<ManagedScalingPolicy>> capacity_policies_;  // per capacity provider, if managed scaling
   std::vector<ServiceAutoScaler> autoscalers_;                          // per scalable target
+  std::vector<std::optional<ShapeBounds>> provider_shapes_;              // per capacity provider: its group's types (CP-7)
+  std::vector<const CapacityProviderStrategy*> service_strategy_;        // per service: strategy_of(), resolved once
   ScalingSummary scaling_;
   std::vector<std::int32_t> group_cluster_;          // per group: the cluster its ECS_CLUSTER names, or -1
   std::vector<std::int32_t> container_instance_of_;  // per EC2 instance: its container-instance index, or -1

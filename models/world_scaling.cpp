@@ -12,7 +12,7 @@ namespace spotsim {
 
 // The strategy a service's tasks follow (CP-7 step 1): its own, else — unless it names a launch
 // type — its cluster's default; nullptr: none (its tasks never trigger managed scaling).
-const CapacityProviderStrategy* World::strategy_of(std::size_t service) const {
+const CapacityProviderStrategy* World::resolve_strategy(std::size_t service) const {
   const EcsServiceConfig& s = config_.services[service];
   if (!s.strategy.empty()) return &s.strategy;
   if (s.launch_type_ec2) return nullptr;
@@ -36,10 +36,23 @@ std::vector<int> World::tasks_per_strategy_item(const EcsService& service, const
   return counts;
 }
 
+const CapacityProviderStrategy* World::strategy_of(std::size_t service) const {
+  return service < service_strategy_.size() ? service_strategy_[service] : nullptr;
+}
+
 void World::wire_scaling() {
-  for (const CapacityProviderConfig& cp : config_.capacity_providers)
+  for (std::size_t s = 0; s < config_.services.size(); ++s) service_strategy_.push_back(resolve_strategy(s));
+  for (const CapacityProviderConfig& cp : config_.capacity_providers) {
     capacity_policies_.push_back(cp.scaling.enabled ? std::optional<ManagedScalingPolicy>(ManagedScalingPolicy(cp))
                                                     : std::nullopt);
+    // CP-7 step 3: the largest and smallest of the group's types, as their agents register them.
+    std::vector<InstanceShape> shapes;
+    const AutoScalingGroupConfig& group = config_.groups[cp.group];
+    for (const std::string& type : group.instance_types)
+      if (const auto info = find_instance_type(type))
+        if (const auto shape = instance_shape(*info, group.ecs_agent.reserved_memory_mib)) shapes.push_back(*shape);
+    provider_shapes_.push_back(shapes.empty() ? std::nullopt : std::optional<ShapeBounds>(shape_bounds(shapes)));
+  }
   for (std::size_t s = 0; s < services_.size(); ++s) {
     const CapacityProviderStrategy* strategy = strategy_of(services_[s]->index());
     if (strategy == nullptr) continue;
@@ -114,14 +127,8 @@ void World::scaling_minute(SimTime now) {
       const TaskDefinition& td = config_.task_definitions[service->task_definition()];
       needs.push_back({td.reserved_cpu(), td.reserved_memory_mib(), td.static_host_ports(), mine});
     }
-    std::vector<InstanceShape> shapes;
-    for (const std::string& type : group.config().instance_types)
-      if (const auto info = find_instance_type(type))
-        if (const auto shape = instance_shape(*info, group.config().ecs_agent.reserved_memory_mib)) shapes.push_back(*shape);
-    if (!needs.empty() && !shapes.empty()) {
-      const ShapeBounds bounds = shape_bounds(shapes);
-      in.provisioning = instances_needed_for(needs, bounds.largest, bounds.smallest);
-    }
+    if (!needs.empty() && provider_shapes_[p])
+      in.provisioning = instances_needed_for(needs, provider_shapes_[p]->largest, provider_shapes_[p]->smallest);
     in.desired = group.desired();
     in.min_size = group.min_size();
     in.max_size = group.max_size();
