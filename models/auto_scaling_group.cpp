@@ -51,14 +51,21 @@ bool AutoScalingGroup::counts(const Ec2Instance& i) const {
     return !config_.capacity_rebalance;
   }
   if (i.terminating_at || i.termination_held_since) return false;  // condemned by the group itself
+  if (being_replaced_first(i.id)) return false;  // an instance refresh launches its replacement first
   // ASG-22, ASG-24: a recommended, unprotected instance is being replaced.
   if (config_.capacity_rebalance && i.rebalance_at && !i.protected_from_scale_in) return false;
   return true;
 }
 
 int AutoScalingGroup::extra_allowed() const {
-  // ASG-15: with Capacity Rebalancing the group may exceed desired by up to 10 % (at least one).
-  return config_.capacity_rebalance ? std::max(1, desired_ / 10) : 0;
+  // ASG-15: with Capacity Rebalancing the group may exceed desired by up to 10 % (at least one);
+  // an instance refresh launching before it terminates, by the instances it replaces so (within
+  // its MaxHealthyPercentage, which sized the batch).
+  return (config_.capacity_rebalance ? std::max(1, desired_ / 10) : 0) + static_cast<int>(replaced_first_.size());
+}
+
+bool AutoScalingGroup::being_replaced_first(InstanceId id) const {
+  return std::find(replaced_first_.begin(), replaced_first_.end(), id) != replaced_first_.end();
 }
 
 int AutoScalingGroup::active_count() const {
@@ -395,6 +402,7 @@ void AutoScalingGroup::on_booted(Engine& engine, InstanceId id) {
 void AutoScalingGroup::on_terminated(Engine& engine, InstanceId id) {
   const Ec2Instance& instance = fleet_.at(id);
   std::erase(members_, id);  // the group's scans stay proportional to its size, not its history
+  std::erase(replaced_first_, id);
   // ASG-1: the group maintains desired capacity; unexpected terminations are replaced.
   if (instance.cause == TerminationCause::unhealthy ||
       (instance.cause == TerminationCause::spot_interruption && !config_.capacity_rebalance))
@@ -433,7 +441,11 @@ bool AutoScalingGroup::mark_unhealthy(Engine& engine, InstanceId id) {
 // a refresh is terminate-and-launch: "new instances are provisioned at the same time your existing
 // instances are terminated" (User Guide, "Instance maintenance policy overview"). Each batch is as
 // large as MinHealthyPercentage allows: at least ceil(desired × MinHealthyPercentage / 100)
-// instances stay "in service, healthy, and ready to use" [API-ASG RefreshPreferences]. The next batch
+// instances stay "in service, healthy, and ready to use" [API-ASG RefreshPreferences]. With
+// MaxHealthyPercentage above 100 ("the maximum percentage of the group that can be in service and
+// healthy, or pending") the batch grows by floor(desired × MaxHealthyPercentage / 100) − desired
+// instances whose replacements are launched first, the old ones terminated once those are ready
+// (launch-before-terminate, as the instance maintenance policy describes it). The next batch
 // starts once every new instance is InService and its instance warmup has passed ("During this
 // time, Amazon EC2 Auto Scaling does not immediately move on to the next replacement").
 //
@@ -487,6 +499,12 @@ int AutoScalingGroup::min_healthy_count() const {
   return static_cast<int>((static_cast<long long>(desired_) * pct + 99) / 100);
 }
 
+int AutoScalingGroup::max_healthy_count() const {
+  // AWS states no rounding for the maximum; rounding down keeps the group within it.
+  const long long pct = std::clamp(refresh_.max_healthy_percentage, 100, 200);
+  return static_cast<int>(static_cast<long long>(desired_) * pct / 100);
+}
+
 SimTime AutoScalingGroup::refresh_ready_at(const Ec2Instance& i) const {
   // InService once booted (the fleet boots every instance max(bootTime, pendingTime) after launch),
   // ready to use once the warmup has passed.
@@ -507,6 +525,14 @@ bool AutoScalingGroup::refresh_step(Engine& engine) {
   const SimTime now = engine.now();
   const bool wait_for_protected = refresh_.scale_in_protected_instances == ScaleInProtectedInstances::Wait;
   const bool replace_protected = refresh_.scale_in_protected_instances == ScaleInProtectedInstances::Refresh;
+  auto condemn = [&](InstanceId id) {
+    if (config_.managed_draining)
+      fleet_.hold_termination(engine, id, TerminationCause::instance_refresh);  // CP-14: drained first
+    else
+      fleet_.schedule_termination(engine, id, now, TerminationCause::instance_refresh);
+    ++progress.terminated;
+    ++stats_.refresh_terminations;
+  };
 
   int ready = 0;
   bool settling = false;  // a new (or any counted) instance is not InService and warmed up yet
@@ -518,14 +544,27 @@ bool AutoScalingGroup::refresh_step(Engine& engine) {
     else
       settling = true;
   }
+  // Launch-before-terminate: once their replacements are ready, the instances they replace go.
+  std::erase_if(replaced_first_, [&](InstanceId id) {
+    const Ec2Instance& i = fleet_.at(id);
+    return !i.alive() || i.terminating_at || i.termination_held_since;  // going anyway
+  });
+  if (!settling) {
+    for (InstanceId id : replaced_first_) {
+      condemn(id);
+      ++progress.launched_first;
+    }
+    replaced_first_.clear();
+  }
+
   std::vector<InstanceId> eligible;  // on the old template, not on their way out, replaceable now
   int protected_left = 0, ignored = 0;
   bool old_left = false;             // an old instance still alive that the refresh waits for
   for (InstanceId id : members_) {
     const Ec2Instance& i = fleet_.at(id);
     if (!i.alive() || i.launch_template_version >= progress.launch_template_version) continue;
-    if (i.terminating_at || i.termination_held_since) {
-      old_left = true;  // draining or under an interruption notice: going anyway
+    if (i.terminating_at || i.termination_held_since || being_replaced_first(id)) {
+      old_left = true;  // draining, under an interruption notice, or waiting for its replacement
     } else if (i.protected_from_scale_in && !replace_protected) {
       if (wait_for_protected) {
         ++protected_left;
@@ -561,21 +600,24 @@ bool AutoScalingGroup::refresh_step(Engine& engine) {
   }
   refresh_waiting_since_.reset();
 
-  const int min_healthy = min_healthy_count();
-  int batch = ready - min_healthy;
-  if (batch < 1 && ready >= desired_) batch = 1;  // one at a time when the percentage leaves no room
+  // The batch: terminated at once as far as the minimum allows (terminate-and-launch), replaced
+  // first as far as the maximum allows (launch-before-terminate) — "A large range increases the
+  // number of instances that can be replaced at the same time" [API-ASG InstanceMaintenancePolicy].
+  const int drop = std::max(0, ready - min_healthy_count());
+  const int surge = std::max(0, max_healthy_count() - std::max(ready, desired_));
+  int batch = drop + surge;
+  if (batch == 0 && ready >= desired_) batch = 1;  // one at a time when the percentages leave no room
   batch = std::min(batch, static_cast<int>(eligible.size()));
   if (batch <= 0) return false;  // below the minimum (e.g. launches failing): wait for capacity
+  const int first = std::min(surge, batch);  // a short last batch keeps capacity: launch first
   for (int k = 0; k < batch; ++k) {
     const InstanceId id = eligible[static_cast<std::size_t>(k)];  // members_ order: oldest first
-    if (config_.managed_draining)
-      fleet_.hold_termination(engine, id, TerminationCause::instance_refresh);  // CP-14: drained first
+    if (k < batch - first)
+      condemn(id);
     else
-      fleet_.schedule_termination(engine, id, now, TerminationCause::instance_refresh);
+      replaced_first_.push_back(id);
   }
   ++progress.batches;
-  progress.terminated += batch;
-  stats_.refresh_terminations += static_cast<std::uint64_t>(batch);
   refresh_launches_due_ += batch;
   return true;
 }

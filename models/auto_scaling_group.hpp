@@ -95,6 +95,10 @@ struct InstanceRefresh {
   // must remain healthy during an instance refresh ... as a percentage of the desired capacity of the
   // Auto Scaling group (rounded up to the nearest integer). The default is 90." [API-ASG]
   int min_healthy_percentage = 90;
+  // RefreshPreferences.MaxHealthyPercentage: "the maximum percentage of the group that can be in
+  // service and healthy, or pending"; 100-200, at most 100 above the minimum; absent (null) = 100,
+  // i.e. terminate-and-launch (ASG-15). Above 100 the refresh launches before it terminates.
+  int max_healthy_percentage = 100;
   // RefreshPreferences.InstanceWarmup: how long the refresh waits after a new instance is InService
   // before it moves on; absent: DefaultInstanceWarmup if set, else HealthCheckGracePeriod [API-ASG].
   std::optional<SimTime> instance_warmup;
@@ -114,6 +118,7 @@ struct InstanceRefreshProgress {
   int terminated = 0;         // of those, condemned by the refresh (cause instance_refresh)
   int ignored = 0;            // left alone, being protected from scale in (ScaleInProtectedInstances Ignore)
   int batches = 0;
+  int launched_first = 0;     // of the terminated, those replaced launch-before-terminate
   int launch_template_version = 0;  // the version it rolls to
 };
 
@@ -202,6 +207,9 @@ class AutoScalingGroup {
   void request_refresh_check(Engine& engine, SimTime when);
   // ceil(desired × MinHealthyPercentage / 100): the instances the running refresh keeps ready.
   int min_healthy_count() const;
+  // floor(desired × MaxHealthyPercentage / 100): in service or pending, at most.
+  int max_healthy_count() const;
+  bool being_replaced_first(InstanceId id) const;
   // When the instance is InService and warmed up for the refresh (ready to use).
   SimTime refresh_ready_at(const Ec2Instance& i) const;
 
@@ -223,6 +231,9 @@ class AutoScalingGroup {
   InstanceRefresh refresh_;              // its preferences
   SimTime refresh_warmup_ = 0;
   int refresh_launches_due_ = 0;         // replacements not launched yet
+  // Launch-before-terminate: old instances still in service whose replacements are on their way;
+  // the group no longer counts them towards desired, and may exceed desired by as many.
+  std::vector<InstanceId> replaced_first_;
   std::optional<SimTime> refresh_waiting_since_;  // ScaleInProtectedInstances Wait: only protected ones left
   std::uint32_t refresh_generation_ = 0;
   std::optional<SimTime> refresh_check_at_;

@@ -8,6 +8,9 @@
 //   the same time your existing instances are terminated".
 // - InstanceWarmup: after a new instance is InService the refresh waits this long "before moving on
 //   to replacing the next instance"; default DefaultInstanceWarmup, else HealthCheckGracePeriod.
+// - MaxHealthyPercentage (100-200, default null = 100): "the maximum percentage of the group that can
+//   be in service and healthy, or pending"; "A large range increases the number of instances that can
+//   be replaced at the same time." Above 100 the refresh launches before it terminates.
 // - ScaleInProtectedInstances: Refresh, Ignore, or Wait (the CLI/SDK default): "waits one hour for you
 //   to remove scale-in protection. Otherwise, the instance refresh will fail."
 // - CP-14: managed instance draining covers instance refreshes: ECS drains each instance first.
@@ -16,7 +19,9 @@
 #include <algorithm>
 #include <vector>
 
+#include "tests/tools_test_support.hpp"
 #include "tests/traffic_fixture.hpp"
+#include "tools/scenario.hpp"
 
 using namespace spotsim;
 using namespace spotsim::testing;
@@ -51,6 +56,16 @@ int in_service(World& world) {
   return n;
 }
 
+// "In service and healthy, or pending" (MaxHealthyPercentage's count): alive, not being terminated.
+int in_service_or_pending(World& world) {
+  int n = 0;
+  for (std::uint32_t id : world.fleet().alive_ids()) {
+    const Ec2Instance& i = world.fleet().at(InstanceId{id});
+    n += !i.terminating_at && !i.termination_held_since && !i.notice_at ? 1 : 0;
+  }
+  return n;
+}
+
 std::vector<InstanceId> alive_instances(World& world) {
   std::vector<InstanceId> ids;
   for (std::uint32_t id : world.fleet().alive_ids()) ids.push_back(InstanceId{id});
@@ -64,6 +79,7 @@ struct RefreshRun {
   std::vector<InstanceId> originals;
   RequestCounts before;
   int fewest_in_service = 1 << 30;
+  int most_in_service_or_pending = 0;
 
   explicit RefreshRun(const WorldConfig& cfg) : world(cfg) {
     world.run_until(kRefreshAt - seconds(1));
@@ -72,6 +88,7 @@ struct RefreshRun {
     for (SimTime t = kRefreshAt; t <= kRefreshAt + hours(1); t += seconds(1)) {
       world.run_until(t);
       fewest_in_service = std::min(fewest_in_service, in_service(world));
+      most_in_service_or_pending = std::max(most_in_service_or_pending, in_service_or_pending(world));
       if (!world.group(0).refresh_in_progress()) break;
     }
   }
@@ -110,6 +127,7 @@ TEST_CASE("instance_refresh: at MinHealthyPercentage 90 every instance is replac
   CHECK(p.min_healthy == 9);
   CHECK(p.batches == 10);
   CHECK(run.fewest_in_service >= 9);
+  CHECK(run.most_in_service_or_pending <= 10);  // terminate-and-launch: never above desired
   // Ten batches, each waiting for its replacement to boot (bootTime 25 s), then the last drain.
   CHECK(run.duration() >= 10 * run.world.config().ec2.boot_time);
   CHECK(run.duration() < minutes(15));
@@ -161,10 +179,86 @@ TEST_CASE("instance_refresh: the instance warmup spaces the batches", "[instance
   const SimTime per_batch = run.world.config().ec2.boot_time + minutes(3);
   CHECK(run.duration() >= 10 * per_batch);
   CHECK(run.duration() < 10 * per_batch + minutes(5));
-  // The batches' terminations are one warmed-up replacement apart.
+  // The batches' drains (managed draining holds each termination) start one warmed-up
+  // replacement apart.
   std::vector<SimTime> decided;
-  for (InstanceId id : run.originals) decided.push_back(*run.world.fleet().at(id).terminated_at);
+  for (InstanceId id : run.originals) decided.push_back(*run.world.fleet().at(id).termination_held_since);
+  std::sort(decided.begin(), decided.end());
+  CHECK(decided.front() == kRefreshAt);
+  for (std::size_t k = 1; k < decided.size(); ++k) CHECK(decided[k] - decided[k - 1] == per_batch);
   CHECK(run.fewest_in_service >= 9);
+}
+
+TEST_CASE("instance_refresh: MaxHealthyPercentage 110 launches before it terminates, keeping 10 of 10 in service",
+          "[instance_refresh]") {
+  // MinHealthyPercentage 100, MaxHealthyPercentage 110: no room to terminate first, floor(10 × 110 /
+  // 100) − 10 = 1 to launch first: ten batches of one, each old instance terminated once its
+  // replacement is ready.
+  WorldConfig cfg = refresh_world(100, true);
+  cfg.instance_refreshes[0].max_healthy_percentage = 110;
+  RefreshRun run(cfg);
+  check_every_instance_replaced(run);
+  CHECK(run.progress().batches == 10);
+  CHECK(run.progress().launched_first == 10);
+  CHECK(run.fewest_in_service >= 10);
+  CHECK(run.most_in_service_or_pending <= 11);
+  const RequestCounts during = difference(run.world.traffic().totals(), run.before);
+  CHECK(during.dropped_total() < 1.0);
+  check_conservation(run.world.finish(), run.world);
+}
+
+TEST_CASE("instance_refresh: the default cluster at MinHealthyPercentage 90 keeps 90 % in service only when it may launch first",
+          "[instance_refresh][seed]") {
+  // Issue 5 "Must show 7" on the embedded default scenario (demo-api-prod: managed draining, managed
+  // termination protection, 2-10 instances, HealthCheckGracePeriod 300 s = the warmup). Its group
+  // is small: on day 3 ceil(desired × 0.9) = desired, so terminate-and-launch (MaxHealthyPercentage
+  // 100, AWS's default) has no room and replaces one instance at a time, one below desired;
+  // MaxHealthyPercentage 190 (the most AWS accepts above a minimum of 90) launches its batches first
+  // and never drops below desired.
+  // ScaleInProtectedInstances Refresh: managed termination protection keeps every busy instance
+  // protected, so the CLI default (Wait) would stall on them.
+  for (const int max_healthy : {100, 190}) {
+    Scenario s = load_scenario_file(std::filesystem::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json");
+    InstanceRefresh refresh;
+    refresh.group = s.world.groups[0].name;
+    refresh.at = days(3);
+    refresh.min_healthy_percentage = 90;
+    refresh.max_healthy_percentage = max_healthy;
+    refresh.scale_in_protected_instances = ScaleInProtectedInstances::Refresh;
+    s.world.instance_refreshes.push_back(refresh);
+    World world(s.world);
+    world.run_until(days(3) - seconds(1));
+    const std::vector<InstanceId> originals = alive_instances(world);
+    const RequestCounts before = world.traffic().totals();
+    int below_90 = 0, below_desired = 0;
+    for (SimTime t = days(3); t <= days(3) + hours(2); t += seconds(1)) {
+      world.run_until(t);
+      const int n = in_service(world), desired = world.group(0).desired();
+      below_90 += 10 * n < 9 * desired ? 1 : 0;
+      below_desired += n < desired ? 1 : 0;
+      if (!world.group(0).refresh_in_progress()) break;
+    }
+    INFO("MaxHealthyPercentage " << max_healthy);
+    REQUIRE(world.group(0).refreshes().size() == 1);
+    const InstanceRefreshProgress& p = world.group(0).refreshes().back();
+    REQUIRE(p.ended);
+    CHECK(p.status == RefreshStatus::successful);
+    CHECK(p.to_replace == static_cast<int>(originals.size()));
+    for (InstanceId id : originals) CHECK(world.fleet().at(id).cause == TerminationCause::instance_refresh);
+    CHECK(world.group(0).active_count() == world.group(0).desired());
+    const RequestCounts during = difference(world.traffic().totals(), before);
+    CHECK(during.dropped_total() < 1.0);
+    CHECK(world.service(0).stats().killed_by_termination == 0);
+    if (max_healthy == 190) {
+      CHECK(below_90 == 0);
+      CHECK(below_desired == 0);
+      CHECK(p.launched_first == p.terminated);
+    } else {
+      CHECK(below_90 > 0);  // one of a few instances out is more than 10 %
+      CHECK(p.batches == p.to_replace);
+    }
+    check_conservation(world.finish(), world);
+  }
 }
 
 TEST_CASE("instance_refresh: scale-in protected instances: Wait fails after an hour, Ignore skips them, Refresh replaces them",

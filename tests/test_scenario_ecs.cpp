@@ -329,6 +329,8 @@ TEST_CASE("an instanceRefresh deployment takes RefreshPreferences' names and def
   CHECK_FALSE(s.world.instance_refreshes[0].instance_warmup);
   CHECK(s.resolved["deployments"][0]["MinHealthyPercentage"] == 90);
   CHECK(s.resolved["deployments"][0]["ScaleInProtectedInstances"] == "Wait");
+  CHECK(s.resolved["deployments"][0]["MaxHealthyPercentage"] == 100);
+  CHECK(s.world.instance_refreshes[0].max_healthy_percentage == 100);
   CHECK_FALSE(s.resolved["deployments"][0].contains("failsToStart"));
   doc["deployments"][0]["MinHealthyPercentage"] = 50;
   doc["deployments"][0]["InstanceWarmup"] = 300;
@@ -337,6 +339,15 @@ TEST_CASE("an instanceRefresh deployment takes RefreshPreferences' names and def
   CHECK(s.world.instance_refreshes[0].min_healthy_percentage == 50);
   CHECK(s.world.instance_refreshes[0].instance_warmup == seconds(300));
   CHECK(s.world.instance_refreshes[0].scale_in_protected_instances == ScaleInProtectedInstances::Refresh);
+  doc["deployments"][0]["MaxHealthyPercentage"] = 150;
+  CHECK(load(doc).world.instance_refreshes[0].max_healthy_percentage == 150);
+  doc["deployments"][0]["MaxHealthyPercentage"] = 99;
+  CHECK(has_problem_at(doc, "/deployments/0/MaxHealthyPercentage", "from 100 to 200"));
+  doc["deployments"][0]["MinHealthyPercentage"] = 0;
+  doc["deployments"][0]["MaxHealthyPercentage"] = 110;
+  CHECK(has_problem_at(doc, "/deployments/0/MaxHealthyPercentage", "at most 100 above MinHealthyPercentage"));
+  doc["deployments"][0]["MinHealthyPercentage"] = 50;
+  doc["deployments"][0].erase("MaxHealthyPercentage");
   doc["deployments"][0]["ScaleInProtectedInstances"] = "refresh";
   CHECK(has_problem_at(doc, "/deployments/0/ScaleInProtectedInstances", "Refresh"));
   doc["deployments"][0]["ScaleInProtectedInstances"] = "Ignore";

@@ -124,10 +124,11 @@ void load_service_workload(const std::string& name, const Node& n, LoadContext& 
 }
 
 // An instance refresh: StartInstanceRefresh of a group at `at`, with RefreshPreferences' names and
-// defaults (MinHealthyPercentage 90; InstanceWarmup: the group's DefaultInstanceWarmup, else its
+// defaults (MinHealthyPercentage 90; MaxHealthyPercentage 100, i.e. terminate-and-launch; InstanceWarmup: the group's DefaultInstanceWarmup, else its
 // HealthCheckGracePeriod; ScaleInProtectedInstances Wait, the CLI/SDK default) [API-ASG].
 void load_instance_refresh(const Node& d, LoadContext& ctx) {
-  d.reject_unknown_keys({"at", "instanceRefresh", "MinHealthyPercentage", "InstanceWarmup", "ScaleInProtectedInstances"});
+  d.reject_unknown_keys({"at", "instanceRefresh", "MinHealthyPercentage", "MaxHealthyPercentage", "InstanceWarmup",
+                         "ScaleInProtectedInstances"});
   InstanceRefresh refresh;
   bool complete = true;
   if (d["at"].require()) {
@@ -157,6 +158,16 @@ void load_instance_refresh(const Node& d, LoadContext& ctx) {
     const auto pct = d["MinHealthyPercentage"].int32(0, 100);
     complete = complete && pct.has_value();
     refresh.min_healthy_percentage = pct.value_or(90);
+  }
+  if (d["MaxHealthyPercentage"].present()) {
+    const auto pct = d["MaxHealthyPercentage"].int32(100, 200);
+    complete = complete && pct.has_value();
+    refresh.max_healthy_percentage = pct.value_or(100);
+    if (pct && *pct - refresh.min_healthy_percentage > 100) {
+      d["MaxHealthyPercentage"].error("MaxHealthyPercentage may be at most 100 above MinHealthyPercentage (" +
+                                      std::to_string(refresh.min_healthy_percentage) + ")");
+      complete = false;
+    }
   }
   if (d["InstanceWarmup"].present()) refresh.instance_warmup = d["InstanceWarmup"].duration(0);
   if (auto mode = d["ScaleInProtectedInstances"].one_of({"Refresh", "Ignore", "Wait"}))
@@ -337,6 +348,7 @@ void resolve_ecs(nlohmann::json& r, const WorldConfig& w) {
       if (!d.is_object()) continue;
       if (d.contains("instanceRefresh")) {
         fill(d, "MinHealthyPercentage", 90);  // RefreshPreferences' defaults [API-ASG]
+        fill(d, "MaxHealthyPercentage", 100);
         fill(d, "ScaleInProtectedInstances", "Wait");
       } else {
         fill(d, "failsToStart", false);
