@@ -9,6 +9,15 @@
 
 namespace spotsim {
 
+const char* to_string(RefreshStatus s) {
+  switch (s) {
+    case RefreshStatus::in_progress: return "InProgress";
+    case RefreshStatus::successful: return "Successful";
+    case RefreshStatus::failed: return "Failed";
+  }
+  return "unknown";
+}
+
 int on_demand_count(int desired, int base, int percentage_above_base) {
   // ASG-6: base first, then the percentage of the rest rounded up in favour of On-Demand.
   if (desired <= 0) return 0;
@@ -42,14 +51,21 @@ bool AutoScalingGroup::counts(const Ec2Instance& i) const {
     return !config_.capacity_rebalance;
   }
   if (i.terminating_at || i.termination_held_since) return false;  // condemned by the group itself
+  if (being_replaced_first(i.id)) return false;  // an instance refresh launches its replacement first
   // ASG-22, ASG-24: a recommended, unprotected instance is being replaced.
   if (config_.capacity_rebalance && i.rebalance_at && !i.protected_from_scale_in) return false;
   return true;
 }
 
 int AutoScalingGroup::extra_allowed() const {
-  // ASG-15: with Capacity Rebalancing the group may exceed desired by up to 10 % (at least one).
-  return config_.capacity_rebalance ? std::max(1, desired_ / 10) : 0;
+  // ASG-15: with Capacity Rebalancing the group may exceed desired by up to 10 % (at least one);
+  // an instance refresh launching before it terminates, by the instances it replaces so (within
+  // its MaxHealthyPercentage, which sized the batch).
+  return (config_.capacity_rebalance ? std::max(1, desired_ / 10) : 0) + static_cast<int>(replaced_first_.size());
+}
+
+bool AutoScalingGroup::being_replaced_first(InstanceId id) const {
+  return std::find(replaced_first_.begin(), replaced_first_.end(), id) != replaced_first_.end();
 }
 
 int AutoScalingGroup::active_count() const {
@@ -84,7 +100,7 @@ void AutoScalingGroup::update(Engine& engine, std::optional<int> min_size, std::
 
 void AutoScalingGroup::set_protection(Engine& engine, InstanceId id, bool on) {
   fleet_.at(id).protected_from_scale_in = on;
-  if (!on && blocked_ > 0) request_reconcile(engine, engine.now());
+  if (!on && (blocked_ > 0 || refresh_in_progress())) request_reconcile(engine, engine.now());
 }
 
 void AutoScalingGroup::request_reconcile(Engine& engine, SimTime when) {
@@ -96,6 +112,13 @@ void AutoScalingGroup::request_reconcile(Engine& engine, SimTime when) {
 bool AutoScalingGroup::on_reconcile(Engine& engine, const Event& e) {
   if (e.generation != reconcile_generation_) return false;
   reconcile_pending_.reset();
+  reconcile_capacity(engine);
+  // Whatever changed the group may let a running refresh go on (a launch, a termination, desired).
+  if (refresh_in_progress()) request_refresh_check(engine, engine.now());
+  return true;
+}
+
+void AutoScalingGroup::reconcile_capacity(Engine& engine) {
   const int active = active_count();
   if (active < desired_)
     launch_towards_desired(engine);
@@ -103,7 +126,6 @@ bool AutoScalingGroup::on_reconcile(Engine& engine, const Event& e) {
     terminate_towards_desired(engine);
   else
     blocked_ = 0;
-  return true;
 }
 
 void AutoScalingGroup::launch_towards_desired(Engine& engine) {
@@ -150,7 +172,10 @@ bool AutoScalingGroup::launch_one(Engine& engine, PurchaseOption option) {
                                           config_.new_instances_protected_from_scale_in, max_price);
       members_.push_back(id);
       ++(option == PurchaseOption::spot ? stats_.launched_spot : stats_.launched_on_demand);
-      if (pending_replacements_ > 0) {
+      if (refresh_launches_due_ > 0) {
+        --refresh_launches_due_;
+        ++stats_.refresh_replacements;
+      } else if (pending_replacements_ > 0) {
         --pending_replacements_;
         ++stats_.replacements;
       }
@@ -377,6 +402,7 @@ void AutoScalingGroup::on_booted(Engine& engine, InstanceId id) {
 void AutoScalingGroup::on_terminated(Engine& engine, InstanceId id) {
   const Ec2Instance& instance = fleet_.at(id);
   std::erase(members_, id);  // the group's scans stay proportional to its size, not its history
+  std::erase(replaced_first_, id);
   // ASG-1: the group maintains desired capacity; unexpected terminations are replaced.
   if (instance.cause == TerminationCause::unhealthy ||
       (instance.cause == TerminationCause::spot_interruption && !config_.capacity_rebalance))
@@ -405,6 +431,210 @@ bool AutoScalingGroup::mark_unhealthy(Engine& engine, InstanceId id) {
   // ASG-15: terminate-and-launch.
   fleet_.schedule_termination(engine, id, engine.now(), TerminationCause::unhealthy);
   return true;
+}
+
+// --- Instance refresh -------------------------------------------------------------------------
+//
+// The rolling strategy as AWS describes it ("How an instance refresh works", Amazon EC2 Auto
+// Scaling User Guide): it "terminates instances and launches new ones in batches according to your
+// preferences". ASG-15: without an instance maintenance policy (MaxHealthyPercentage null = 100 %)
+// a refresh is terminate-and-launch: "new instances are provisioned at the same time your existing
+// instances are terminated" (User Guide, "Instance maintenance policy overview"). Each batch is as
+// large as MinHealthyPercentage allows: at least ceil(desired × MinHealthyPercentage / 100)
+// instances stay "in service, healthy, and ready to use" [API-ASG RefreshPreferences]. With
+// MaxHealthyPercentage above 100 ("the maximum percentage of the group that can be in service and
+// healthy, or pending") the batch grows by floor(desired × MaxHealthyPercentage / 100) − desired
+// instances whose replacements are launched first, the old ones terminated once those are ready
+// (launch-before-terminate, as the instance maintenance policy describes it). The next batch
+// starts once every new instance is InService and its instance warmup has passed ("During this
+// time, Amazon EC2 Auto Scaling does not immediately move on to the next replacement").
+//
+// spotsim's reading where AWS is silent:
+// - "Ready" = counted by the group (alive, not condemned), booted (passes the EC2 status check),
+//   and warmed up. Instances being terminated (draining under a held lifecycle hook) are not in
+//   service, so the refresh does not wait for them to finish terminating before the next batch;
+//   it is over when the last of them is gone.
+// - The victims of a batch: the oldest first (AWS documents no order; the launch goes to the AZ
+//   with the fewest instances, ASG-12, so a batch of one keeps the AZs balanced).
+// - When the rule leaves no room (MinHealthyPercentage 100, or a small group), a refresh of a whole
+//   group still replaces one instance at a time: the older User Guide's "Setting the minimum healthy
+//   percentage to 100 percent limits the rate of replacement to one instance at a time" (from
+//   memory of the page, not re-read for this code).
+// - With managed draining (CP-14, which lists instance refresh among the events it covers) a batch's
+//   instances are held and drained by ECS first, like a scale-in.
+
+void AutoScalingGroup::request_refresh_check(Engine& engine, SimTime when) {
+  // Each check recomputes everything from the group's state and asks for its own next one, so
+  // keeping only the earliest pending check loses nothing.
+  if (refresh_check_at_ && *refresh_check_at_ <= when) return;
+  refresh_check_at_ = when;
+  engine.schedule(when, to_u8(Phase::scaling), to_u8(EventKind::instance_refresh), index_, ++refresh_generation_, -1);
+}
+
+bool AutoScalingGroup::start_refresh(Engine& engine, const InstanceRefresh& refresh) {
+  if (refresh_in_progress()) return false;  // InstanceRefreshInProgress
+  refresh_ = refresh;
+  // RefreshPreferences.InstanceWarmup, else DefaultInstanceWarmup, else HealthCheckGracePeriod [API-ASG].
+  refresh_warmup_ = refresh.instance_warmup.value_or(config_.default_instance_warmup.value_or(config_.health_check_grace_period));
+  // The desired configuration: a new launch template version (a new AMI) for every launch from now.
+  ++config_.launch_template_version;
+  InstanceRefreshProgress progress;
+  progress.started = engine.now();
+  progress.launch_template_version = config_.launch_template_version;
+  progress.min_healthy = min_healthy_count();
+  for (InstanceId id : members_) {
+    const Ec2Instance& i = fleet_.at(id);
+    if (i.alive() && !i.terminating_at && !i.termination_held_since) ++progress.to_replace;
+  }
+  refreshes_.push_back(progress);
+  refresh_launches_due_ = 0;
+  refresh_waiting_since_.reset();
+  request_refresh_check(engine, engine.now());
+  return true;
+}
+
+int AutoScalingGroup::min_healthy_count() const {
+  // "as a percentage of the desired capacity ... (rounded up to the nearest integer)" [API-ASG]
+  const long long pct = std::clamp(refresh_.min_healthy_percentage, 0, 100);
+  return static_cast<int>((static_cast<long long>(desired_) * pct + 99) / 100);
+}
+
+int AutoScalingGroup::max_healthy_count() const {
+  // AWS states no rounding for the maximum; rounding down keeps the group within it.
+  const long long pct = std::clamp(refresh_.max_healthy_percentage, 100, 200);
+  return static_cast<int>(static_cast<long long>(desired_) * pct / 100);
+}
+
+SimTime AutoScalingGroup::refresh_ready_at(const Ec2Instance& i) const {
+  // InService once booted (the fleet boots every instance max(bootTime, pendingTime) after launch),
+  // ready to use once the warmup has passed.
+  return i.launched + std::max(fleet_.config().boot_time, fleet_.config().pending_time) + refresh_warmup_;
+}
+
+bool AutoScalingGroup::on_refresh_check(Engine& engine, const Event& e) {
+  if (e.generation != refresh_generation_ || !refresh_in_progress()) return false;
+  refresh_check_at_.reset();
+  // Terminate-and-launch: the batch's replacements are launched at once.
+  if (refresh_step(engine)) reconcile_capacity(engine);
+  if (refresh_in_progress()) refresh_schedule_next(engine);
+  return true;
+}
+
+bool AutoScalingGroup::refresh_step(Engine& engine) {
+  InstanceRefreshProgress& progress = refreshes_.back();
+  const SimTime now = engine.now();
+  const bool wait_for_protected = refresh_.scale_in_protected_instances == ScaleInProtectedInstances::Wait;
+  const bool replace_protected = refresh_.scale_in_protected_instances == ScaleInProtectedInstances::Refresh;
+  auto condemn = [&](InstanceId id) {
+    if (config_.managed_draining)
+      fleet_.hold_termination(engine, id, TerminationCause::instance_refresh);  // CP-14: drained first
+    else
+      fleet_.schedule_termination(engine, id, now, TerminationCause::instance_refresh);
+    ++progress.terminated;
+    ++stats_.refresh_terminations;
+  };
+
+  int ready = 0;
+  bool settling = false;  // a new (or any counted) instance is not InService and warmed up yet
+  for (InstanceId id : members_) {
+    const Ec2Instance& i = fleet_.at(id);
+    if (!counts(i)) continue;
+    if (i.booted && refresh_ready_at(i) <= now)
+      ++ready;
+    else
+      settling = true;
+  }
+  // Launch-before-terminate: once their replacements are ready, the instances they replace go.
+  std::erase_if(replaced_first_, [&](InstanceId id) {
+    const Ec2Instance& i = fleet_.at(id);
+    return !i.alive() || i.terminating_at || i.termination_held_since;  // going anyway
+  });
+  if (!settling) {
+    for (InstanceId id : replaced_first_) {
+      condemn(id);
+      ++progress.launched_first;
+    }
+    replaced_first_.clear();
+  }
+
+  std::vector<InstanceId> eligible;  // on the old template, not on their way out, replaceable now
+  int protected_left = 0, ignored = 0;
+  bool old_left = false;             // an old instance still alive that the refresh waits for
+  for (InstanceId id : members_) {
+    const Ec2Instance& i = fleet_.at(id);
+    if (!i.alive() || i.launch_template_version >= progress.launch_template_version) continue;
+    if (i.terminating_at || i.termination_held_since || being_replaced_first(id)) {
+      old_left = true;  // draining, under an interruption notice, or waiting for its replacement
+    } else if (i.protected_from_scale_in && !replace_protected) {
+      if (wait_for_protected) {
+        ++protected_left;
+        old_left = true;
+      } else {
+        ++ignored;  // Ignore: "continues to replace instances that are not protected"
+      }
+    } else {
+      eligible.push_back(id);
+      old_left = true;
+    }
+  }
+
+  if (!old_left && !settling) {
+    progress.status = RefreshStatus::successful;
+    progress.ended = now;
+    progress.ignored = ignored;
+    refresh_launches_due_ = 0;
+    return false;
+  }
+  if (settling) return false;  // the batch in flight is not ready yet
+  if (eligible.empty()) {
+    if (protected_left == 0) return false;  // only terminations to wait for
+    // Wait: "waits one hour for you to remove scale-in protection. Otherwise, the instance refresh
+    // will fail." The hour runs from when nothing but protected instances is left to replace.
+    if (!refresh_waiting_since_) refresh_waiting_since_ = now;
+    if (now >= *refresh_waiting_since_ + hours(1)) {
+      progress.status = RefreshStatus::failed;
+      progress.ended = now;
+      refresh_launches_due_ = 0;
+    }
+    return false;
+  }
+  refresh_waiting_since_.reset();
+
+  // The batch: terminated at once as far as the minimum allows (terminate-and-launch), replaced
+  // first as far as the maximum allows (launch-before-terminate) — "A large range increases the
+  // number of instances that can be replaced at the same time" [API-ASG InstanceMaintenancePolicy].
+  const int drop = std::max(0, ready - min_healthy_count());
+  const int surge = std::max(0, max_healthy_count() - std::max(ready, desired_));
+  int batch = drop + surge;
+  if (batch == 0 && ready >= desired_) batch = 1;  // one at a time when the percentages leave no room
+  batch = std::min(batch, static_cast<int>(eligible.size()));
+  if (batch <= 0) return false;  // below the minimum (e.g. launches failing): wait for capacity
+  const int first = std::min(surge, batch);  // a short last batch keeps capacity: launch first
+  for (int k = 0; k < batch; ++k) {
+    const InstanceId id = eligible[static_cast<std::size_t>(k)];  // members_ order: oldest first
+    if (k < batch - first)
+      condemn(id);
+    else
+      replaced_first_.push_back(id);
+  }
+  ++progress.batches;
+  refresh_launches_due_ += batch;
+  return true;
+}
+
+void AutoScalingGroup::refresh_schedule_next(Engine& engine) {
+  // The next instant the refresh can move on by itself: an instance becoming ready, or the end of
+  // the Wait hour. Terminations, protection changes and new desired capacities come through the
+  // group's reconcile, which asks for a check.
+  const SimTime now = engine.now();
+  SimTime next = kNever;
+  for (InstanceId id : members_) {
+    const Ec2Instance& i = fleet_.at(id);
+    if (!counts(i) || (i.booted && refresh_ready_at(i) <= now)) continue;
+    next = std::min(next, std::max(refresh_ready_at(i), now + seconds(1)));
+  }
+  if (refresh_waiting_since_) next = std::min(next, *refresh_waiting_since_ + hours(1));
+  if (next != kNever) request_refresh_check(engine, next);
 }
 
 }  // namespace spotsim

@@ -4,8 +4,9 @@
 // rounds, balances Availability Zones first (ASG-11, ASG-12), picks pools by its allocation
 // strategies, retries failed launches in other pools and AZs, replaces interrupted and unhealthy
 // instances, chooses scale-in victims by AZ balance and then its termination policies in list order
-// (ASG-13, ASG-16..18), honours instance scale-in protection (ASG-20, ASG-21) and, when enabled,
-// Capacity Rebalancing with launch-before-terminate (ASG-22..25).
+// (ASG-13, ASG-16..18), honours instance scale-in protection (ASG-20, ASG-21), when enabled
+// Capacity Rebalancing with launch-before-terminate (ASG-22..25), and runs instance refreshes
+// (ASG-15: terminate-and-launch in batches that keep MinHealthyPercentage of desired in service).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -78,6 +79,49 @@ struct ScheduledAction {
   std::optional<int> desired_capacity;
 };
 
+// RefreshPreferences.ScaleInProtectedInstances [API-ASG RefreshPreferences]: "Refresh" replaces
+// protected instances too; "Ignore" leaves them and replaces the rest; "Wait" (the default of the
+// CLI and SDKs; the console's is Ignore, per AWS's "Understand the default values for an instance
+// refresh") "waits one hour for you to remove scale-in protection. Otherwise, the instance refresh
+// will fail."
+enum class ScaleInProtectedInstances : std::uint8_t { Refresh, Ignore, Wait };
+
+// StartInstanceRefresh (Strategy Rolling) of the named group at `at`, to a new launch template
+// version (the seed article rolls a new AMI, so every instance is replaced: no skip matching).
+struct InstanceRefresh {
+  std::string group;
+  SimTime at = 0;
+  // RefreshPreferences.MinHealthyPercentage: "The amount of capacity in the Auto Scaling group that
+  // must remain healthy during an instance refresh ... as a percentage of the desired capacity of the
+  // Auto Scaling group (rounded up to the nearest integer). The default is 90." [API-ASG]
+  int min_healthy_percentage = 90;
+  // RefreshPreferences.MaxHealthyPercentage: "the maximum percentage of the group that can be in
+  // service and healthy, or pending"; 100-200, at most 100 above the minimum; absent (null) = 100,
+  // i.e. terminate-and-launch (ASG-15). Above 100 the refresh launches before it terminates.
+  int max_healthy_percentage = 100;
+  // RefreshPreferences.InstanceWarmup: how long the refresh waits after a new instance is InService
+  // before it moves on; absent: DefaultInstanceWarmup if set, else HealthCheckGracePeriod [API-ASG].
+  std::optional<SimTime> instance_warmup;
+  ScaleInProtectedInstances scale_in_protected_instances = ScaleInProtectedInstances::Wait;
+};
+
+enum class RefreshStatus : std::uint8_t { in_progress, successful, failed };
+const char* to_string(RefreshStatus s);
+
+// What one instance refresh did (DescribeInstanceRefreshes, in spotsim's terms).
+struct InstanceRefreshProgress {
+  SimTime started = 0;
+  std::optional<SimTime> ended;  // Successful or Failed
+  RefreshStatus status = RefreshStatus::in_progress;
+  int min_healthy = 0;        // instances, at the start: ceil(desired × MinHealthyPercentage / 100)
+  int to_replace = 0;         // instances on the old launch template when it started
+  int terminated = 0;         // of those, condemned by the refresh (cause instance_refresh)
+  int ignored = 0;            // left alone, being protected from scale in (ScaleInProtectedInstances Ignore)
+  int batches = 0;
+  int launched_first = 0;     // of the terminated, those replaced launch-before-terminate
+  int launch_template_version = 0;  // the version it rolls to
+};
+
 // ASG-6: On-Demand share of a desired capacity D, rounded up in favour of On-Demand.
 int on_demand_count(int desired, int base, int percentage_above_base);
 
@@ -88,6 +132,8 @@ struct AutoScalingGroupStats {
   std::uint64_t scale_in_terminations = 0;
   std::uint64_t replacements = 0;           // launches for interrupted / unhealthy / rebalanced instances
   std::uint64_t rebalance_terminations = 0;
+  std::uint64_t refresh_terminations = 0;   // instances an instance refresh replaced (terminated)
+  std::uint64_t refresh_replacements = 0;   // launches for them
 };
 
 class AutoScalingGroup {
@@ -110,6 +156,17 @@ class AutoScalingGroup {
   void set_desired(Engine& engine, int desired) { update(engine, std::nullopt, std::nullopt, desired); }
   // SetInstanceProtection; turning it off lets a pending scale-in proceed (ASG-21).
   void set_protection(Engine& engine, InstanceId id, bool on);
+
+  // StartInstanceRefresh. AWS refuses a second one while one is in progress
+  // (InstanceRefreshInProgress): so does this, returning false.
+  bool start_refresh(Engine& engine, const InstanceRefresh& refresh);
+  // The refresh's own wake-ups (EventKind::instance_refresh); false if stale.
+  bool on_refresh_check(Engine& engine, const Event& e);
+  // Every refresh this group ran or runs, in order.
+  const std::vector<InstanceRefreshProgress>& refreshes() const { return refreshes_; }
+  bool refresh_in_progress() const {
+    return !refreshes_.empty() && refreshes_.back().status == RefreshStatus::in_progress;
+  }
 
   // Events and notifications routed to the group by the world.
   void start(Engine& engine) { request_reconcile(engine, engine.now()); }
@@ -142,6 +199,19 @@ class AutoScalingGroup {
   // not being replaced by Capacity Rebalancing)
   bool counts(const Ec2Instance& i) const;
   int extra_allowed() const;
+  void reconcile_capacity(Engine& engine);
+  // The running refresh: replaces its next batch if the group is ready for one, finishes it when
+  // done, and schedules its next look; returns true if it condemned instances.
+  bool refresh_step(Engine& engine);
+  void refresh_schedule_next(Engine& engine);
+  void request_refresh_check(Engine& engine, SimTime when);
+  // ceil(desired × MinHealthyPercentage / 100): the instances the running refresh keeps ready.
+  int min_healthy_count() const;
+  // floor(desired × MaxHealthyPercentage / 100): in service or pending, at most.
+  int max_healthy_count() const;
+  bool being_replaced_first(InstanceId id) const;
+  // When the instance is InService and warmed up for the refresh (ready to use).
+  SimTime refresh_ready_at(const Ec2Instance& i) const;
 
   std::uint32_t index_;
   AutoScalingGroupConfig config_;
@@ -156,6 +226,17 @@ class AutoScalingGroup {
   AutoScalingGroupStats stats_;
   int blocked_ = 0;
   int pending_replacements_ = 0;
+  // The running instance refresh (the last of refreshes_ while in progress).
+  std::vector<InstanceRefreshProgress> refreshes_;
+  InstanceRefresh refresh_;              // its preferences
+  SimTime refresh_warmup_ = 0;
+  int refresh_launches_due_ = 0;         // replacements not launched yet
+  // Launch-before-terminate: old instances still in service whose replacements are on their way;
+  // the group no longer counts them towards desired, and may exceed desired by as many.
+  std::vector<InstanceId> replaced_first_;
+  std::optional<SimTime> refresh_waiting_since_;  // ScaleInProtectedInstances Wait: only protected ones left
+  std::uint32_t refresh_generation_ = 0;
+  std::optional<SimTime> refresh_check_at_;
 };
 
 }  // namespace spotsim

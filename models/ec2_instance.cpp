@@ -13,6 +13,7 @@ const char* to_string(TerminationCause c) {
     case TerminationCause::spot_interruption: return "spot_interruption";
     case TerminationCause::capacity_rebalance: return "capacity_rebalance";
     case TerminationCause::unhealthy: return "unhealthy";
+    case TerminationCause::instance_refresh: return "instance_refresh";
     case TerminationCause::simulation_end: return "simulation_end";
   }
   return "unknown";

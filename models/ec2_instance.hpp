@@ -28,6 +28,7 @@ enum class TerminationCause : std::uint8_t {
   spot_interruption,    // EC2 reclaimed it after the notice (billing: free in the first hour, SP-6)
   capacity_rebalance,   // replaced early after a rebalance recommendation (ASG-22)
   unhealthy,            // failed a health check and was replaced (ASG-27)
+  instance_refresh,     // replaced by an instance refresh (ASG-15: terminate-and-launch)
   simulation_end,       // still running when the run ended (not a termination; billed to the end)
 };
 const char* to_string(TerminationCause c);

@@ -44,6 +44,8 @@ enum class EventKind : std::uint8_t {
   service_deployment,        // scheduling: target = index into the deployments; UpdateService
   scheduled_action,          // scaling: target = index into the scheduled actions
   asg_reconcile,             // scaling: target = group; launch or terminate towards desired
+  instance_refresh,          // scaling: target = group; arg = index into the instance refreshes to start
+                             //   one, or -1 for the running refresh's next look (generation-checked)
   metrics_sample,            // metrics: one time-series row
   target_health,             // health: target = target group, arg = target; its routing view changes here
   traffic_step,              // market: target = traffic source; the offered load steps

@@ -254,6 +254,7 @@ bool SpotMarket::handle(Engine& engine, const Event& e, const Ec2Fleet& fleet) {
     case EventKind::service_deployment:
     case EventKind::scheduled_action:
     case EventKind::asg_reconcile:
+    case EventKind::instance_refresh:
     case EventKind::metrics_sample:
     case EventKind::target_health:
     case EventKind::traffic_step:

@@ -116,6 +116,13 @@ void World::start() {
     if (at >= 0 && at <= config_.duration)
       schedule(at, Phase::scheduling, EventKind::service_deployment, static_cast<std::uint32_t>(d));
   }
+  for (std::size_t r = 0; r < config_.instance_refreshes.size(); ++r) {
+    const InstanceRefresh& refresh = config_.instance_refreshes[r];
+    for (std::size_t g = 0; g < groups_.size(); ++g)
+      if (groups_[g]->config().name == refresh.group && refresh.at >= 0 && refresh.at <= config_.duration)
+        schedule(refresh.at, Phase::scaling, EventKind::instance_refresh, static_cast<std::uint32_t>(g), 0,
+                 static_cast<std::int64_t>(r));
+  }
   for (std::size_t a = 0; a < config_.scheduled_actions.size(); ++a) {
     const SimTime at = config_.scheduled_actions[a].at;
     if (at >= 0 && at <= config_.duration)
@@ -270,6 +277,11 @@ bool World::dispatch(const Event& e) {
     }
     case EventKind::asg_reconcile:
       return groups_[e.target]->on_reconcile(engine_, e);
+    case EventKind::instance_refresh:
+      // StartInstanceRefresh at its time, or the running refresh's own next look.
+      if (e.arg >= 0)
+        return groups_[e.target]->start_refresh(engine_, config_.instance_refreshes[static_cast<std::size_t>(e.arg)]);
+      return groups_[e.target]->on_refresh_check(engine_, e);
     case EventKind::target_health:
       if (e.target >= target_groups_.size()) return false;
       target_groups_[e.target].on_boundary(engine_, static_cast<std::uint32_t>(e.arg));

@@ -40,6 +40,7 @@ struct WorldConfig {
   SpotMarketConfig market;
   std::vector<AutoScalingGroupConfig> groups;
   std::vector<ScheduledAction> scheduled_actions;
+  std::vector<InstanceRefresh> instance_refreshes;  // `deployments` entries with instanceRefresh
   // ECS (aws-semantics.md §4, §5)
   EcsConfig ecs;
   std::vector<EcsClusterConfig> clusters;

@@ -285,7 +285,7 @@ TEST_CASE("workload.services gives each service's start and stop timings", "[sce
   CHECK(has_problem_at(doc, "/workload/services/other-api", "no service named \"other-api\""));
 }
 
-// contract.md "deployments": a new revision for a service at a time; instance refreshes are issue 5.
+// contract.md "deployments": a new revision for a service at a time, or an instance refresh of a group.
 TEST_CASE("scheduled deployments name a service and a task definition", "[scenario][ecs]") {
   json doc = small_ecs_scenario();
   doc["deployments"] = {{{"at", "2h"}, {"service", "small-api"}, {"taskDefinition", "small-api:2"}},
@@ -299,7 +299,11 @@ TEST_CASE("scheduled deployments name a service and a task definition", "[scenar
   CHECK_FALSE(s.world.deployments[0].fails_to_start);
   CHECK(s.world.deployments[1].fails_to_start);
   CHECK(s.resolved["deployments"][0]["failsToStart"] == false);
-  CHECK(s.not_simulated == std::vector<std::string>{"deployments (instanceRefresh)"});
+  CHECK(s.not_simulated.empty());  // instance refreshes are simulated (issue 5)
+  REQUIRE(s.world.instance_refreshes.size() == 1);
+  CHECK(s.world.instance_refreshes[0].group == "small-asg");
+  CHECK(s.world.instance_refreshes[0].at == hours(5));
+  CHECK(s.world.instance_refreshes[0].min_healthy_percentage == 90);
   doc["deployments"][0]["service"] = "other";
   CHECK(has_problem_at(doc, "/deployments/0/service", "no service named \"other\""));
   doc["deployments"][0]["service"] = "small-api";
@@ -311,6 +315,47 @@ TEST_CASE("scheduled deployments name a service and a task definition", "[scenar
   doc["deployments"][2]["MinHealthyPercentage"] = 90;
   doc["deployments"][1]["failToStart"] = true;
   CHECK(has_problem_at(doc, "/deployments/1/failToStart", "did you mean \"failsToStart\""));
+}
+
+// RefreshPreferences [API-ASG]: MinHealthyPercentage defaults to 90, ScaleInProtectedInstances to
+// Wait (CLI/SDK), InstanceWarmup to the group's DefaultInstanceWarmup or HealthCheckGracePeriod.
+TEST_CASE("an instanceRefresh deployment takes RefreshPreferences' names and defaults", "[scenario][ecs]") {
+  json doc = small_ecs_scenario();
+  doc["deployments"] = {{{"at", "5h"}, {"instanceRefresh", "small-asg"}}};
+  Scenario s = load(doc);
+  REQUIRE(s.world.instance_refreshes.size() == 1);
+  CHECK(s.world.instance_refreshes[0].min_healthy_percentage == 90);
+  CHECK(s.world.instance_refreshes[0].scale_in_protected_instances == ScaleInProtectedInstances::Wait);
+  CHECK_FALSE(s.world.instance_refreshes[0].instance_warmup);
+  CHECK(s.resolved["deployments"][0]["MinHealthyPercentage"] == 90);
+  CHECK(s.resolved["deployments"][0]["ScaleInProtectedInstances"] == "Wait");
+  CHECK(s.resolved["deployments"][0]["MaxHealthyPercentage"] == 100);
+  CHECK(s.world.instance_refreshes[0].max_healthy_percentage == 100);
+  CHECK_FALSE(s.resolved["deployments"][0].contains("failsToStart"));
+  doc["deployments"][0]["MinHealthyPercentage"] = 50;
+  doc["deployments"][0]["InstanceWarmup"] = 300;
+  doc["deployments"][0]["ScaleInProtectedInstances"] = "Refresh";
+  s = load(doc);
+  CHECK(s.world.instance_refreshes[0].min_healthy_percentage == 50);
+  CHECK(s.world.instance_refreshes[0].instance_warmup == seconds(300));
+  CHECK(s.world.instance_refreshes[0].scale_in_protected_instances == ScaleInProtectedInstances::Refresh);
+  doc["deployments"][0]["MaxHealthyPercentage"] = 150;
+  CHECK(load(doc).world.instance_refreshes[0].max_healthy_percentage == 150);
+  doc["deployments"][0]["MaxHealthyPercentage"] = 99;
+  CHECK(has_problem_at(doc, "/deployments/0/MaxHealthyPercentage", "from 100 to 200"));
+  doc["deployments"][0]["MinHealthyPercentage"] = 0;
+  doc["deployments"][0]["MaxHealthyPercentage"] = 110;
+  CHECK(has_problem_at(doc, "/deployments/0/MaxHealthyPercentage", "at most 100 above MinHealthyPercentage"));
+  doc["deployments"][0]["MinHealthyPercentage"] = 50;
+  doc["deployments"][0].erase("MaxHealthyPercentage");
+  doc["deployments"][0]["ScaleInProtectedInstances"] = "refresh";
+  CHECK(has_problem_at(doc, "/deployments/0/ScaleInProtectedInstances", "Refresh"));
+  doc["deployments"][0]["ScaleInProtectedInstances"] = "Ignore";
+  doc["deployments"][0]["instanceRefresh"] = "other-asg";
+  CHECK(has_problem_at(doc, "/deployments/0/instanceRefresh", "no Auto Scaling group is named \"other-asg\""));
+  doc["deployments"][0]["instanceRefresh"] = "small-asg";
+  doc["deployments"][0].erase("at");
+  CHECK(has_problem_at(doc, "/deployments/0/at", "missing"));
 }
 
 // SCH-1: a task no instance type could hold is never placed; the message names the figures.

@@ -75,10 +75,9 @@ void load_top_level(const Node& root, const std::string& file, Scenario& s) {
   if (auto seed = root["seed"].integer(0, INT64_MAX)) w.seed = static_cast<std::uint64_t>(*seed);
 }
 
-// What the file has that runs unsimulated: whole blocks, and the parts of the ECS blocks that
-// later issues simulate (instance refreshes: issue 5).
-void load_later_blocks(const Node& root, const LoadContext& ctx, Scenario& s) {
-  if (ctx.ecs.instance_refresh) s.not_simulated.emplace_back("deployments (instanceRefresh)");
+// What the file has that runs unsimulated: nothing is left since instance refreshes are simulated
+// (issue 5); the unknown `workload` members are still rejected here.
+void load_later_blocks(const Node& root) {
   const Node workload = root["workload"];
   workload.reject_unknown_keys({"traffic", "services", "callGraph"});
 }
@@ -256,7 +255,7 @@ Scenario load_scenario(const nlohmann::json& doc, const std::string& file, const
   load_market(root, ctx);
   load_ec2(root, ctx);
   load_ecs(root, ctx);
-  load_later_blocks(root, ctx, s);
+  load_later_blocks(root);
   if (!diag.has_errors()) {
     add_spot_pitfall_warnings(ctx);
     add_ecs_warnings(root, ctx);

@@ -123,17 +123,59 @@ void load_service_workload(const std::string& name, const Node& n, LoadContext& 
   if (it != services.end()) it->workload = w;
 }
 
-// An instance refresh (issue 5): type-checked only for now.
+// An instance refresh: StartInstanceRefresh of a group at `at`, with RefreshPreferences' names and
+// defaults (MinHealthyPercentage 90; MaxHealthyPercentage 100, i.e. terminate-and-launch; InstanceWarmup: the group's DefaultInstanceWarmup, else its
+// HealthCheckGracePeriod; ScaleInProtectedInstances Wait, the CLI/SDK default) [API-ASG].
 void load_instance_refresh(const Node& d, LoadContext& ctx) {
-  d.reject_unknown_keys({"at", "instanceRefresh", "MinHealthyPercentage"});
-  if (d["at"].require()) d["at"].duration(0);
-  if (auto group = d["instanceRefresh"].nonempty_string()) {
-    const auto& groups = ctx.world.groups;
-    if (std::none_of(groups.begin(), groups.end(), [&](const auto& g) { return g.name == *group; }))
-      d["instanceRefresh"].error("no Auto Scaling group is named \"" + *group + "\"");
+  d.reject_unknown_keys({"at", "instanceRefresh", "MinHealthyPercentage", "MaxHealthyPercentage", "InstanceWarmup",
+                         "ScaleInProtectedInstances"});
+  InstanceRefresh refresh;
+  bool complete = true;
+  if (d["at"].require()) {
+    const auto at = d["at"].duration(0);
+    complete = at.has_value();
+    refresh.at = at.value_or(0);
+    if (at && *at >= ctx.world.duration)
+      d["at"].warning("the instance refresh is after the simulated period ends: it never runs");
+  } else {
+    complete = false;
   }
-  d["MinHealthyPercentage"].int32(0, 100);
+  if (d["instanceRefresh"].require()) {
+    if (auto group = d["instanceRefresh"].nonempty_string()) {
+      const auto& groups = ctx.world.groups;
+      if (std::none_of(groups.begin(), groups.end(), [&](const auto& g) { return g.name == *group; })) {
+        d["instanceRefresh"].error("no Auto Scaling group is named \"" + *group + "\"");
+        complete = false;
+      }
+      refresh.group = *group;
+    } else {
+      complete = false;
+    }
+  } else {
+    complete = false;
+  }
+  if (d["MinHealthyPercentage"].present()) {
+    const auto pct = d["MinHealthyPercentage"].int32(0, 100);
+    complete = complete && pct.has_value();
+    refresh.min_healthy_percentage = pct.value_or(90);
+  }
+  if (d["MaxHealthyPercentage"].present()) {
+    const auto pct = d["MaxHealthyPercentage"].int32(100, 200);
+    complete = complete && pct.has_value();
+    refresh.max_healthy_percentage = pct.value_or(100);
+    if (pct && *pct - refresh.min_healthy_percentage > 100) {
+      d["MaxHealthyPercentage"].error("MaxHealthyPercentage may be at most 100 above MinHealthyPercentage (" +
+                                      std::to_string(refresh.min_healthy_percentage) + ")");
+      complete = false;
+    }
+  }
+  if (d["InstanceWarmup"].present()) refresh.instance_warmup = d["InstanceWarmup"].duration(0);
+  if (auto mode = d["ScaleInProtectedInstances"].one_of({"Refresh", "Ignore", "Wait"}))
+    refresh.scale_in_protected_instances = *mode == "Refresh"  ? ScaleInProtectedInstances::Refresh
+                                           : *mode == "Ignore" ? ScaleInProtectedInstances::Ignore
+                                                               : ScaleInProtectedInstances::Wait;
   ctx.ecs.instance_refresh = true;
+  if (complete) ctx.world.instance_refreshes.push_back(refresh);
 }
 
 // A scheduled UpdateService to another task definition revision.
@@ -301,9 +343,18 @@ void resolve_ecs(nlohmann::json& r, const WorldConfig& w) {
     }
   }
 
-  if (r.contains("deployments") && r["deployments"].is_array())
-    for (auto& d : r["deployments"])
-      if (d.is_object() && !d.contains("instanceRefresh")) fill(d, "failsToStart", false);
+  if (r.contains("deployments") && r["deployments"].is_array()) {
+    for (auto& d : r["deployments"]) {
+      if (!d.is_object()) continue;
+      if (d.contains("instanceRefresh")) {
+        fill(d, "MinHealthyPercentage", 90);  // RefreshPreferences' defaults [API-ASG]
+        fill(d, "MaxHealthyPercentage", 100);
+        fill(d, "ScaleInProtectedInstances", "Wait");
+      } else {
+        fill(d, "failsToStart", false);
+      }
+    }
+  }
 }
 
 }  // namespace spotsim
