@@ -174,7 +174,6 @@ void load_instance_refresh(const Node& d, LoadContext& ctx) {
     refresh.scale_in_protected_instances = *mode == "Refresh"  ? ScaleInProtectedInstances::Refresh
                                            : *mode == "Ignore" ? ScaleInProtectedInstances::Ignore
                                                                : ScaleInProtectedInstances::Wait;
-  ctx.ecs.instance_refresh = true;
   if (complete) ctx.world.instance_refreshes.push_back(refresh);
 }
 

@@ -41,7 +41,6 @@ struct EcsSources {
   std::vector<std::vector<std::string>> cluster_capacity_providers;
   std::vector<std::vector<std::string>> cluster_default_strategy;
   std::vector<bool> task_definition_ec2_compatible;  // requiresCompatibilities absent or has "EC2"
-  bool instance_refresh = false;        // a deployments entry is an instanceRefresh (issue 5)
   // Per service: its loadBalancers[] entries that resolved, for the checks that need the container
   // and port (a deployment's task definition must have them too).
   struct LoadBalancerLink {
