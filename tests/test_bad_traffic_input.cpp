@@ -29,21 +29,8 @@ const std::string& kTgArn = test::kSmallTgArn;
 // small_ecs_scenario() with its service behind target group small-api-tg, offered `requests`.
 json scenario_with(const json& requests) { return test::small_alb_scenario(requests); }
 
-struct Cli {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Cli cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "spotsim");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::ostringstream out, err;
-  Cli r;
-  r.exit_code = spotsim::run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  r.output = out.str() + err.str();
-  return r;
-}
+using test::Run;
+Run cli(std::vector<std::string> args) { return test::run_cli_in_process(std::move(args)); }
 
 // A scenario and its trace file in a scratch folder.
 class Case {
@@ -71,7 +58,7 @@ class Case {
     CHECK(d.where == where);
     for (const auto& p : parts) CHECK_THAT(d.message, Catch::Contains(p));
 
-    const Cli r = cli({"validate", scenario_.string()});
+    const Run r = cli({"validate", scenario_.string()});
     INFO(r.output);
     CHECK(r.exit_code == kExitBadInput);
     CHECK_THAT(r.output, Catch::Contains(d.str()));
@@ -232,7 +219,7 @@ TEST_CASE("bad traffic input: a target group not used by any service", "[bad-inp
              "traffic to it could never be served", "all its workload.traffic would be dropped"});
   // `spotsim run` refuses it too, writing nothing.
   const fs::path out = c.dir().path() / "out";
-  const Cli r = cli({"run", c.scenario().string(), "-o", out.string(), "--quiet"});
+  const Run r = cli({"run", c.scenario().string(), "-o", out.string(), "--quiet"});
   INFO(r.output);
   CHECK(r.exit_code == kExitBadInput);
   CHECK_THAT(r.output, Catch::Contains(c.scenario().string() + ": /TargetGroups/0: error: target group"));
@@ -249,7 +236,7 @@ TEST_CASE("bad traffic input: a target group not used by any service", "[bad-inp
 TEST_CASE("the shipped scenarios still validate", "[bad-input][traffic]") {
   for (const fs::path& file : {fs::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json",
                               fs::path(SPOTSIM_SHARED_DIR) / "spec" / "examples" / "demo-api-prod.json"}) {
-    const Cli r = cli({"validate", file.string()});
+    const Run r = cli({"validate", file.string()});
     INFO(r.output);
     CHECK(r.exit_code == kExitOk);
     CHECK_THAT(r.output, !Catch::Contains("error:"));

@@ -25,21 +25,7 @@ namespace {
 
 Scenario demo() { return load_scenario_file(fs::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json"); }
 
-struct Cli {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Cli cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "spotsim");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::ostringstream out, err;
-  Cli r;
-  r.exit_code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-  r.output = out.str() + err.str();
-  return r;
-}
+Run cli(std::vector<std::string> args) { return run_cli_in_process(std::move(args)); }
 
 // `spotsim validate` and `spotsim run` refuse `doc` with exit 2, printing "FILE: POINTER: error: "
 // and `part`; run leaves no results folder.
@@ -50,7 +36,7 @@ void rejected_by_cli(const json& doc, const std::string& pointer, const std::str
   for (const std::string command : {"validate", "run"}) {
     std::vector<std::string> args = {command, file.string()};
     if (command == "run") args.insert(args.end(), {"-o", (dir.path() / "out").string()});
-    const Cli r = cli(args);
+    const Run r = cli(args);
     INFO(command << "\n" << r.output);
     CHECK(r.exit_code == kExitBadInput);
     const auto at = r.output.find(place);
@@ -216,7 +202,7 @@ TEST_CASE("scenario_scaling: the demo loads its capacity provider, scalable targ
 TEST_CASE("scenario_scaling: the demo and the shared example validate with no errors", "[scenario][scaling]") {
   for (const fs::path& file : {fs::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json",
                                fs::path(SPOTSIM_SHARED_DIR) / "spec" / "examples" / "demo-api-prod.json"}) {
-    const Cli r = cli({"validate", file.string()});
+    const Run r = cli({"validate", file.string()});
     INFO(r.output);
     CHECK(r.exit_code == kExitOk);
     CHECK(r.output.find("error") == std::string::npos);
@@ -321,7 +307,7 @@ TEST_CASE("scenario_scaling: an On-Demand and a spot capacity provider with base
   CHECK(b.resolved["services"][0]["capacityProviderStrategy"][1]["base"] == 0);
   CHECK(warnings_of(doc).empty());
   const test_support::TempDir dir;
-  const Cli r = cli({"validate", dir.write("two.json", doc.dump(2)).string()});
+  const Run r = cli({"validate", dir.write("two.json", doc.dump(2)).string()});
   INFO(r.output);
   CHECK(r.exit_code == kExitOk);
 }

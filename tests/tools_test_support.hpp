@@ -10,8 +10,11 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "tools/cli.hpp"
 
 namespace spotsim::test {
 
@@ -49,6 +52,18 @@ struct Run {
   int exit_code = -1;
   std::string output;  // stdout and stderr together
 };
+
+// Runs the CLI in-process (run_cli) with `args`, each one argument (no shell quoting).
+inline Run run_cli_in_process(std::vector<std::string> args) {
+  args.insert(args.begin(), "spotsim");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::ostringstream out, err;
+  Run r;
+  r.exit_code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
+  r.output = out.str() + err.str();
+  return r;
+}
 
 // Runs the spotsim binary with `args` (already shell-quoted where needed).
 inline Run run_spotsim(const std::string& args) {
