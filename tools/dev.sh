@@ -4,7 +4,7 @@
 #   tools/dev.sh test            build, then the whole test suite (ctest)
 # Missing Debian packages are installed when run as root; otherwise the exact apt-get line is
 # printed and the script exits 2. SPOTSIM_SANITIZE=1 builds into build-asan/ with AddressSanitizer
-# and UndefinedBehaviorSanitizer (RelWithDebInfo, no benchmarks) instead of build/ (Release).
+# and UndefinedBehaviorSanitizer (-O1 -g1, no benchmarks) instead of build/ (Release).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -41,8 +41,10 @@ ensure_packages() {
 configure_and_build() {  # build dir, build target (empty: everything)
   local dir=$1 target=${2:-}
   if [ "${SPOTSIM_SANITIZE:-0}" = 1 ]; then
-    cmake -S . -B "$dir" -DSPOTSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPOTSIM_BUILD_BENCH=OFF \
-      --log-level=WARNING
+    # -O1 -g1: the sanitizers' usual setting; compiles in about half the time of -O2 -g, which keeps
+    # .ci/run (both builds on 2 cores) inside its 15 minutes, and still names file:line in reports.
+    cmake -S . -B "$dir" -DSPOTSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DSPOTSIM_BUILD_BENCH=OFF --log-level=WARNING
   else
     cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release --log-level=WARNING
   fi
