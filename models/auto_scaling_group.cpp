@@ -456,10 +456,13 @@ bool AutoScalingGroup::mark_unhealthy(Engine& engine, InstanceId id) {
 //   it is over when the last of them is gone.
 // - The victims of a batch: the oldest first (AWS documents no order; the launch goes to the AZ
 //   with the fewest instances, ASG-12, so a batch of one keeps the AZs balanced).
-// - When the rule leaves no room (MinHealthyPercentage 100, or a small group), a refresh of a whole
-//   group still replaces one instance at a time: the older User Guide's "Setting the minimum healthy
-//   percentage to 100 percent limits the rate of replacement to one instance at a time" (from
-//   memory of the page, not re-read for this code).
+// - When the rule leaves no room (MinHealthyPercentage 100, or a small group where the rounded-up
+//   minimum is the whole group), the refresh replaces one instance at a time and launches it first:
+//   the API reference's "Setting the minimum healthy percentage to 100 percent limits the rate of
+//   replacement to one instance at a time", and the User Guide's "Launch the new instances first
+//   before terminating the old ones if the minimum healthy percentage is set to 100 percent. This
+//   ensures that your desired capacity is maintained at all times." The group is then one above
+//   MaxHealthyPercentage 100 for the batch: the minimum wins.
 // - With managed draining (CP-14, which lists instance refresh among the events it covers) a batch's
 //   instances are held and drained by ECS first, like a scale-in.
 
@@ -606,10 +609,19 @@ bool AutoScalingGroup::refresh_step(Engine& engine) {
   const int drop = std::max(0, ready - min_healthy_count());
   const int surge = std::max(0, max_healthy_count() - std::max(ready, desired_));
   int batch = drop + surge;
-  if (batch == 0 && ready >= desired_) batch = 1;  // one at a time when the percentages leave no room
+  int first = std::min(surge, batch);  // a short last batch keeps capacity: launch first
+  if (batch == 0 && ready >= desired_) {
+    // No room either way (the rounded-up minimum is the whole group, the maximum is 100 %): one
+    // instance at a time, launched first. The User Guide ("How an instance refresh works"): it will
+    // "Launch the new instances first before terminating the old ones if the minimum healthy
+    // percentage is set to 100 percent. This ensures that your desired capacity is maintained at all
+    // times." A minimum that rounds up to the whole group (90 % of 3 → 3) is the same case.
+    batch = 1;
+    first = 1;
+  }
   batch = std::min(batch, static_cast<int>(eligible.size()));
+  first = std::min(first, batch);
   if (batch <= 0) return false;  // below the minimum (e.g. launches failing): wait for capacity
-  const int first = std::min(surge, batch);  // a short last batch keeps capacity: launch first
   for (int k = 0; k < batch; ++k) {
     const InstanceId id = eligible[static_cast<std::size_t>(k)];  // members_ order: oldest first
     if (k < batch - first)

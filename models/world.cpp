@@ -368,6 +368,9 @@ RunResult World::finish() {
   t.peak_running = peak_running_;
   if (traffic_->active()) result.requests = traffic_->finish();
   result.scaling = scaling_;
+  for (const auto& group : groups_)
+    for (const InstanceRefreshProgress& p : group->refreshes())
+      result.scaling.instance_refreshes.push_back({group->config().name, p});
   result.engine = engine_.stats();
   result.timeseries = std::move(rows_);
   return result;

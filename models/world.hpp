@@ -92,6 +92,12 @@ struct ScalingSummary {
   std::uint64_t asg_scale_in = 0;       // ... lowered it
   std::uint64_t service_scale_out = 0;  // service auto scaling raised a service's desired count
   std::uint64_t service_scale_in = 0;   // ... lowered it
+  // Every instance refresh that started, in group order then start order (DescribeInstanceRefreshes).
+  struct Refresh {
+    std::string group;
+    InstanceRefreshProgress progress;
+  };
+  std::vector<Refresh> instance_refreshes;
 };
 
 struct FleetSummary {

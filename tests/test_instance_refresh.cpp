@@ -207,30 +207,21 @@ TEST_CASE("instance_refresh: MaxHealthyPercentage 110 launches before it termina
   check_conservation(run.world.finish(), run.world);
 }
 
-TEST_CASE("instance_refresh: the default cluster at MinHealthyPercentage 90 keeps 90 % in service only when it may launch first",
-          "[instance_refresh][seed]") {
-  // Issue 5 "Must show 7" on the embedded default scenario (demo-api-prod: managed draining, managed
-  // termination protection, 2-10 instances, HealthCheckGracePeriod 300 s = the warmup). Its group
-  // is small: on day 3 ceil(desired × 0.9) = desired, so terminate-and-launch (MaxHealthyPercentage
-  // 100, AWS's default) has no room and replaces one instance at a time, one below desired;
-  // MaxHealthyPercentage 190 (the most AWS accepts above a minimum of 90) launches its batches first
-  // and never drops below desired.
-  // ScaleInProtectedInstances Refresh: managed termination protection keeps every busy instance
-  // protected, so the CLI default (Wait) would stall on them.
-  for (const int max_healthy : {100, 190}) {
-    Scenario s = load_scenario_file(std::filesystem::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json");
-    InstanceRefresh refresh;
-    refresh.group = s.world.groups[0].name;
-    refresh.at = days(3);
-    refresh.min_healthy_percentage = 90;
-    refresh.max_healthy_percentage = max_healthy;
-    refresh.scale_in_protected_instances = ScaleInProtectedInstances::Refresh;
-    s.world.instance_refreshes.push_back(refresh);
-    World world(s.world);
+namespace {
+
+// The embedded default scenario (demo-api-prod: managed draining, managed termination protection,
+// 2-10 instances, HealthCheckGracePeriod 300 s = the warmup) with a refresh on day 3, run second by
+// second through it.
+struct DefaultClusterRefresh {
+  World world;
+  std::vector<InstanceId> originals;
+  RequestCounts before;
+  int below_90 = 0, below_desired = 0;
+
+  explicit DefaultClusterRefresh(const InstanceRefresh& preferences) : world(with_refresh(preferences)) {
     world.run_until(days(3) - seconds(1));
-    const std::vector<InstanceId> originals = alive_instances(world);
-    const RequestCounts before = world.traffic().totals();
-    int below_90 = 0, below_desired = 0;
+    originals = alive_instances(world);
+    before = world.traffic().totals();
     for (SimTime t = days(3); t <= days(3) + hours(2); t += seconds(1)) {
       world.run_until(t);
       const int n = in_service(world), desired = world.group(0).desired();
@@ -238,27 +229,82 @@ TEST_CASE("instance_refresh: the default cluster at MinHealthyPercentage 90 keep
       below_desired += n < desired ? 1 : 0;
       if (!world.group(0).refresh_in_progress()) break;
     }
+  }
+  static WorldConfig with_refresh(InstanceRefresh refresh) {
+    Scenario s = load_scenario_file(std::filesystem::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json");
+    refresh.group = s.world.groups[0].name;
+    refresh.at = days(3);
+    s.world.instance_refreshes.push_back(refresh);
+    return s.world;
+  }
+  const InstanceRefreshProgress& progress() { return world.group(0).refreshes().back(); }
+};
+
+}  // namespace
+
+TEST_CASE("instance_refresh: the default cluster at MinHealthyPercentage 90 replaces every instance, keeps 90 % in service, drops nothing",
+          "[instance_refresh][seed]") {
+  // Issue 5 "Must show 7" on the embedded default scenario. Its group is small (2-3 instances on day
+  // 3), so ceil(desired × 0.9) = desired: no room to terminate first. AWS then launches first, one at
+  // a time ("Launch the new instances first before terminating the old ones if the minimum healthy
+  // percentage is set to 100 percent. This ensures that your desired capacity is maintained at all
+  // times", User Guide "How an instance refresh works"), at MaxHealthyPercentage 100 (AWS's default)
+  // as at 190 (the most AWS accepts above a minimum of 90, which launches whole batches first).
+  // ScaleInProtectedInstances Refresh, as the ECS Developer Guide asks of a cluster with managed
+  // termination protection ("Make sure you select Replace for Scale-in protection when calling
+  // StartInstanceRefresh if you're using managed termination protection", managed instance draining).
+  // Managed draining (CP-14) drains each instance before it goes: no request is dropped.
+  for (const int max_healthy : {100, 190}) {
+    InstanceRefresh refresh;
+    refresh.min_healthy_percentage = 90;
+    refresh.max_healthy_percentage = max_healthy;
+    refresh.scale_in_protected_instances = ScaleInProtectedInstances::Refresh;
+    DefaultClusterRefresh run(refresh);
+    World& world = run.world;
     INFO("MaxHealthyPercentage " << max_healthy);
     REQUIRE(world.group(0).refreshes().size() == 1);
-    const InstanceRefreshProgress& p = world.group(0).refreshes().back();
+    const InstanceRefreshProgress& p = run.progress();
     REQUIRE(p.ended);
     CHECK(p.status == RefreshStatus::successful);
-    CHECK(p.to_replace == static_cast<int>(originals.size()));
-    for (InstanceId id : originals) CHECK(world.fleet().at(id).cause == TerminationCause::instance_refresh);
+    CHECK(run.originals.size() >= 2);
+    CHECK(p.to_replace == static_cast<int>(run.originals.size()));
+    for (InstanceId id : run.originals) CHECK(world.fleet().at(id).cause == TerminationCause::instance_refresh);
     CHECK(world.group(0).active_count() == world.group(0).desired());
-    const RequestCounts during = difference(world.traffic().totals(), before);
+    CHECK(run.below_90 == 0);
+    CHECK(run.below_desired == 0);
+    CHECK(p.launched_first == p.terminated);
+    if (max_healthy == 100) CHECK(p.batches == p.to_replace);  // one at a time
+    const RequestCounts during = difference(world.traffic().totals(), run.before);
+    CHECK(during.offered > 0);
     CHECK(during.dropped_total() < 1.0);
     CHECK(world.service(0).stats().killed_by_termination == 0);
-    if (max_healthy == 190) {
-      CHECK(below_90 == 0);
-      CHECK(below_desired == 0);
-      CHECK(p.launched_first == p.terminated);
-    } else {
-      CHECK(below_90 > 0);  // one of a few instances out is more than 10 %
-      CHECK(p.batches == p.to_replace);
-    }
     check_conservation(world.finish(), world);
   }
+}
+
+TEST_CASE("instance_refresh: the default cluster's refresh with AWS's default Wait fails after an hour on protected instances",
+          "[instance_refresh][seed]") {
+  // The same refresh as contract.md writes it (MinHealthyPercentage 90 only): ScaleInProtectedInstances
+  // defaults to Wait, which "waits one hour for you to remove scale-in protection. Otherwise, the
+  // instance refresh will fail" [API-ASG RefreshPreferences]. Managed termination protection (CP-12)
+  // keeps every instance with a task protected, so nothing is replaced and the refresh fails;
+  // `spotsim validate` warns about exactly this (tests/test_scenario_scaling.cpp).
+  InstanceRefresh refresh;
+  refresh.min_healthy_percentage = 90;
+  DefaultClusterRefresh run(refresh);
+  const InstanceRefreshProgress& p = run.progress();
+  REQUIRE(p.ended);
+  CHECK(p.status == RefreshStatus::failed);
+  CHECK(*p.ended - p.started >= hours(1));
+  // Only an instance that had no task (unprotected) may have been replaced; the busy ones remain.
+  CHECK(p.terminated < p.to_replace);
+  int protected_left = 0;
+  for (InstanceId id : run.originals) {
+    const Ec2Instance& i = run.world.fleet().at(id);
+    protected_left += i.alive() && i.protected_from_scale_in ? 1 : 0;
+  }
+  CHECK(protected_left == p.to_replace - p.terminated);
+  CHECK(difference(run.world.traffic().totals(), run.before).dropped_total() < 1.0);
 }
 
 TEST_CASE("instance_refresh: scale-in protected instances: Wait fails after an hour, Ignore skips them, Refresh replaces them",

@@ -106,3 +106,27 @@ TEST_CASE("summary.json reports the access logs' own 5xx counts beside the simul
   CHECK(logs[0]["files"] == 2);
   CHECK_FALSE(json::parse(summary_json(small_ecs(), RunResult{}))["requests"].contains("observed_alb_logs"));
 }
+
+TEST_CASE("summary.json scaling: actions and every instance refresh with its outcome", "[results][scaling]") {
+  // contract.md's `scaling` section; the refreshes as DescribeInstanceRefreshes reports them
+  // (Status Successful / Failed / InProgress), times in the scenario's clock.
+  RunResult r;
+  r.scaling.asg_scale_out = 7, r.scaling.asg_scale_in = 6, r.scaling.service_scale_out = 3, r.scaling.service_scale_in = 2;
+  InstanceRefreshProgress done;
+  done.started = hours(1), done.ended = hours(1) + minutes(24), done.status = RefreshStatus::successful;
+  done.min_healthy = 3, done.to_replace = 3, done.terminated = 3, done.launched_first = 3, done.batches = 3;
+  InstanceRefreshProgress running;
+  running.started = hours(5), running.min_healthy = 9, running.to_replace = 10, running.terminated = 1, running.batches = 1;
+  r.scaling.instance_refreshes = {{"asg-a", done}, {"asg-b", running}};
+  const json s = json::parse(summary_json(small_ecs(), r));
+  const json expected = json::parse(R"({
+    "asg_scale_out": 7, "asg_scale_in": 6, "service_scale_out": 3, "service_scale_in": 2,
+    "instance_refreshes": [
+      {"group": "asg-a", "started": "2024-02-05T01:00:00Z", "ended": "2024-02-05T01:24:00Z", "status": "Successful",
+       "min_healthy_instances": 3, "to_replace": 3, "replaced": 3, "launched_first": 3, "ignored_protected": 0, "batches": 3},
+      {"group": "asg-b", "started": "2024-02-05T05:00:00Z", "ended": null, "status": "InProgress",
+       "min_healthy_instances": 9, "to_replace": 10, "replaced": 1, "launched_first": 0, "ignored_protected": 0, "batches": 1}
+    ]
+  })");
+  CHECK(s["scaling"] == expected);
+}

@@ -800,3 +800,26 @@ TEST_CASE("scenario_scaling: a single spot pool is warned about", "[scenario][sc
   spot["MixedInstancesPolicy"]["InstancesDistribution"]["SpotInstancePools"] = 2;
   CHECK(warnings_of(doc).find("single") == std::string::npos);
 }
+
+TEST_CASE("scenario_scaling: an instance refresh that managed termination protection would stall is warned about",
+          "[scenario][scaling][warnings]") {
+  // CP-12 keeps busy instances protected; RefreshPreferences.ScaleInProtectedInstances Wait (the API
+  // default) then fails after an hour (tests/test_instance_refresh.cpp shows it on the default
+  // cluster). The ECS Developer Guide asks for Refresh ("Replace") with managed termination protection.
+  json doc = two_capacity_provider_scenario();
+  doc["deployments"] = {{{"at", "1h"}, {"instanceRefresh", "small-spot-asg"}, {"MinHealthyPercentage", 90}}};
+  std::string w = warnings_of(doc);
+  CHECK_THAT(w, Catch::Contains("test.json: /deployments/0: warning: instance refresh of group \"small-spot-asg\" "
+                                "with ScaleInProtectedInstances Wait (the default), but capacity provider "
+                                "\"small-spot-cp\" has managed termination protection"));
+  CHECK_THAT(w, Catch::Contains("set \"ScaleInProtectedInstances\": \"Refresh\""));
+  doc["deployments"][0]["ScaleInProtectedInstances"] = "Ignore";
+  CHECK_THAT(warnings_of(doc), Catch::Contains("the refresh skips every busy instance"));
+  doc["deployments"][0]["ScaleInProtectedInstances"] = "Refresh";
+  CHECK(warnings_of(doc).find("instance refresh") == std::string::npos);
+  // Without managed draining (CP-14) the refreshed instances' tasks die with them.
+  doc["capacityProviders"][1]["autoScalingGroupProvider"]["managedDraining"] = "DISABLED";
+  CHECK_THAT(warnings_of(doc), Catch::Contains("test.json: /deployments/0: warning: instance refresh of group "
+                                               "\"small-spot-asg\", but capacity provider \"small-spot-cp\" has "
+                                               "managedDraining DISABLED"));
+}

@@ -152,6 +152,24 @@ std::string summary_json(const Scenario& scenario, const RunResult& result) {
       {"service_scale_out", result.scaling.service_scale_out},
       {"service_scale_in", result.scaling.service_scale_in},
   };
+  // DescribeInstanceRefreshes, in spotsim's terms: one entry per refresh that started.
+  nlohmann::ordered_json refreshes = nlohmann::ordered_json::array();
+  for (const ScalingSummary::Refresh& r : result.scaling.instance_refreshes) {
+    const InstanceRefreshProgress& p = r.progress;
+    refreshes.push_back({
+        {"group", r.group},
+        {"started", format_iso8601(w.start_epoch_ms + p.started)},
+        {"ended", p.ended ? nlohmann::ordered_json(format_iso8601(w.start_epoch_ms + *p.ended)) : nullptr},
+        {"status", to_string(p.status)},
+        {"min_healthy_instances", p.min_healthy},
+        {"to_replace", p.to_replace},
+        {"replaced", p.terminated},
+        {"launched_first", p.launched_first},
+        {"ignored_protected", p.ignored},
+        {"batches", p.batches},
+    });
+  }
+  s["scaling"]["instance_refreshes"] = refreshes;
   s["engine"] = {{"events", result.engine.events}, {"stale_events", result.engine.stale_events}};
   s["not_simulated"] = scenario.not_simulated;
   return s.dump(2) + "\n";

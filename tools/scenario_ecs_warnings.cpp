@@ -193,6 +193,46 @@ void warn_capacity_provider_clusters(const Node& root, LoadContext& ctx) {
     }
 }
 
+// An instance refresh of a group whose capacity provider keeps busy instances protected (CP-12).
+// ScaleInProtectedInstances Wait (the API default) "waits one hour for you to remove scale-in
+// protection. Otherwise, the instance refresh will fail"; Ignore skips them; ECS lifts protection
+// only from instances without tasks. The ECS Developer Guide (managed instance draining): "Make sure
+// you select Replace for Scale-in protection when calling StartInstanceRefresh if you're using
+// managed termination protection." Without managed draining (CP-14) the refresh terminates
+// instances with their tasks running.
+void warn_instance_refreshes(const Node& root, LoadContext& ctx) {
+  const WorldConfig& w = ctx.world;
+  std::size_t k = 0;  // index into w.instance_refreshes: the deployments that loaded as refreshes, in order
+  for (const Node& d : root["deployments"].elements()) {
+    if (!d["instanceRefresh"].present()) continue;
+    const auto name = d["instanceRefresh"].string();
+    if (k >= w.instance_refreshes.size() || !name || w.instance_refreshes[k].group != *name) continue;
+    const InstanceRefresh& refresh = w.instance_refreshes[k++];
+    for (const CapacityProviderConfig& cp : w.capacity_providers) {
+      const AutoScalingGroupConfig& group = w.groups[cp.group];
+      if (group.name != refresh.group) continue;
+      if (cp.managed_termination_protection && refresh.scale_in_protected_instances != ScaleInProtectedInstances::Refresh) {
+        const bool wait = refresh.scale_in_protected_instances == ScaleInProtectedInstances::Wait;
+        ctx.diag.warning(d.pointer(),
+                         "instance refresh of group \"" + group.name + "\" with ScaleInProtectedInstances " +
+                             (wait ? "Wait (the default)" : "Ignore") + ", but capacity provider \"" + cp.name +
+                             "\" has managed termination protection, which keeps every instance with a task protected: " +
+                             (wait ? "the refresh waits an hour for the protection to go and then fails"
+                                   : "the refresh skips every busy instance") +
+                             "; AWS: \"Make sure you select Replace for Scale-in protection when calling "
+                             "StartInstanceRefresh if you're using managed termination protection\" (ECS Developer "
+                             "Guide, managed instance draining; aws-semantics.md CP-12, CP-14) — set "
+                             "\"ScaleInProtectedInstances\": \"Refresh\"");
+      }
+      if (!cp.managed_draining)
+        ctx.diag.warning(d.pointer(), "instance refresh of group \"" + group.name + "\", but capacity provider \"" +
+                                          cp.name + "\" has managedDraining DISABLED: the refresh terminates instances "
+                                          "with their tasks running, and their requests in flight are lost "
+                                          "(aws-semantics.md CP-14: managed draining covers instance refreshes)");
+    }
+  }
+}
+
 }  // namespace
 
 void add_ecs_warnings(const Node& root, LoadContext& ctx) {
@@ -204,6 +244,7 @@ void add_ecs_warnings(const Node& root, LoadContext& ctx) {
   warn_stop_timeouts(root, ctx);
   warn_deregistration_and_stop(root, ctx);
   warn_capacity_provider_clusters(root, ctx);
+  warn_instance_refreshes(root, ctx);
 }
 
 }  // namespace spotsim
