@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "spotsim/version.hpp"
+#include "tools/cli_commands.hpp"
 #include "tools/default_scenario.hpp"
 #include "tools/input_error.hpp"
 #include "tools/results_writer.hpp"
@@ -142,16 +143,9 @@ int dispatch(int argc, char** argv, std::ostream& out, std::ostream& err) {
   CLI::App* validate_app = app.add_subcommand("validate", "check scenario files: every problem, errors and warnings");
   validate_app->add_option("files", validate_files, "scenario files")->required();
 
-  struct Later {
-    const char* name;
-    const char* what;
-  };
-  static constexpr Later later[] = {
-      {"sweep", "run a grid of settings x replications"},   {"merge", "merge shard folders of one sweep"},
-      {"compare", "paired what-if of a base and a variant"}, {"import", "build a scenario from AWS or Terraform output"},
-      {"report", "(re)build report.html for a results folder"}, {"check", "compare results with thresholds"},
-  };
-  for (const auto& l : later) app.add_subcommand(l.name, std::string(l.what) + " (not implemented yet)")->allow_extras();
+  // Every other command, each in its own file (tools/cli_commands.hpp).
+  const CliCommand commands[] = {add_sweep_command(app),   add_merge_command(app),  add_compare_command(app),
+                                 add_import_command(app),  add_report_command(app), add_check_command(app)};
 
   try {
     app.parse(argc, argv);
@@ -163,15 +157,29 @@ int dispatch(int argc, char** argv, std::ostream& out, std::ostream& err) {
   try {
     if (*run_app) return run_command(run, *run_app, out, err);
     if (*validate_app) return validate_command(validate_files, out);
+    for (const CliCommand& c : commands)
+      if (*c.app) return c.run(out, err);
   } catch (const CLI::ParseError& e) {
     err << "spotsim: " << e.what() << "\n";
     return kExitBadInput;
   }
-  for (const auto* sub : app.get_subcommands()) err << "spotsim " << sub->get_name() << ": not implemented yet\n";
+  err << "spotsim: no command chosen\n";  // require_subcommand(1) makes this unreachable
   return kExitBadInput;
 }
 
 }  // namespace
+
+CliCommand not_implemented_command(CLI::App& app, const char* name, const char* what) {
+  CliCommand c;
+  c.app = app.add_subcommand(name, std::string(what) + " (not implemented yet)");
+  c.app->allow_extras();
+  const std::string command = name;
+  c.run = [command](std::ostream&, std::ostream& err) {
+    err << "spotsim " << command << ": not implemented yet\n";
+    return kExitBadInput;
+  };
+  return c;
+}
 
 int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   try {
