@@ -29,6 +29,12 @@ stop_cluster() {
   local dir=$1 f pid i
   [ -n "$dir" ] && [ -d "$dir" ] || return 0
   [ -f "$dir/slurm.conf" ] || die "stop: $dir is not a cluster directory made by start"
+  # Jobs still running (a test that failed or was killed) first: their slurmstepd would outlive slurmd.
+  export SLURM_CONF=$dir/slurm.conf
+  if kill -0 "$(cat "$dir/slurmctld.pid" 2>/dev/null)" 2>/dev/null && [ -n "$(timeout 5 squeue -h 2>/dev/null)" ]; then
+    timeout 5 scancel --quiet --full "--user=$(id -u)" 2>/dev/null || true
+    for i in $(seq 50); do [ -z "$(timeout 5 squeue -h 2>/dev/null)" ] && break; sleep 0.1; done
+  fi
   for f in $(pid_files "$dir"); do
     pid=$(cat "$f" 2>/dev/null) && [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
   done
