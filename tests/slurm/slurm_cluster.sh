@@ -145,6 +145,7 @@ MpiDefault=none
 MailProg=/bin/true
 # One CPU per array task, the node's CPUs shared between tasks (memory not tracked).
 SchedulerType=sched/builtin
+SchedulerParameters=batch_sched_delay=0
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 # A node that was down comes back by itself; the configured CPUs/memory win over what slurmd detects
