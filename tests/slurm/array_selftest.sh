@@ -9,6 +9,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$1
 rm -rf "$work" && mkdir -p "$work" && work=$(cd "$work" && pwd)
 
+unset "${!SLURM_@}"  # an outer allocation's (the suite run inside Slurm) is not this cluster's
+
 cluster=""
 finish() {
   local rc=$?

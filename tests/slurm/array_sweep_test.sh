@@ -15,6 +15,9 @@ SPOTSIM=$(abs "$1")
 SWEEP=$(abs "$2")
 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
+# The suite itself may run inside an array job (Slurm, AWS Batch, a Kubernetes Indexed Job): the
+# unsharded sweep must not see its shard variables, nor the tasks anything but their own Slurm ones.
+unset "${!SLURM_@}" AWS_BATCH_JOB_ARRAY_INDEX AWS_BATCH_JOB_ARRAY_SIZE JOB_COMPLETION_INDEX
 export SPOTSIM SWEEP WORK  # the array tasks get the submitter's environment (sbatch's --export=ALL)
 # Short runs: the test is about sharding and merging, not the figures (12 runs of 6 h take well under
 # a second in a Release build, a few seconds under the sanitizers).
