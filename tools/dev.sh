@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 packages=(cmake g++ make libboost-graph-dev libeigen3-dev nlohmann-json3-dev libpcg-cpp-dev libcli11-dev
-          catch2 libbenchmark-dev zlib1g-dev)
+          catch2 libbenchmark-dev zlib1g-dev
+          slurm-wlm munge)  # tests/slurm: a private single-node Slurm cluster runs the sweep as an array job
 
 usage() {
   echo "usage: tools/dev.sh run [spotsim run arguments...] | tools/dev.sh test" >&2
