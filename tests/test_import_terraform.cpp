@@ -4,6 +4,8 @@
 // on_demand_percentage_above_base_capacity goes 50 -> 20, its launch template, a capacity provider,
 // the cluster and its capacity providers, the ECS service and task definition, the target group,
 // an Application Auto Scaling target and target tracking policy, and an aws_lb spotsim ignores.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -75,6 +77,40 @@ TEST_CASE("import: terraform plan with defaults keeps the defaults' world and re
                   ["OnDemandPercentageAboveBaseCapacity"] == 20);
   REQUIRE(t.changed.size() == 1);
   CHECK(contains(t.changed[0], "on_demand_percentage_above_base_capacity"));
+}
+
+// A replaced task definition's arn and revision, and the service's task_definition, are known only
+// after apply: they take the prior values, and the import says so (tools/import_terraform.hpp).
+TEST_CASE("import: terraform values known only after apply take the prior value") {
+  const fs::path dir = scratch_dir("import-terraform-unknown");
+  auto plan = nlohmann::json::parse(read_text(kPlan));
+  for (auto& r : plan["planned_values"]["root_module"]["resources"]) {
+    if (r["type"] == "aws_ecs_task_definition") r["values"].erase("revision"), r["values"].erase("arn");
+    if (r["type"] == "aws_ecs_service") r["values"].erase("task_definition");
+  }
+  for (auto& c : plan["resource_changes"]) {
+    if (c["type"] == "aws_ecs_task_definition") {
+      c["change"]["actions"] = {"delete", "create"};
+      c["change"]["after_unknown"] = {{"arn", true}, {"revision", true}};
+    }
+    if (c["type"] == "aws_ecs_service") {
+      c["change"]["actions"] = {"update"};
+      c["change"]["after"].erase("task_definition");
+      c["change"]["after_unknown"] = {{"task_definition", true}};
+    }
+  }
+  write_text(dir / "plan.json", plan.dump());
+  const TerraformImport t = import_terraform_plan(dir / "plan.json");
+  const auto said = [&](const std::string& part) {
+    return std::any_of(t.assumed.begin(), t.assumed.end(), [&](const std::string& a) { return contains(a, part); });
+  };
+  CHECK(said("aws_ecs_service.api: task_definition is known only after apply: took its prior value"));
+  CHECK(said("aws_ecs_task_definition.api: revision is known only after apply"));
+  CHECK(t.variant["services"][0]["taskDefinition"] == t.base["services"][0]["taskDefinition"]);
+  CHECK(t.variant["taskDefinitions"][0]["revision"] == 4);
+  CHECK(std::any_of(t.changed.begin(), t.changed.end(),
+                    [](const std::string& c) { return contains(c, "aws_ecs_service.api: task_definition") &&
+                                                      contains(c, "known after apply"); }));
 }
 
 // Must-show 7 (import half): a plan JSON without the resources -> exit 2 with a clear message.
