@@ -56,12 +56,6 @@ bool supported(const std::string& type) {
   return std::find(types.begin(), types.end(), type) != types.end();
 }
 
-std::string escape(const std::string& token) {
-  std::string out;
-  for (char c : token) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-  return out;
-}
-
 // Every managed resource of a module and its child modules, depth first in file order.
 void collect(const Json& module, const std::string& pointer, std::vector<Resource>& out, std::set<std::string>& types) {
   if (!module.is_object()) return;
