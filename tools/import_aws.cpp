@@ -139,10 +139,15 @@ std::vector<std::pair<std::string, const Json*>> values_of(const Input& in, cons
   };
   if (in.pages) {
     for (std::size_t p = 0; p < in.doc.size(); ++p) {
-      if (!in.doc[p].is_object())
-        throw InputError(in.shown, "/" + std::to_string(p), "expected a page (an object), found " +
-                                                                 describe_json(nlohmann::json::parse(in.doc[p].dump())));
-      take(in.doc[p], "/" + std::to_string(p));
+      // Appended piecewise: GCC 12 warns (-Wrestrict, a false positive) on `const char* + string`.
+      std::string page = "/";
+      page += std::to_string(p);
+      if (!in.doc[p].is_object()) {
+        std::string message = "expected a page (an object), found ";
+        message += describe_json(nlohmann::json::parse(in.doc[p].dump()));
+        throw InputError(in.shown, page, message);
+      }
+      take(in.doc[p], page);
     }
   } else {
     take(in.doc, "");
