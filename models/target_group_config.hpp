@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/synthetic_load.hpp"
 #include "models/target_group_health.hpp"
 #include "sim/sim_time.hpp"
 #include "sim/step_function.hpp"
@@ -72,6 +73,8 @@ struct TrafficSource {
   std::string source;            // file or form, for reports
   // Only when the load comes from ALB access logs: the logs' own outcome counts (raw, unscaled).
   std::optional<ObservedAlbCounts> observed;
+  // Only for the synthetic form: how to draw `rps` again for another (seed, replication).
+  std::optional<SyntheticSource> synthetic;
 };
 
 // A service calling another (workload.callGraph[]).

@@ -5,8 +5,26 @@
 
 namespace spotsim {
 
+namespace {
+
+// A synthetic load's noise belongs to the run (models/synthetic_load.hpp): a config loaded for one
+// (seed, replication) and run for another — a sweep's or compare's replications — draws its own.
+WorldConfig with_own_load(const WorldConfig& config) {
+  WorldConfig c = config;
+  for (TrafficSource& t : c.traffic) {
+    if (!t.synthetic || (t.synthetic->drawn_seed == c.seed && t.synthetic->drawn_replication == c.replication)) continue;
+    const SyntheticSource& s = *t.synthetic;
+    t.rps = synthetic_rps(s.load, s.start_epoch_ms, c.duration, s.scale, c.seed, s.stream, c.replication);
+    t.synthetic->drawn_seed = c.seed;
+    t.synthetic->drawn_replication = c.replication;
+  }
+  return c;
+}
+
+}  // namespace
+
 World::World(const WorldConfig& config)
-    : config_(config),
+    : config_(with_own_load(config)),
       fleet_(config_.ec2),
       market_(config_.market, config_.seed, config_.replication),
       agent_poll_stream_(config_.seed, "ecs.agent.poll", config_.replication),

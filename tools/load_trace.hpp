@@ -98,6 +98,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/sim_time.hpp"
+#include "models/synthetic_load.hpp"  // SyntheticLoad, synthetic_rps
 #include "sim/step_function.hpp"
 #include "tools/alb_access_logs.hpp"
 #include "tools/input_error.hpp"
@@ -106,14 +107,6 @@ namespace spotsim {
 
 inline constexpr std::size_t kMaxLoadSteps = 50'000'000;  // steps of one profile, rows of one file
 
-// The parameters of the synthetic form, so a replication can rebuild its own noise.
-struct SyntheticLoad {
-  double mean_rps = 0;
-  double daily_amplitude = 0;
-  double peak_hour_utc = 14;
-  double noise = 0;
-  SimTime step = minutes(1);
-};
 
 struct LoadTrace {
   StepFunction rps;    // offered requests per second over simulated time (ms since the scenario start)
@@ -137,8 +130,5 @@ LoadTrace read_load_trace(const nlohmann::json& spec, const std::string& scenari
                           double scale, bool loop, std::uint64_t seed, std::string_view random_stream,
                           std::uint64_t replication);
 
-// The synthetic profile over [0, duration) (formula above).
-StepFunction synthetic_rps(const SyntheticLoad& load, std::int64_t start_epoch_ms, SimTime duration, double scale,
-                           std::uint64_t seed, std::string_view random_stream, std::uint64_t replication);
 
 }  // namespace spotsim

@@ -99,6 +99,9 @@ void load_traffic_entry(const Node& t, LoadContext& ctx, std::map<std::string, i
     source.rps = std::move(trace.rps);
     source.source = std::move(trace.source);
     if (trace.alb_counts) source.observed = observed_counts(*trace.alb_counts);
+    if (trace.synthetic)
+      source.synthetic = SyntheticSource{*trace.synthetic, ctx.world.start_epoch_ms, scale.value_or(1.0), stream,
+                                         ctx.world.seed, ctx.world.replication};
     ctx.world.traffic.push_back(std::move(source));
   } catch (const InputError& e) {
     ctx.diag.add_all(e.diagnostics());

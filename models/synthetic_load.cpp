@@ -1,0 +1,31 @@
+#include "models/synthetic_load.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "sim/random.hpp"
+
+namespace spotsim {
+
+StepFunction synthetic_rps(const SyntheticLoad& load, std::int64_t start_epoch_ms, SimTime duration, double scale,
+                           std::uint64_t seed, std::string_view random_stream, std::uint64_t replication) {
+  const SimTime step = std::max<SimTime>(load.step, 1);
+  const SimTime span = std::max(duration, step);
+  const std::int64_t steps = span / step + (span % step != 0 ? 1 : 0);
+  RandomStream rng(seed, random_stream, replication);
+  StepFunction f;
+  constexpr std::int64_t kDay = days(1);
+  for (std::int64_t k = 0; k < steps; ++k) {
+    const SimTime t = k * step;
+    const std::int64_t ms_of_day = ((start_epoch_ms + t) % kDay + kDay) % kDay;
+    const double hour = static_cast<double>(ms_of_day) / 3'600'000.0;
+    const double diurnal = 1.0 + load.daily_amplitude * std::cos(2.0 * std::numbers::pi * (hour - load.peak_hour_utc) / 24.0);
+    double factor = 1.0;
+    if (load.noise > 0) factor = std::exp(load.noise * rng.normal() - load.noise * load.noise / 2.0);
+    f.add(t, std::max(0.0, scale * load.mean_rps * diurnal * factor));
+  }
+  return f;
+}
+
+}  // namespace spotsim
