@@ -162,3 +162,26 @@ TEST_CASE("the two-provider variant: an On-Demand and a spot group share the tas
   check_conservation(r, world);
   CHECK(r.cost.savings_ratio() > 1.0);
 }
+
+TEST_CASE("the synthetic load's noise belongs to the run: each replication its own, the same for the same seed", "[default][traffic]") {
+  // design.md § Sweeps: seeds depend on (sweep seed, replication) only — every grid point sees the
+  // same load noise, every replication its own. The profile is drawn again by the World for its
+  // (seed, replication), whatever the scenario was loaded with.
+  const Scenario s = default_scenario();
+  const auto rps_of = [](WorldConfig cfg, std::uint64_t seed, std::uint64_t replication) {
+    cfg.seed = seed;
+    cfg.replication = replication;
+    const World world(cfg);
+    return world.config().traffic[0].rps;
+  };
+  const StepFunction loaded = s.world.traffic[0].rps;
+  CHECK(rps_of(s.world, s.world.seed, 0).values() == loaded.values());  // as loaded: not drawn again
+  const StepFunction r1 = rps_of(s.world, s.world.seed, 1);
+  CHECK(r1.values() != loaded.values());
+  CHECK(r1.times() == loaded.times());
+  ScenarioOptions other_seed;
+  other_seed.seed = 99;
+  const Scenario s99 = load_scenario_text(default_scenario_json(), "default", std::filesystem::current_path(), other_seed);
+  CHECK(rps_of(s99.world, s.world.seed, 1).values() == r1.values());  // loaded with seed 99, run with seed 1
+  CHECK(rps_of(s.world, 99, 0).values() == s99.world.traffic[0].rps.values());
+}
