@@ -55,7 +55,7 @@ class MetricAlarm {
   AlarmState state() const { return state_; }
   const MetricAlarmConfig& config() const { return config_; }
   // Breaching datapoints among the last N.
-  int breaching_datapoints() const;
+  int breaching_datapoints() const { return breaching_; }
   // The present datapoints among the last N reduced by `how`; nullopt when all are missing. Step
   // scaling sizes its breach with this (SAS-9: "applies your specified aggregation type to the most
   // recent metric data points").
@@ -65,6 +65,10 @@ class MetricAlarm {
   MetricAlarmConfig config_;
   std::vector<std::optional<double>> range_;  // ring of the last N datapoints, missing until filled
   std::size_t next_ = 0;                      // slot the next datapoint overwrites
+  // Running counts over range_, kept as datapoints enter and leave (a minute's evaluation is O(1),
+  // not a rescan of the N datapoints): present ones, and those that breach.
+  int present_ = 0;
+  int breaching_ = 0;
   AlarmState state_ = AlarmState::insufficient_data;
 };
 
