@@ -92,6 +92,10 @@ void Traffic::start(Engine& engine, SimTime duration) {
   if (!active()) return;
   Impl& m = *impl_;
   m.last = engine.now();
+  // One datapoint a minute per metric over the run: reserved, so on_minute never reallocates.
+  const auto minutes_in_run = static_cast<std::size_t>(std::max<SimTime>(0, duration - engine.now()) / minutes(1)) + 1;
+  for (auto* series : {&metrics_.request_count, &metrics_.request_count_per_target, &metrics_.cpu_utilization})
+    for (std::vector<double>& v : *series) v.reserve(minutes_in_run);
   for (std::size_t s = 0; s < config_.sources.size(); ++s) {
     const TrafficSource& src = config_.sources[s];
     m.source_rate[s] = std::max(0.0, src.rps.value_at(engine.now()));

@@ -69,13 +69,6 @@ void World::on_task_state(Engine& engine, const EcsTask& task, TaskState from) {
   }
 }
 
-std::optional<std::pair<std::uint32_t, std::uint32_t>> World::container_instance_of(InstanceId id) const {
-  if (id.value >= container_instance_of_.size() || container_instance_of_[id.value] < 0) return std::nullopt;
-  const Ec2Instance& instance = fleet_.at(id);
-  return std::make_pair(static_cast<std::uint32_t>(group_cluster_[instance.group]),
-                        static_cast<std::uint32_t>(container_instance_of_[id.value]));
-}
-
 void World::schedule_interruption_notice(InstanceId id, SimTime notice_at) {
   const Ec2Instance& instance = fleet_.at(id);
   schedule(notice_at, Phase::interruption, EventKind::interruption_notice, id.value, instance.generation);

@@ -143,8 +143,13 @@ class World : private TaskObserver {
   TargetGroup& target_group(std::size_t i) { return target_groups_[i]; }
   Traffic& traffic() { return *traffic_; }
   std::size_t service_count() const { return services_.size(); }
-  // The container instance an EC2 instance registered as, if any: (cluster, index).
-  std::optional<std::pair<std::uint32_t, std::uint32_t>> container_instance_of(InstanceId id) const;
+  // The container instance an EC2 instance registered as, if any: (cluster, index). Inline: the
+  // per-minute loops over the fleet (scaling_minute) ask it for every instance.
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> container_instance_of(InstanceId id) const {
+    if (id.value >= container_instance_of_.size() || container_instance_of_[id.value] < 0) return std::nullopt;
+    return std::make_pair(static_cast<std::uint32_t>(group_cluster_[fleet_.at(id).group]),
+                          static_cast<std::uint32_t>(container_instance_of_[id.value]));
+  }
   const Billing& billing() const { return billing_; }
   const WorldConfig& config() const { return config_; }
   // EC2 interrupts a spot instance: its notice at `notice_at` (>= now), termination `notice` later.
@@ -187,6 +192,7 @@ class World : private TaskObserver {
   RequestCounts sampled_;  // traffic totals at the previous timeseries row
   std::vector<std::optional<ManagedScalingPolicy>> capacity_policies_;  // per capacity provider, if managed scaling
   std::vector<ServiceAutoScaler> autoscalers_;                          // per scalable target
+  ServiceScalingInput scaling_input_;  // reused every minute: its vector keeps its capacity (no allocation)
   std::vector<std::optional<ShapeBounds>> provider_shapes_;              // per capacity provider: its group's types (CP-7)
   std::vector<const CapacityProviderStrategy*> service_strategy_;        // per service: strategy_of(), resolved once
   ScalingSummary scaling_;

@@ -143,7 +143,9 @@ void World::scaling_minute(SimTime now) {
   const TrafficMetrics& metrics = traffic_->metrics();
   for (ServiceAutoScaler& scaler : autoscalers_) {
     EcsService& service = *services_[scaler.target().service];
-    ServiceScalingInput in;
+    ServiceScalingInput& in = scaling_input_;
+    in.cpu_utilization.reset();
+    in.request_count_per_target.clear();
     const auto& cpu = metrics.cpu_utilization[service.index()];
     if (traffic_->active() && !cpu.empty()) in.cpu_utilization = cpu.back();
     for (const auto& per_target : metrics.request_count_per_target)
