@@ -132,8 +132,8 @@ void Traffic::on_minute(SimTime now) {
     metrics_.request_count[g].push_back(count);
     // ALBRequestCountPerTarget: the group's RequestCount over its healthy targets — over the
     // targets it routes to when it fails open; no datapoint (NaN) with no target at all.
-    const int healthy = groups_[g].healthy_count(now);
-    const auto routed = healthy > 0 ? healthy : static_cast<int>((groups_[g].routes(now, m.routes), m.routes.size()));
+    // The routed targets are the healthy ones, or in fail-open all those in rotation.
+    const auto routed = static_cast<int>(groups_[g].view(now).routes.size());
     metrics_.request_count_per_target[g].push_back(routed > 0 ? count / routed : std::nan(""));
     m.minute_requests[g] = 0;
   }

@@ -15,13 +15,14 @@ namespace {
 // targets, added to each task's rate, or dropped before any task (no_target, target_lost, timeout
 // at a hung app) into `own`.
 void route_fluid(const TargetGroup& group, double rps, SimTime a, double dt, bool least_outstanding,
-                 std::vector<std::vector<TaskFlow>>& flows, std::vector<Route>& routes,
-                 std::array<double, kDropReasons>& own) {
+                 std::vector<std::vector<TaskFlow>>& flows, std::array<double, kDropReasons>& own) {
   if (rps <= 0) return;
-  if (group.routes(a, routes) == RoutingMode::no_target) {
+  const TargetGroup::View view = group.view(a);
+  if (view.mode == RoutingMode::no_target) {
     own[static_cast<std::size_t>(DropReason::no_target)] += rps * dt;
     return;
   }
+  const std::vector<Route>& routes = view.routes;
   auto flow_of = [&](const Target& t) -> TaskFlow* {
     if (t.service >= flows.size() || t.task >= flows[t.service].size()) return nullptr;
     return &flows[t.service][t.task];
@@ -102,7 +103,7 @@ void Traffic::advance_fluid(SimTime a, SimTime b) {
       double rps = m.group_service[g] == static_cast<std::int32_t>(v) ? m.group_rate[g] : 0.0;
       if (k == 0) rps += internal;  // calls come through the service's first target group
       m.minute_requests[g] += rps * dt;
-      route_fluid(groups_[g], rps, a, dt, least_outstanding, m.flows, m.routes, own);
+      route_fluid(groups_[g], rps, a, dt, least_outstanding, m.flows, own);
     }
     if (tgs.empty()) route_implicit(m.flows[v], m.alive[v], internal, a, dt, own);
     const double arrived = (external + internal) * dt;

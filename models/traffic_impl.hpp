@@ -78,7 +78,6 @@ struct Traffic::Impl {
   CallGraphEvaluation eval;
   std::vector<std::array<double, kDropReasons>> own;  // per service, this interval's own drops
   std::vector<double> arrived;                          // per service, this interval's arrivals
-  std::vector<Route> routes;
   RequestCounts totals;  // at the entry; served is derived at the end
   double served_count = 0;  // per-request: entry requests completed
   double served_debt = 0;   // per-request: entry requests counted served whose call was lost later
