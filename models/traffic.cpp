@@ -88,10 +88,11 @@ Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
 
 Traffic::~Traffic() = default;
 
-void Traffic::start(Engine& engine, SimTime duration) {
+void Traffic::start(Engine& engine, SimTime duration, bool minute_ticks) {
   if (!active()) return;
   Impl& m = *impl_;
   m.last = engine.now();
+  m.minute_ticks = minute_ticks;
   // One datapoint a minute per metric over the run: reserved, so on_minute never reallocates.
   const auto minutes_in_run = static_cast<std::size_t>(std::max<SimTime>(0, duration - engine.now()) / minutes(1)) + 1;
   for (auto* series : {&metrics_.request_count, &metrics_.request_count_per_target, &metrics_.cpu_utilization})
@@ -102,27 +103,55 @@ void Traffic::start(Engine& engine, SimTime duration) {
     const auto& times = src.rps.times();
     m.source_next[s] = static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), engine.now()) - times.begin());
     if (const auto next = src.rps.next_change_after(engine.now()); next && *next <= duration)
-      engine.schedule(*next, to_u8(Phase::market), to_u8(EventKind::traffic_step), static_cast<std::uint32_t>(s));
+      schedule_step(engine, static_cast<std::uint32_t>(s), *next);
   }
   std::fill(m.group_rate.begin(), m.group_rate.end(), 0.0);
   for (std::size_t s = 0; s < config_.sources.size(); ++s)
     if (config_.sources[s].target_group < m.group_rate.size()) m.group_rate[config_.sources[s].target_group] += m.source_rate[s];
 }
 
-bool Traffic::on_traffic_step(Engine& engine, const Event& e) {
+void Traffic::schedule_step(Engine& engine, std::uint32_t source, SimTime at) {
   Impl& m = *impl_;
-  if (e.target >= config_.sources.size()) return false;
-  const TrafficSource& src = config_.sources[e.target];
+  // A step on a whole minute waits for the world's minute tick (traffic.hpp, start()), in the order
+  // its event would have been scheduled; any other gets its own traffic_step event.
+  if (m.minute_ticks && at >= minutes(1) && at % minutes(1) == 0)
+    m.parked.emplace_back(at, source);
+  else
+    engine.schedule(at, to_u8(Phase::market), to_u8(EventKind::traffic_step), source);
+}
+
+void Traffic::step(Engine& engine, std::uint32_t source) {
+  Impl& m = *impl_;
+  const TrafficSource& src = config_.sources[source];
   // The step at now is the cursor's (steps are scheduled one after another, in order).
   const auto& times = src.rps.times();
-  std::size_t& next = m.source_next[e.target];
+  std::size_t& next = m.source_next[source];
   while (next < times.size() && times[next] <= engine.now()) ++next;
-  const double before = m.source_rate[e.target];
-  m.source_rate[e.target] = next > 0 ? std::max(0.0, src.rps.values()[next - 1]) : before;
-  if (src.target_group < m.group_rate.size()) m.group_rate[src.target_group] += m.source_rate[e.target] - before;
-  if (next < times.size())
-    engine.schedule(times[next], to_u8(Phase::market), to_u8(EventKind::traffic_step), e.target);
+  const double before = m.source_rate[source];
+  m.source_rate[source] = next > 0 ? std::max(0.0, src.rps.values()[next - 1]) : before;
+  if (src.target_group < m.group_rate.size()) m.group_rate[src.target_group] += m.source_rate[source] - before;
+  if (next < times.size()) schedule_step(engine, source, times[next]);
+}
+
+bool Traffic::on_traffic_step(Engine& engine, const Event& e) {
+  if (e.target >= config_.sources.size()) return false;
+  step(engine, e.target);
   return true;
+}
+
+void Traffic::on_minute_tick(Engine& engine) {
+  Impl& m = *impl_;
+  if (m.parked.empty()) return;
+  const SimTime now = engine.now();
+  // The steps due now, in parking order (= the order of the events they replace); stepping parks
+  // their next steps, all later than now.
+  m.due.clear();
+  std::erase_if(m.parked, [&](const std::pair<SimTime, std::uint32_t>& p) {
+    if (p.first != now) return false;
+    m.due.push_back(p.second);
+    return true;
+  });
+  for (std::uint32_t source : m.due) step(engine, source);
 }
 
 void Traffic::on_minute(SimTime now) {

@@ -109,7 +109,13 @@ class Traffic {
   Traffic& operator=(const Traffic&) = delete;
 
   bool active() const { return !config_.sources.empty(); }
-  void start(Engine& engine, SimTime duration);
+  // `minute_ticks`: the caller calls on_minute_tick() at every whole minute from 1 min on (the
+  // world's cloudwatch_minute). Load steps that fall on a whole minute then wait for that call
+  // instead of an event of their own: a step only sets the rates the next advance_to() integrates
+  // with, and nothing reads them in between, so applying it at the tick (phase metrics) instead of
+  // at phase market of the same instant changes nothing but the number of events. A load trace
+  // with a step a minute (the synthetic loads) had one traffic_step event a minute.
+  void start(Engine& engine, SimTime duration, bool minute_ticks = false);
 
   // Integrates [last, now) with the world as it was; call before anything changes at `now`.
   void advance_to(SimTime now);
@@ -118,6 +124,8 @@ class Traffic {
   void on_task_running(const EcsTask& task, SimTime now);
   void on_task_died(const EcsTask& task, SimTime now);  // its process is gone: what it holds is lost
   bool on_traffic_step(Engine& engine, const Event& e);
+  // The load steps due at engine.now(), a whole minute (see start()).
+  void on_minute_tick(Engine& engine);
   // Closes one minute's CloudWatch datapoints (the world's cloudwatch_minute, every minute from 1 min).
   void on_minute(SimTime now);
 
@@ -135,6 +143,8 @@ class Traffic {
  struct Impl;  // traffic_impl.hpp
 
  private:
+  void schedule_step(Engine& engine, std::uint32_t source, SimTime at);
+  void step(Engine& engine, std::uint32_t source);  // the source's load steps at engine.now()
   void advance_fluid(SimTime a, SimTime b);        // traffic_fluid.cpp
   void advance_per_request(SimTime a, SimTime b);  // traffic_per_request.cpp
   TrafficConfig config_;

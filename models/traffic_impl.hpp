@@ -66,6 +66,9 @@ struct Traffic::Impl {
   TrafficMode mode;
   std::vector<double> source_rate;          // per source, the rate now
   std::vector<std::size_t> source_next;     // per source, index of its next step (a cursor, no search)
+  bool minute_ticks = false;                // steps on whole minutes wait for on_minute_tick()
+  std::vector<std::pair<SimTime, std::uint32_t>> parked;  // (time, source) of those steps, in scheduling order
+  std::vector<std::uint32_t> due;           // on_minute_tick's scratch
   std::vector<double> group_rate;           // per target group, external rps now
   std::vector<std::int32_t> group_service;  // per target group, the service it routes to, or -1
   std::vector<std::vector<std::uint32_t>> service_groups;  // per service, its target groups

@@ -201,6 +201,11 @@ class World : private TaskObserver {
   RandomStream agent_poll_stream_;                    // "ecs.agent.poll": where in its 1 s poll the agent is
   Billing billing_;
   std::vector<TimeseriesRow> rows_;
+  // Rows on whole minutes are taken by the minute tick (cloudwatch_minute) when the sample interval
+  // is whole minutes; metrics_sample events then carry one row each (kSampleOnce: the row at 0, or
+  // one waiting for events at its instant), else they chain every interval (kSampleChain).
+  static constexpr std::int64_t kSampleChain = 0, kSampleOnce = 1;
+  bool samples_on_tick_ = false;
   std::uint64_t notices_ = 0;
   std::uint64_t rebalances_ = 0;
   std::uint64_t interrupted_ = 0;
