@@ -38,7 +38,7 @@ MetricAlarm::MetricAlarm(MetricAlarmConfig config) : config_(config) {
   range_.assign(static_cast<std::size_t>(config_.evaluation_periods), std::nullopt);
 }
 
-AlarmState MetricAlarm::on_datapoint(std::optional<double> value) {
+AlarmState MetricAlarm::on_datapoint(const std::optional<double>& value) {
   // The datapoint leaving the range takes its counts with it; the new one brings its own.
   std::optional<double>& slot = range_[next_];
   if (slot) {
@@ -83,7 +83,7 @@ TargetTrackingAlarms::TargetTrackingAlarms(double target, int high_datapoints, i
     : high_({target, ComparisonOperator::greater_than, high_datapoints, high_datapoints}),
       low_({target * (1.0 - scale_in_margin), ComparisonOperator::less_than, low_datapoints, low_datapoints}) {}
 
-void TargetTrackingAlarms::on_datapoint(std::optional<double> value) {
+void TargetTrackingAlarms::on_datapoint(const std::optional<double>& value) {
   high_.on_datapoint(value);
   low_.on_datapoint(value);
 }

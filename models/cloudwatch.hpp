@@ -50,7 +50,7 @@ class MetricAlarm {
   explicit MetricAlarm(MetricAlarmConfig config);
 
   // Takes this minute's datapoint (nullopt: none was published) and returns the new state.
-  AlarmState on_datapoint(std::optional<double> value);
+  AlarmState on_datapoint(const std::optional<double>& value);
 
   AlarmState state() const { return state_; }
   const MetricAlarmConfig& config() const { return config_; }
@@ -82,7 +82,7 @@ class TargetTrackingAlarms {
  public:
   TargetTrackingAlarms(double target, int high_datapoints, int low_datapoints, double scale_in_margin);
 
-  void on_datapoint(std::optional<double> value);
+  void on_datapoint(const std::optional<double>& value);
   const MetricAlarm& high() const { return high_; }
   const MetricAlarm& low() const { return low_; }
 
