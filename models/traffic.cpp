@@ -74,6 +74,7 @@ Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
     p.rps_per_task = t.requests_per_second_per_task;
     p.cpu_seconds_per_request = t.cpu_seconds_per_request;
     p.has_traffic_config = p.rps_per_task || p.cpu_seconds_per_request;
+    if (p.has_traffic_config) cpu_services_.push_back(v);
   }
   m.calls.resize(n);
   for (const CallGraphEdgeConfig& e : config_.call_graph)
@@ -171,18 +172,6 @@ void Traffic::on_minute(SimTime now) {
     m.minute_busy[v] = 0;
     m.minute_present[v] = 0;
   }
-}
-
-std::optional<double> Traffic::last_cpu_utilization() const {
-  double sum = 0;
-  int n = 0;
-  for (std::size_t v = 0; v < services_.size(); ++v) {
-    if (!impl_->params[v].has_traffic_config || metrics_.cpu_utilization[v].empty()) continue;
-    sum += metrics_.cpu_utilization[v].back();
-    ++n;
-  }
-  if (n == 0) return std::nullopt;
-  return sum / n;
 }
 
 void Traffic::on_task_running(const EcsTask& task, SimTime now) {

@@ -159,7 +159,11 @@ class World : private TaskObserver {
   std::uint64_t interruption_notices() const { return notices_; }
   std::uint64_t rebalance_recommendations() const { return rebalances_; }
   // The last CapacityProviderReservation of the first capacity provider with managed scaling.
-  std::optional<double> capacity_provider_reservation() const;
+  std::optional<double> capacity_provider_reservation() const {
+    // Inline: built in the caller's row, not returned through the stack (a stall a minute).
+    if (first_managed_ < 0) return std::nullopt;
+    return capacity_policies_[static_cast<std::size_t>(first_managed_)]->last_reservation();
+  }
   const ScalingSummary& scaling() const { return scaling_; }
 
  private:
@@ -191,6 +195,7 @@ class World : private TaskObserver {
   std::unique_ptr<Traffic> traffic_;
   RequestCounts sampled_;  // traffic totals at the previous timeseries row
   std::vector<std::optional<ManagedScalingPolicy>> capacity_policies_;  // per capacity provider, if managed scaling
+  std::int32_t first_managed_ = -1;  // the first capacity provider with managed scaling, or -1
   std::vector<ServiceAutoScaler> autoscalers_;                          // per scalable target
   ServiceScalingInput scaling_input_;  // reused every minute: its vector keeps its capacity (no allocation)
   std::vector<std::optional<ShapeBounds>> provider_shapes_;              // per capacity provider: its group's types (CP-7)
