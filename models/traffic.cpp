@@ -33,7 +33,7 @@ Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
     : config_(std::move(config)),
       groups_(groups),
       services_(services),
-      impl_(std::make_unique<Impl>(config_.mode, seed, replication)) {
+      impl_(std::make_unique<Impl>(config_.mode, totals_, seed, replication)) {
   Impl& m = *impl_;
   const std::size_t n = services_.size();
   ledger_.resize(n);
@@ -277,11 +277,6 @@ double Traffic::requests_routed_to(std::uint32_t service, std::uint32_t task) co
   return m.flows[service][task].routed;
 }
 
-RequestCounts Traffic::totals() const {
-  RequestCounts c = impl_->totals;
-  c.served = std::max(0.0, c.offered - c.dropped_total());
-  return c;
-}
 
 void Traffic::advance_to(SimTime now) {
   Impl& m = *impl_;

@@ -38,6 +38,7 @@
 // join-the-shortest-queue over many servers behaves close to a pooled queue.
 //
 // Requests still in a task at the end of the run are counted served (they complete after it).
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -129,8 +130,13 @@ class Traffic {
   // Closes one minute's CloudWatch datapoints (the world's cloudwatch_minute, every minute from 1 min).
   void on_minute(SimTime now);
 
-  // Running totals at the entry (offered, dropped by reason, served = the rest so far).
-  RequestCounts totals() const;
+  // Running totals at the entry (offered, dropped by reason, served = the rest so far). Inline: the
+  // timeseries row reads them every minute.
+  RequestCounts totals() const {
+    RequestCounts c = totals_;
+    c.served = std::max(0.0, c.offered - c.dropped_total());
+    return c;
+  }
   // The run's answer; call once at the end, after advance_to(end).
   RequestSummary finish();
   const std::vector<ServiceRequestLedger>& ledgers() const { return ledger_; }
@@ -164,6 +170,7 @@ class Traffic {
   std::vector<std::unique_ptr<EcsService>>& services_;
   std::vector<ServiceRequestLedger> ledger_;
   TrafficMetrics metrics_;
+  RequestCounts totals_;  // the model's running entry totals (Impl::totals refers to it)
   std::vector<std::size_t> cpu_services_;  // services with a traffic configuration, in order
   std::unique_ptr<Impl> impl_;
 };

@@ -81,7 +81,7 @@ struct Traffic::Impl {
   CallGraphEvaluation eval;
   std::vector<std::array<double, kDropReasons>> own;  // per service, this interval's own drops
   std::vector<double> arrived;                          // per service, this interval's arrivals
-  RequestCounts totals;  // at the entry; served is derived at the end
+  RequestCounts& totals;  // Traffic::totals_: at the entry; served is derived at the end
   double served_count = 0;  // per-request: entry requests completed
   double served_debt = 0;   // per-request: entry requests counted served whose call was lost later
   LatencyMixture mixture;
@@ -101,8 +101,9 @@ struct Traffic::Impl {
   std::vector<double> next_arrival;  // per target group, seconds
   std::vector<traffic_detail::RouteTable> tables;
 
-  Impl(TrafficMode m, std::uint64_t seed, std::uint64_t replication)
+  Impl(TrafficMode m, RequestCounts& entry_totals, std::uint64_t seed, std::uint64_t replication)
       : mode(m),
+        totals(entry_totals),
         arrivals(seed, "traffic.arrivals", replication),
         service_times(seed, "traffic.service_times", replication),
         routing(seed, "traffic.routing", replication) {}
