@@ -38,22 +38,24 @@ MetricAlarm::MetricAlarm(MetricAlarmConfig config) : config_(config) {
   range_.assign(static_cast<std::size_t>(config_.evaluation_periods), std::nullopt);
 }
 
-AlarmState MetricAlarm::on_datapoint(std::optional<double> value) {
-  range_[next_] = value;
-  next_ = (next_ + 1) % range_.size();
-  const bool all_missing = std::none_of(range_.begin(), range_.end(), [](const auto& v) { return v.has_value(); });
-  if (all_missing)
+AlarmState MetricAlarm::on_datapoint(const std::optional<double>& value) {
+  // The datapoint leaving the range takes its counts with it; the new one brings its own.
+  std::optional<double>& slot = range_[next_];
+  if (slot) {
+    --present_;
+    breaching_ -= breaches(config_.comparison, *slot, config_.threshold) ? 1 : 0;
+  }
+  slot = value;
+  if (value) {
+    ++present_;
+    breaching_ += breaches(config_.comparison, *value, config_.threshold) ? 1 : 0;
+  }
+  next_ = next_ + 1 == range_.size() ? 0 : next_ + 1;
+  if (present_ == 0)
     state_ = AlarmState::insufficient_data;
   else
-    state_ = breaching_datapoints() >= config_.datapoints_to_alarm ? AlarmState::alarm : AlarmState::ok;
+    state_ = breaching_ >= config_.datapoints_to_alarm ? AlarmState::alarm : AlarmState::ok;
   return state_;
-}
-
-int MetricAlarm::breaching_datapoints() const {
-  int n = 0;
-  for (const auto& v : range_)
-    if (v && breaches(config_.comparison, *v, config_.threshold)) ++n;
-  return n;
 }
 
 std::optional<double> MetricAlarm::aggregate(MetricAggregation how) const {
@@ -81,7 +83,7 @@ TargetTrackingAlarms::TargetTrackingAlarms(double target, int high_datapoints, i
     : high_({target, ComparisonOperator::greater_than, high_datapoints, high_datapoints}),
       low_({target * (1.0 - scale_in_margin), ComparisonOperator::less_than, low_datapoints, low_datapoints}) {}
 
-void TargetTrackingAlarms::on_datapoint(std::optional<double> value) {
+void TargetTrackingAlarms::on_datapoint(const std::optional<double>& value) {
   high_.on_datapoint(value);
   low_.on_datapoint(value);
 }

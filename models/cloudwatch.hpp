@@ -50,12 +50,12 @@ class MetricAlarm {
   explicit MetricAlarm(MetricAlarmConfig config);
 
   // Takes this minute's datapoint (nullopt: none was published) and returns the new state.
-  AlarmState on_datapoint(std::optional<double> value);
+  AlarmState on_datapoint(const std::optional<double>& value);
 
   AlarmState state() const { return state_; }
   const MetricAlarmConfig& config() const { return config_; }
   // Breaching datapoints among the last N.
-  int breaching_datapoints() const;
+  int breaching_datapoints() const { return breaching_; }
   // The present datapoints among the last N reduced by `how`; nullopt when all are missing. Step
   // scaling sizes its breach with this (SAS-9: "applies your specified aggregation type to the most
   // recent metric data points").
@@ -65,6 +65,10 @@ class MetricAlarm {
   MetricAlarmConfig config_;
   std::vector<std::optional<double>> range_;  // ring of the last N datapoints, missing until filled
   std::size_t next_ = 0;                      // slot the next datapoint overwrites
+  // Running counts over range_, kept as datapoints enter and leave (a minute's evaluation is O(1),
+  // not a rescan of the N datapoints): present ones, and those that breach.
+  int present_ = 0;
+  int breaching_ = 0;
   AlarmState state_ = AlarmState::insufficient_data;
 };
 
@@ -78,7 +82,7 @@ class TargetTrackingAlarms {
  public:
   TargetTrackingAlarms(double target, int high_datapoints, int low_datapoints, double scale_in_margin);
 
-  void on_datapoint(std::optional<double> value);
+  void on_datapoint(const std::optional<double>& value);
   const MetricAlarm& high() const { return high_; }
   const MetricAlarm& low() const { return low_; }
 

@@ -46,10 +46,13 @@ enum class EventKind : std::uint8_t {
   asg_reconcile,             // scaling: target = group; launch or terminate towards desired
   instance_refresh,          // scaling: target = group; arg = index into the instance refreshes to start
                              //   one, or -1 for the running refresh's next look (generation-checked)
-  metrics_sample,            // metrics: one time-series row
+  metrics_sample,            // metrics: one time-series row; arg = World::kSampleChain (schedule the next
+                             //   row) or kSampleOnce (rows on whole minutes ride on cloudwatch_minute)
   target_health,             // health: target = target group, arg = target; its routing view changes here
-  traffic_step,              // market: target = traffic source; the offered load steps
-  cloudwatch_minute,         // metrics: one minute's CloudWatch datapoints, then the scaling policies on them
+  traffic_step,              // market: target = traffic source; the offered load steps (off whole minutes:
+                             //   those ride on cloudwatch_minute, Traffic::start)
+  cloudwatch_minute,         // metrics: the minute tick: one minute's CloudWatch datapoints, then the
+                             //   scaling policies on them; the load steps and the timeseries row on it
 };
 
 constexpr std::uint8_t to_u8(Phase p) { return static_cast<std::uint8_t>(p); }

@@ -91,11 +91,39 @@ std::uint64_t mix(std::uint64_t x) {
 
 }  // namespace
 
-std::size_t LatencyMixture::KeyHash::operator()(const Key& key) const {
+std::size_t LatencyMixture::hash(const Key& key) {
   const std::uint64_t small =
       (static_cast<std::uint64_t>(static_cast<std::uint32_t>(key.c)) << 40) ^
       (static_cast<std::uint64_t>(key.rho_bin) << 32) ^ key.shift_bin;
   return static_cast<std::size_t>(mix(mix(std::bit_cast<std::uint64_t>(key.mu)) ^ small));
+}
+
+LatencyMixture::Bucket& LatencyMixture::bucket(const Key& key) {
+  if (!slots_.empty()) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash(key) & mask; slots_[i].used; i = (i + 1) & mask)
+      if (slots_[i].key == key) return slots_[i].bucket;
+  }
+  if (2 * (size_ + 1) > slots_.size()) {
+    // A new key would make the table more than half full: double it and re-insert every bucket
+    // (their order does not matter).
+    std::vector<Slot> old(std::max<std::size_t>(64, 2 * slots_.size()));
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& from : old) {
+      if (!from.used) continue;
+      std::size_t i = hash(from.key) & mask;
+      while (slots_[i].used) i = (i + 1) & mask;
+      slots_[i] = from;
+    }
+  }
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = hash(key) & mask;
+  while (slots_[i].used) i = (i + 1) & mask;
+  slots_[i].used = true;
+  slots_[i].key = key;
+  ++size_;
+  return slots_[i].bucket;
 }
 
 void LatencyMixture::add(int c, double mu, double rho, double shift_seconds, double weight) {
@@ -112,29 +140,33 @@ void LatencyMixture::add(int c, double mu, double rho, double shift_seconds, dou
       shift > 0
           ? static_cast<std::uint32_t>(std::bit_cast<std::uint64_t>(shift) >> kShiftDroppedBits)
           : 0;
-  Bucket& bucket = buckets_[key];
-  bucket.weight += weight;
-  bucket.weighted_rho += weight * rho;
-  bucket.weighted_shift += weight * shift;
+  Bucket& b = bucket(key);
+  b.weight += weight;
+  b.weighted_rho += weight * rho;
+  b.weighted_shift += weight * shift;
   total_ += weight;
 }
 
 void LatencyMixture::merge(const LatencyMixture& other) {
   // Each key occurs once in `other`, so every bucket here gets at most one addition: the result
   // does not depend on `other`'s hash order.
-  for (const auto& [key, from] : other.buckets_) {
-    Bucket& bucket = buckets_[key];
-    bucket.weight += from.weight;
-    bucket.weighted_rho += from.weighted_rho;
-    bucket.weighted_shift += from.weighted_shift;
+  for (const Slot& slot : other.slots_) {
+    if (!slot.used) continue;
+    Bucket& b = bucket(slot.key);
+    b.weight += slot.bucket.weight;
+    b.weighted_rho += slot.bucket.weighted_rho;
+    b.weighted_shift += slot.bucket.weighted_shift;
   }
   total_ += other.total_;
 }
 
 std::optional<double> LatencyMixture::quantile(double p) const {
-  if (!(p > 0 && p < 1) || buckets_.empty()) return std::nullopt;
+  if (!(p > 0 && p < 1) || size_ == 0) return std::nullopt;
   // Key order, not hash order: the sums below then round the same way on every run.
-  std::vector<std::pair<Key, Bucket>> sorted(buckets_.begin(), buckets_.end());
+  std::vector<std::pair<Key, Bucket>> sorted;
+  sorted.reserve(size_);
+  for (const Slot& slot : slots_)
+    if (slot.used) sorted.emplace_back(slot.key, slot.bucket);
   std::sort(sorted.begin(), sorted.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<Component> components;

@@ -66,14 +66,16 @@ int percent_change(int base, int percent, std::optional<int> min_magnitude) {
   return static_cast<int>(std::clamp<std::int64_t>(delta, INT_MIN, INT_MAX));
 }
 
-std::optional<double> ServiceScalingInput::value(ScalingMetric metric, std::optional<std::size_t> target_group) const {
+const std::optional<double>& ServiceScalingInput::value(ScalingMetric metric,
+                                                       std::optional<std::size_t> target_group) const {
+  static const std::optional<double> none;
   switch (metric) {
     case ScalingMetric::ecs_service_average_cpu_utilization: return cpu_utilization;
     case ScalingMetric::alb_request_count_per_target:
-      if (!target_group || *target_group >= request_count_per_target.size()) return std::nullopt;
+      if (!target_group || *target_group >= request_count_per_target.size()) return none;
       return request_count_per_target[*target_group];
   }
-  return std::nullopt;
+  return none;
 }
 
 ServiceAutoScaler::ServiceAutoScaler(ScalableTargetConfig target, std::vector<ScalingPolicyConfig> policies,
@@ -134,7 +136,7 @@ ServiceAutoScaler::Wish ServiceAutoScaler::target_tracking_wish(std::size_t i, c
   const TargetTrackingPolicy& tt = *policies_[i].target_tracking;
   const TargetTrackingAlarms& alarms = *tt_alarms_[i];
   Wish w;
-  const std::optional<double> v = in.value(tt.metric, tt.target_group);
+  const std::optional<double>& v = in.value(tt.metric, tt.target_group);
   if (!v) return w;  // SAS-4: insufficient data, no scaling
   if (in.running == 0) {
     // SAS-7: from 0, one datapoint showing demand, then the minimum possible amount.

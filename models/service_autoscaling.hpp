@@ -73,8 +73,10 @@ struct ServiceScalingInput {
   int desired = 0;  // the service's desired count now
   bool deployment_in_progress = false;  // SAS-7: scale-in off
 
-  // The minute's datapoint of `metric` (for ALBRequestCountPerTarget, of `target_group`).
-  std::optional<double> value(ScalingMetric metric, std::optional<std::size_t> target_group) const;
+  // The minute's datapoint of `metric` (for ALBRequestCountPerTarget, of `target_group`). By
+  // reference: an optional<double> copied through the stack (flag byte stored, 16 bytes loaded back)
+  // stalled store forwarding on every call, ~8 % of BM_SeedMonth with the alarms' by-value parameter.
+  const std::optional<double>& value(ScalingMetric metric, std::optional<std::size_t> target_group) const;
 };
 
 enum class ScalingDirection : std::uint8_t { scale_out, scale_in };

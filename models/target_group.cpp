@@ -17,6 +17,7 @@ void TargetGroup::boundary(Engine& engine, SimTime at, std::uint32_t target) {
 void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::uint32_t task, SimTime ready,
                                   SimTime hangs_at) {
   const SimTime now = engine.now();
+  ++version_;
   prune(now);
   Target t;
   t.service = service;
@@ -50,6 +51,7 @@ void TargetGroup::deregister(Engine& engine, std::uint32_t service, std::uint32_
   if (it == by_task_.end()) return;
   Target& t = targets_[it->second];
   if (t.deregistered != kNever) return;
+  ++version_;
   t.deregistered = engine.now();
   boundary(engine, engine.now(), it->second);
   boundary(engine, engine.now() + config_.deregistration_propagation, it->second);
@@ -60,6 +62,7 @@ void TargetGroup::target_died(Engine& engine, std::uint32_t service, std::uint32
   if (it == by_task_.end()) return;
   Target& t = targets_[it->second];
   if (t.died != kNever) return;
+  ++version_;
   const SimTime now = engine.now();
   t.died = now;
   // ALB-1: a registered target that stops answering is out of service after UnhealthyThresholdCount
@@ -82,6 +85,7 @@ void TargetGroup::on_boundary(Engine& engine, std::uint32_t target) {
              !(targets_[o].slow_start_from != kNever && now < targets_[o].slow_start_from + config_.slow_start);
     });
     if (other) {
+      ++version_;
       t.slow_start_from = now;
       for (int k = 1; k <= kSlowStartSteps; ++k) boundary(engine, now + config_.slow_start * k / kSlowStartSteps, target);
     }
@@ -106,20 +110,54 @@ double TargetGroup::weight(const Target& t, SimTime now) const {
   return (step + 0.5) / kSlowStartSteps;
 }
 
-RoutingMode TargetGroup::routes(SimTime now, std::vector<Route>& out) const {
+void TargetGroup::refresh_view(SimTime now) const {
+  std::vector<Route>& out = view_.routes;
   out.clear();
   for (std::uint32_t id : live_)
     if (healthy(targets_[id], now)) out.push_back({id, weight(targets_[id], now)});
-  if (!out.empty()) return RoutingMode::healthy;
-  for (std::uint32_t id : live_)
-    if (in_rotation(targets_[id], now)) out.push_back({id, 1.0});
-  return out.empty() ? RoutingMode::no_target : RoutingMode::fail_open;
+  if (!out.empty()) {
+    view_.mode = RoutingMode::healthy;
+  } else {
+    for (std::uint32_t id : live_)
+      if (in_rotation(targets_[id], now)) out.push_back({id, 1.0});
+    view_.mode = out.empty() ? RoutingMode::no_target : RoutingMode::fail_open;
+  }
+  // The next instant after `now` where in_rotation(), healthy() or weight() of a live target can
+  // change (targets outside live_ never come back into rotation).
+  SimTime until = kNever;
+  const auto later = [&](SimTime at) {
+    if (at > now && at < until) until = at;
+  };
+  for (std::uint32_t id : live_) {
+    const Target& t = targets_[id];
+    later(t.registered);
+    later(t.healthy_at);
+    later(t.unhealthy_at);
+    if (t.deregistered != kNever) later(t.deregistered + config_.deregistration_propagation);
+    // Within a slow-start ramp the weight steps: no reuse past this instant (rare, and cheap to redo).
+    if (t.slow_start_from != kNever && config_.slow_start > 0 && now < t.slow_start_from + config_.slow_start)
+      later(now + 1);
+  }
+  view_.version = version_;
+  view_.from = now;
+  view_.until = until;
+}
+
+TargetGroup::View TargetGroup::view(SimTime now) const {
+  if (view_.version != version_ || now < view_.from || now >= view_.until) refresh_view(now);
+  return {view_.mode, view_.routes};
+}
+
+RoutingMode TargetGroup::routes(SimTime now, std::vector<Route>& out) const {
+  const View v = view(now);
+  out = v.routes;
+  return v.mode;
 }
 
 int TargetGroup::healthy_count(SimTime now) const {
-  int n = 0;
-  for (std::uint32_t id : live_) n += healthy(targets_[id], now) ? 1 : 0;
-  return n;
+  // The healthy targets are exactly those routed to in the healthy mode.
+  const View v = view(now);
+  return v.mode == RoutingMode::healthy ? static_cast<int>(v.routes.size()) : 0;
 }
 
 const Target* TargetGroup::find(std::uint32_t service, std::uint32_t task) const {

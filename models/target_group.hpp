@@ -92,7 +92,13 @@ class TargetGroup {
   // A `target_health` boundary at `now` for target `target` (slow start begins here).
   void on_boundary(Engine& engine, std::uint32_t target);
 
-  // The routing view at `now`: the mode, and in `out` the routed targets with their weights.
+  // The routing view at `now`: the mode, and the routed targets with their weights.
+  struct View {
+    RoutingMode mode;
+    const std::vector<Route>& routes;  // valid until the next call or change of the group
+  };
+  View view(SimTime now) const;
+  // The same view, the routes copied into `out`.
   RoutingMode routes(SimTime now, std::vector<Route>& out) const;
   // Healthy targets at `now` (RequestCountPerTarget's divisor).
   int healthy_count(SimTime now) const;
@@ -114,6 +120,20 @@ class TargetGroup {
   std::vector<Target> targets_;
   std::vector<std::uint32_t> live_;  // targets that may still be in rotation, in registration order
   std::unordered_map<std::uint64_t, std::uint32_t> by_task_;
+
+  // The last view computed, reused while it cannot have changed: the traffic model asks for it at
+  // every interval (once per event of the world), the view changes only at the targets' instants.
+  // Valid for `from` <= now < `until` (the next instant any live target's routing changes) as long
+  // as nothing changed the group since (`version`, bumped by every mutation).
+  void refresh_view(SimTime now) const;
+  std::uint64_t version_ = 0;
+  struct CachedView {
+    std::uint64_t version = ~std::uint64_t{0};
+    SimTime from = 0, until = 0;
+    RoutingMode mode = RoutingMode::no_target;
+    std::vector<Route> routes;
+  };
+  mutable CachedView view_;
 };
 
 }  // namespace spotsim

@@ -33,7 +33,7 @@ Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
     : config_(std::move(config)),
       groups_(groups),
       services_(services),
-      impl_(std::make_unique<Impl>(config_.mode, seed, replication)) {
+      impl_(std::make_unique<Impl>(config_.mode, totals_, seed, replication)) {
   Impl& m = *impl_;
   const std::size_t n = services_.size();
   ledger_.resize(n);
@@ -74,6 +74,7 @@ Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
     p.rps_per_task = t.requests_per_second_per_task;
     p.cpu_seconds_per_request = t.cpu_seconds_per_request;
     p.has_traffic_config = p.rps_per_task || p.cpu_seconds_per_request;
+    if (p.has_traffic_config) cpu_services_.push_back(v);
   }
   m.calls.resize(n);
   for (const CallGraphEdgeConfig& e : config_.call_graph)
@@ -88,37 +89,70 @@ Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
 
 Traffic::~Traffic() = default;
 
-void Traffic::start(Engine& engine, SimTime duration) {
+void Traffic::start(Engine& engine, SimTime duration, bool minute_ticks) {
   if (!active()) return;
   Impl& m = *impl_;
   m.last = engine.now();
+  m.minute_ticks = minute_ticks;
+  // One datapoint a minute per metric over the run: reserved, so on_minute never reallocates.
+  const auto minutes_in_run = static_cast<std::size_t>(std::max<SimTime>(0, duration - engine.now()) / minutes(1)) + 1;
+  for (auto* series : {&metrics_.request_count, &metrics_.request_count_per_target, &metrics_.cpu_utilization})
+    for (std::vector<double>& v : *series) v.reserve(minutes_in_run);
   for (std::size_t s = 0; s < config_.sources.size(); ++s) {
     const TrafficSource& src = config_.sources[s];
     m.source_rate[s] = std::max(0.0, src.rps.value_at(engine.now()));
     const auto& times = src.rps.times();
     m.source_next[s] = static_cast<std::size_t>(std::upper_bound(times.begin(), times.end(), engine.now()) - times.begin());
     if (const auto next = src.rps.next_change_after(engine.now()); next && *next <= duration)
-      engine.schedule(*next, to_u8(Phase::market), to_u8(EventKind::traffic_step), static_cast<std::uint32_t>(s));
+      schedule_step(engine, static_cast<std::uint32_t>(s), *next);
   }
   std::fill(m.group_rate.begin(), m.group_rate.end(), 0.0);
   for (std::size_t s = 0; s < config_.sources.size(); ++s)
     if (config_.sources[s].target_group < m.group_rate.size()) m.group_rate[config_.sources[s].target_group] += m.source_rate[s];
 }
 
-bool Traffic::on_traffic_step(Engine& engine, const Event& e) {
+void Traffic::schedule_step(Engine& engine, std::uint32_t source, SimTime at) {
   Impl& m = *impl_;
-  if (e.target >= config_.sources.size()) return false;
-  const TrafficSource& src = config_.sources[e.target];
+  // A step on a whole minute waits for the world's minute tick (traffic.hpp, start()), in the order
+  // its event would have been scheduled; any other gets its own traffic_step event.
+  if (m.minute_ticks && at >= minutes(1) && at % minutes(1) == 0)
+    m.parked.emplace_back(at, source);
+  else
+    engine.schedule(at, to_u8(Phase::market), to_u8(EventKind::traffic_step), source);
+}
+
+void Traffic::step(Engine& engine, std::uint32_t source) {
+  Impl& m = *impl_;
+  const TrafficSource& src = config_.sources[source];
   // The step at now is the cursor's (steps are scheduled one after another, in order).
   const auto& times = src.rps.times();
-  std::size_t& next = m.source_next[e.target];
+  std::size_t& next = m.source_next[source];
   while (next < times.size() && times[next] <= engine.now()) ++next;
-  const double before = m.source_rate[e.target];
-  m.source_rate[e.target] = next > 0 ? std::max(0.0, src.rps.values()[next - 1]) : before;
-  if (src.target_group < m.group_rate.size()) m.group_rate[src.target_group] += m.source_rate[e.target] - before;
-  if (next < times.size())
-    engine.schedule(times[next], to_u8(Phase::market), to_u8(EventKind::traffic_step), e.target);
+  const double before = m.source_rate[source];
+  m.source_rate[source] = next > 0 ? std::max(0.0, src.rps.values()[next - 1]) : before;
+  if (src.target_group < m.group_rate.size()) m.group_rate[src.target_group] += m.source_rate[source] - before;
+  if (next < times.size()) schedule_step(engine, source, times[next]);
+}
+
+bool Traffic::on_traffic_step(Engine& engine, const Event& e) {
+  if (e.target >= config_.sources.size()) return false;
+  step(engine, e.target);
   return true;
+}
+
+void Traffic::on_minute_tick(Engine& engine) {
+  Impl& m = *impl_;
+  if (m.parked.empty()) return;
+  const SimTime now = engine.now();
+  // The steps due now, in parking order (= the order of the events they replace); stepping parks
+  // their next steps, all later than now.
+  m.due.clear();
+  std::erase_if(m.parked, [&](const std::pair<SimTime, std::uint32_t>& p) {
+    if (p.first != now) return false;
+    m.due.push_back(p.second);
+    return true;
+  });
+  for (std::uint32_t source : m.due) step(engine, source);
 }
 
 void Traffic::on_minute(SimTime now) {
@@ -128,8 +162,8 @@ void Traffic::on_minute(SimTime now) {
     metrics_.request_count[g].push_back(count);
     // ALBRequestCountPerTarget: the group's RequestCount over its healthy targets — over the
     // targets it routes to when it fails open; no datapoint (NaN) with no target at all.
-    const int healthy = groups_[g].healthy_count(now);
-    const auto routed = healthy > 0 ? healthy : static_cast<int>((groups_[g].routes(now, m.routes), m.routes.size()));
+    // The routed targets are the healthy ones, or in fail-open all those in rotation.
+    const auto routed = static_cast<int>(groups_[g].view(now).routes.size());
     metrics_.request_count_per_target[g].push_back(routed > 0 ? count / routed : std::nan(""));
     m.minute_requests[g] = 0;
   }
@@ -138,18 +172,6 @@ void Traffic::on_minute(SimTime now) {
     m.minute_busy[v] = 0;
     m.minute_present[v] = 0;
   }
-}
-
-std::optional<double> Traffic::last_cpu_utilization() const {
-  double sum = 0;
-  int n = 0;
-  for (std::size_t v = 0; v < services_.size(); ++v) {
-    if (!impl_->params[v].has_traffic_config || metrics_.cpu_utilization[v].empty()) continue;
-    sum += metrics_.cpu_utilization[v].back();
-    ++n;
-  }
-  if (n == 0) return std::nullopt;
-  return sum / n;
 }
 
 void Traffic::on_task_running(const EcsTask& task, SimTime now) {
@@ -255,11 +277,6 @@ double Traffic::requests_routed_to(std::uint32_t service, std::uint32_t task) co
   return m.flows[service][task].routed;
 }
 
-RequestCounts Traffic::totals() const {
-  RequestCounts c = impl_->totals;
-  c.served = std::max(0.0, c.offered - c.dropped_total());
-  return c;
-}
 
 void Traffic::advance_to(SimTime now) {
   Impl& m = *impl_;

@@ -38,6 +38,7 @@
 // join-the-shortest-queue over many servers behaves close to a pooled queue.
 //
 // Requests still in a task at the end of the run are counted served (they complete after it).
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -109,7 +110,13 @@ class Traffic {
   Traffic& operator=(const Traffic&) = delete;
 
   bool active() const { return !config_.sources.empty(); }
-  void start(Engine& engine, SimTime duration);
+  // `minute_ticks`: the caller calls on_minute_tick() at every whole minute from 1 min on (the
+  // world's cloudwatch_minute). Load steps that fall on a whole minute then wait for that call
+  // instead of an event of their own: a step only sets the rates the next advance_to() integrates
+  // with, and nothing reads them in between, so applying it at the tick (phase metrics) instead of
+  // at phase market of the same instant changes nothing but the number of events. A load trace
+  // with a step a minute (the synthetic loads) had one traffic_step event a minute.
+  void start(Engine& engine, SimTime duration, bool minute_ticks = false);
 
   // Integrates [last, now) with the world as it was; call before anything changes at `now`.
   void advance_to(SimTime now);
@@ -118,23 +125,44 @@ class Traffic {
   void on_task_running(const EcsTask& task, SimTime now);
   void on_task_died(const EcsTask& task, SimTime now);  // its process is gone: what it holds is lost
   bool on_traffic_step(Engine& engine, const Event& e);
+  // The load steps due at engine.now(), a whole minute (see start()).
+  void on_minute_tick(Engine& engine);
   // Closes one minute's CloudWatch datapoints (the world's cloudwatch_minute, every minute from 1 min).
   void on_minute(SimTime now);
 
-  // Running totals at the entry (offered, dropped by reason, served = the rest so far).
-  RequestCounts totals() const;
+  // Running totals at the entry (offered, dropped by reason, served = the rest so far). Inline: the
+  // timeseries row reads them every minute.
+  RequestCounts totals() const {
+    RequestCounts c = totals_;
+    c.served = std::max(0.0, c.offered - c.dropped_total());
+    return c;
+  }
   // The run's answer; call once at the end, after advance_to(end).
   RequestSummary finish();
   const std::vector<ServiceRequestLedger>& ledgers() const { return ledger_; }
   // Requests sent to one task over its life (0 for a task that never ran).
   double requests_routed_to(std::uint32_t service, std::uint32_t task) const;
   const TrafficMetrics& metrics() const { return metrics_; }
-  // CPU utilisation of every service with traffic over the last `minutes` datapoints, % (timeseries).
-  std::optional<double> last_cpu_utilization() const;
+  // The mean of the last CPU utilisation datapoints of the services with traffic, % (timeseries).
+  // Inline: an optional<double> returned from another unit went through the stack and stalled store
+  // forwarding once a minute.
+  std::optional<double> last_cpu_utilization() const {
+    double sum = 0;
+    int n = 0;
+    for (std::size_t v : cpu_services_) {
+      if (metrics_.cpu_utilization[v].empty()) continue;
+      sum += metrics_.cpu_utilization[v].back();
+      ++n;
+    }
+    if (n == 0) return std::nullopt;
+    return sum / n;
+  }
 
  struct Impl;  // traffic_impl.hpp
 
  private:
+  void schedule_step(Engine& engine, std::uint32_t source, SimTime at);
+  void step(Engine& engine, std::uint32_t source);  // the source's load steps at engine.now()
   void advance_fluid(SimTime a, SimTime b);        // traffic_fluid.cpp
   void advance_per_request(SimTime a, SimTime b);  // traffic_per_request.cpp
   TrafficConfig config_;
@@ -142,6 +170,8 @@ class Traffic {
   std::vector<std::unique_ptr<EcsService>>& services_;
   std::vector<ServiceRequestLedger> ledger_;
   TrafficMetrics metrics_;
+  RequestCounts totals_;  // the model's running entry totals (Impl::totals refers to it)
+  std::vector<std::size_t> cpu_services_;  // services with a traffic configuration, in order
   std::unique_ptr<Impl> impl_;
 };
 

@@ -66,6 +66,9 @@ struct Traffic::Impl {
   TrafficMode mode;
   std::vector<double> source_rate;          // per source, the rate now
   std::vector<std::size_t> source_next;     // per source, index of its next step (a cursor, no search)
+  bool minute_ticks = false;                // steps on whole minutes wait for on_minute_tick()
+  std::vector<std::pair<SimTime, std::uint32_t>> parked;  // (time, source) of those steps, in scheduling order
+  std::vector<std::uint32_t> due;           // on_minute_tick's scratch
   std::vector<double> group_rate;           // per target group, external rps now
   std::vector<std::int32_t> group_service;  // per target group, the service it routes to, or -1
   std::vector<std::vector<std::uint32_t>> service_groups;  // per service, its target groups
@@ -78,8 +81,7 @@ struct Traffic::Impl {
   CallGraphEvaluation eval;
   std::vector<std::array<double, kDropReasons>> own;  // per service, this interval's own drops
   std::vector<double> arrived;                          // per service, this interval's arrivals
-  std::vector<Route> routes;
-  RequestCounts totals;  // at the entry; served is derived at the end
+  RequestCounts& totals;  // Traffic::totals_: at the entry; served is derived at the end
   double served_count = 0;  // per-request: entry requests completed
   double served_debt = 0;   // per-request: entry requests counted served whose call was lost later
   LatencyMixture mixture;
@@ -99,8 +101,9 @@ struct Traffic::Impl {
   std::vector<double> next_arrival;  // per target group, seconds
   std::vector<traffic_detail::RouteTable> tables;
 
-  Impl(TrafficMode m, std::uint64_t seed, std::uint64_t replication)
+  Impl(TrafficMode m, RequestCounts& entry_totals, std::uint64_t seed, std::uint64_t replication)
       : mode(m),
+        totals(entry_totals),
         arrivals(seed, "traffic.arrivals", replication),
         service_times(seed, "traffic.service_times", replication),
         routing(seed, "traffic.routing", replication) {}

@@ -87,13 +87,6 @@ void World::on_task_state(Engine& engine, const EcsTask& task, TaskState from) {
   }
 }
 
-std::optional<std::pair<std::uint32_t, std::uint32_t>> World::container_instance_of(InstanceId id) const {
-  if (id.value >= container_instance_of_.size() || container_instance_of_[id.value] < 0) return std::nullopt;
-  const Ec2Instance& instance = fleet_.at(id);
-  return std::make_pair(static_cast<std::uint32_t>(group_cluster_[instance.group]),
-                        static_cast<std::uint32_t>(container_instance_of_[id.value]));
-}
-
 void World::schedule_interruption_notice(InstanceId id, SimTime notice_at) {
   const Ec2Instance& instance = fleet_.at(id);
   schedule(notice_at, Phase::interruption, EventKind::interruption_notice, id.value, instance.generation);
@@ -124,11 +117,14 @@ void World::start() {
   market_.start(engine_, config_.duration);
   for (auto& group : groups_) group->start(engine_);
   for (auto& service : services_) service->start(engine_);
-  traffic_->start(engine_, config_.duration);
+  // One minute of CloudWatch datapoints at a time (CP-2, SAS-2: 1-minute periods): the minute tick.
+  // Load steps and timeseries rows that fall on its minutes ride on it instead of having events of
+  // their own (Traffic::start; samples: dispatch).
+  const bool ticks = traffic_->active() || !config_.capacity_providers.empty() || !config_.scalable_targets.empty();
+  samples_on_tick_ = ticks && config_.sample_interval > 0 && config_.sample_interval % minutes(1) == 0;
+  traffic_->start(engine_, config_.duration, ticks);
   start_scaling();
-  // One minute of CloudWatch datapoints at a time (CP-2, SAS-2: 1-minute periods).
-  if (traffic_->active() || !config_.capacity_providers.empty() || !config_.scalable_targets.empty())
-    schedule(minutes(1), Phase::metrics, EventKind::cloudwatch_minute, 0);
+  if (ticks) schedule(minutes(1), Phase::metrics, EventKind::cloudwatch_minute, 0);
   for (std::size_t d = 0; d < config_.deployments.size(); ++d) {
     const SimTime at = config_.deployments[d].at;
     if (at >= 0 && at <= config_.duration)
@@ -148,7 +144,7 @@ void World::start() {
   }
   if (config_.sample_interval > 0) {
     rows_.reserve(static_cast<std::size_t>(config_.duration / config_.sample_interval) + 1);
-    schedule(0, Phase::metrics, EventKind::metrics_sample, 0);
+    schedule(0, Phase::metrics, EventKind::metrics_sample, 0, 0, samples_on_tick_ ? kSampleOnce : kSampleChain);
   }
 }
 
@@ -310,18 +306,31 @@ bool World::dispatch(const Event& e) {
       if (traffic_->active()) traffic_->on_minute(now);
       scaling_minute(now);
       schedule(now + minutes(1), Phase::metrics, EventKind::cloudwatch_minute, 0);
+      traffic_->on_minute_tick(engine_);  // the load steps on this minute: rates for the next interval
+      if (samples_on_tick_ && now % config_.sample_interval == 0 && now <= config_.duration) {
+        // The row records the instant after everything at it: after this tick (a metrics_sample
+        // event at this minute ran after the tick's, being scheduled later at the same phase) and
+        // after whatever the policies just scheduled at now, which a row of its own then waits for.
+        if (engine_.pending_at_or_before(now))
+          schedule(now, Phase::metrics, EventKind::metrics_sample, 0, 0, kSampleOnce);
+        else
+          sample(now);
+      }
       return true;
     case EventKind::metrics_sample:
       sample(now);
-      if (now + config_.sample_interval <= config_.duration)
-        schedule(now + config_.sample_interval, Phase::metrics, EventKind::metrics_sample, 0);
+      if (e.arg == kSampleChain && now + config_.sample_interval <= config_.duration)
+        schedule(now + config_.sample_interval, Phase::metrics, EventKind::metrics_sample, 0, 0, kSampleChain);
       return true;
   }
   return false;
 }
 
 void World::sample(SimTime now) {
-  TimeseriesRow row;
+  const SimTime since = rows_.empty() ? 0 : rows_.back().time;
+  // Filled in place: a row built on the stack and copied in was read back in 16-byte pieces over
+  // the 4-byte stores just made, and store forwarding failed on every piece (~5 % of BM_SeedMonth).
+  TimeseriesRow& row = rows_.emplace_back();
   row.time = now;
   for (const auto& group : groups_) row.asg_desired += group->desired();
   for (std::uint32_t id : fleet_.alive_ids()) {
@@ -347,7 +356,6 @@ void World::sample(SimTime now) {
   row.on_demand_baseline_usd_cumulative = billing_.cumulative_baseline_usd(fleet_, now);
   if (traffic_->active()) {
     const RequestCounts counts = traffic_->totals();
-    const SimTime since = rows_.empty() ? 0 : rows_.back().time;
     if (now > since) {
       const double seconds = static_cast<double>(now - since) / 1000.0;
       row.offered_rps = (counts.offered - sampled_.offered) / seconds;
@@ -360,7 +368,6 @@ void World::sample(SimTime now) {
     row.cpu_utilization = traffic_->last_cpu_utilization();
   }
   row.capacity_provider_reservation = capacity_provider_reservation();
-  rows_.push_back(row);
 }
 
 RunResult World::finish() {

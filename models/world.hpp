@@ -149,8 +149,13 @@ class World : private TaskObserver {
   TargetGroup& target_group(std::size_t i) { return target_groups_[i]; }
   Traffic& traffic() { return *traffic_; }
   std::size_t service_count() const { return services_.size(); }
-  // The container instance an EC2 instance registered as, if any: (cluster, index).
-  std::optional<std::pair<std::uint32_t, std::uint32_t>> container_instance_of(InstanceId id) const;
+  // The container instance an EC2 instance registered as, if any: (cluster, index). Inline: the
+  // per-minute loops over the fleet (scaling_minute) ask it for every instance.
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> container_instance_of(InstanceId id) const {
+    if (id.value >= container_instance_of_.size() || container_instance_of_[id.value] < 0) return std::nullopt;
+    return std::make_pair(static_cast<std::uint32_t>(group_cluster_[fleet_.at(id).group]),
+                          static_cast<std::uint32_t>(container_instance_of_[id.value]));
+  }
   const Billing& billing() const { return billing_; }
   const WorldConfig& config() const { return config_; }
   // EC2 interrupts a spot instance: its notice at `notice_at` (>= now), termination `notice` later.
@@ -160,7 +165,11 @@ class World : private TaskObserver {
   std::uint64_t interruption_notices() const { return notices_; }
   std::uint64_t rebalance_recommendations() const { return rebalances_; }
   // The last CapacityProviderReservation of the first capacity provider with managed scaling.
-  std::optional<double> capacity_provider_reservation() const;
+  std::optional<double> capacity_provider_reservation() const {
+    // Inline: built in the caller's row, not returned through the stack (a stall a minute).
+    if (first_managed_ < 0) return std::nullopt;
+    return capacity_policies_[static_cast<std::size_t>(first_managed_)]->last_reservation();
+  }
   const ScalingSummary& scaling() const { return scaling_; }
 
  private:
@@ -192,7 +201,9 @@ class World : private TaskObserver {
   std::unique_ptr<Traffic> traffic_;
   RequestCounts sampled_;  // traffic totals at the previous timeseries row
   std::vector<std::optional<ManagedScalingPolicy>> capacity_policies_;  // per capacity provider, if managed scaling
+  std::int32_t first_managed_ = -1;  // the first capacity provider with managed scaling, or -1
   std::vector<ServiceAutoScaler> autoscalers_;                          // per scalable target
+  ServiceScalingInput scaling_input_;  // reused every minute: its vector keeps its capacity (no allocation)
   std::vector<std::optional<ShapeBounds>> provider_shapes_;              // per capacity provider: its group's types (CP-7)
   std::vector<const CapacityProviderStrategy*> service_strategy_;        // per service: strategy_of(), resolved once
   ScalingSummary scaling_;
@@ -201,6 +212,11 @@ class World : private TaskObserver {
   RandomStream agent_poll_stream_;                    // "ecs.agent.poll": where in its 1 s poll the agent is
   Billing billing_;
   std::vector<TimeseriesRow> rows_;
+  // Rows on whole minutes are taken by the minute tick (cloudwatch_minute) when the sample interval
+  // is whole minutes; metrics_sample events then carry one row each (kSampleOnce: the row at 0, or
+  // one waiting for events at its instant), else they chain every interval (kSampleChain).
+  static constexpr std::int64_t kSampleChain = 0, kSampleOnce = 1;
+  bool samples_on_tick_ = false;
   std::uint64_t notices_ = 0;
   std::uint64_t rebalances_ = 0;
   std::uint64_t interrupted_ = 0;

@@ -43,6 +43,7 @@ const CapacityProviderStrategy* World::strategy_of(std::size_t service) const {
 void World::wire_scaling() {
   for (std::size_t s = 0; s < config_.services.size(); ++s) service_strategy_.push_back(resolve_strategy(s));
   for (const CapacityProviderConfig& cp : config_.capacity_providers) {
+    if (cp.scaling.enabled && first_managed_ < 0) first_managed_ = static_cast<std::int32_t>(capacity_policies_.size());
     capacity_policies_.push_back(cp.scaling.enabled ? std::optional<ManagedScalingPolicy>(ManagedScalingPolicy(cp))
                                                     : std::nullopt);
     // CP-7 step 3: the largest and smallest of the group's types, as their agents register them.
@@ -143,7 +144,9 @@ void World::scaling_minute(SimTime now) {
   const TrafficMetrics& metrics = traffic_->metrics();
   for (ServiceAutoScaler& scaler : autoscalers_) {
     EcsService& service = *services_[scaler.target().service];
-    ServiceScalingInput in;
+    ServiceScalingInput& in = scaling_input_;
+    in.cpu_utilization.reset();
+    in.request_count_per_target.clear();
     const auto& cpu = metrics.cpu_utilization[service.index()];
     if (traffic_->active() && !cpu.empty()) in.cpu_utilization = cpu.back();
     for (const auto& per_target : metrics.request_count_per_target)
@@ -160,10 +163,5 @@ void World::scaling_minute(SimTime now) {
   }
 }
 
-std::optional<double> World::capacity_provider_reservation() const {
-  for (const auto& policy : capacity_policies_)
-    if (policy) return policy->last_reservation();
-  return std::nullopt;
-}
 
 }  // namespace spotsim

@@ -23,6 +23,8 @@ class Engine {
  public:
   SimTime now() const { return now_; }
   std::size_t pending() const { return queue_.size(); }
+  // Whether an event is pending at or before `t` (inside a dispatch: the one dispatched is taken).
+  bool pending_at_or_before(SimTime t) const { return !queue_.empty() && queue_.top().time <= t; }
   const RunStats& stats() const { return stats_; }
 
   // Schedules an event; `when` earlier than now() is a bug in a model, clamped to now().
