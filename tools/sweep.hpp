@@ -71,10 +71,10 @@ std::optional<ShardSource> shard_from_environment(std::optional<int> count, cons
 
 // ---- The sweep (sweep_file.cpp)
 
+// An axis's key and the setting it names (its values are in SweepHeader::axes).
 struct SweepAxis {
   std::string key;      // as written in the sweep file (runs.csv's column, summary.json's key)
   std::string pointer;  // the JSON pointer it names in the base scenario
-  std::vector<nlohmann::ordered_json> values;
 };
 
 // What the command line adds to a sweep file. Part of the fingerprint.

@@ -187,7 +187,7 @@ Sweep make_sweep(const SweepDefinition& d, const SweepOptions& options) {
         repeated = true;
       }
     if (repeated) continue;
-    sw.axes.push_back({key, pointer, values});
+    sw.axes.push_back({key, pointer});
     points *= values.size();
     if (points > kMaxSweepRuns) {
       diag.error("/axes", "the grid has more than " + std::to_string(kMaxSweepRuns) + " points");
@@ -213,7 +213,7 @@ Sweep make_sweep(const SweepDefinition& d, const SweepOptions& options) {
   h.scenario = first.name;
 
   std::string identity = std::string(kVersion) + "\n" + sw.base.dump() + "\n";
-  for (const SweepAxis& a : sw.axes) identity += a.key + "\n" + nlohmann::ordered_json(a.values).dump() + "\n";
+  for (const auto& [key, values] : h.axes) identity += key + "\n" + nlohmann::ordered_json(values).dump() + "\n";
   identity += std::to_string(h.replications) + "\n" + std::to_string(h.seed) + "\n" + h.options.dump() + "\n";
   h.fingerprint = fnv1a_hex(identity);
 

@@ -19,8 +19,8 @@ void run_sweep(const Sweep& sweep, const std::vector<std::size_t>& runs, int job
   // handed out in index order, so about `jobs` points are held at once, however large the grid.
   struct Point {
     std::mutex mutex;
-    std::shared_ptr<const Scenario> scenario;
-    std::size_t remaining = 0;
+    std::unique_ptr<const Scenario> scenario;
+    std::size_t remaining = 0;  // runs of the point not started yet
   };
   std::vector<Point> points(sweep.header.points);
   for (const std::size_t run : runs) ++points[sweep.header.point_of(run)].remaining;
@@ -28,16 +28,11 @@ void run_sweep(const Sweep& sweep, const std::vector<std::size_t>& runs, int job
   parallel_for(runs.size(), jobs, [&](std::size_t k) {
     const std::size_t run = runs[k];
     Point& point = points[sweep.header.point_of(run)];
-    std::shared_ptr<const Scenario> shared;
+    Scenario scenario;
     {
       const std::lock_guard<std::mutex> lock(point.mutex);
-      if (!point.scenario) point.scenario = std::make_shared<const Scenario>(sweep.load_point(sweep.header.point_of(run)));
-      shared = point.scenario;
-    }
-    Scenario scenario = *shared;
-    shared.reset();
-    {
-      const std::lock_guard<std::mutex> lock(point.mutex);
+      if (!point.scenario) point.scenario = std::make_unique<const Scenario>(sweep.load_point(sweep.header.point_of(run)));
+      scenario = *point.scenario;
       if (--point.remaining == 0) point.scenario.reset();
     }
     scenario.world.replication = static_cast<std::uint64_t>(sweep.header.replication_of(run));
