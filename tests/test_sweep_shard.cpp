@@ -29,7 +29,7 @@ std::string error_of(const std::function<void()>& f) {
 
 }  // namespace
 
-TEST_CASE("--shard K/N: 1 <= K <= N, the runs whose index % N == K - 1", "[sweep][shard]") {
+TEST_CASE("sweep: --shard K/N with 1 <= K <= N holds the runs whose index % N == K - 1", "[sweep][shard]") {
   const Shard s = parse_shard("2/3");
   CHECK(s.index == 2);
   CHECK(s.count == 3);
@@ -43,7 +43,7 @@ TEST_CASE("--shard K/N: 1 <= K <= N, the runs whose index % N == K - 1", "[sweep
   }
 }
 
-TEST_CASE("the shard from an array job's environment", "[sweep][shard]") {
+TEST_CASE("sweep: the shard from an array job's environment", "[sweep][shard]") {
   CHECK_FALSE(shard_from_environment(std::nullopt, env({})));
 
   // Slurm: --array=0-2 and --array=1-3 give the same shards; a stepped array counts its steps.
@@ -89,7 +89,7 @@ TEST_CASE("the shard from an array job's environment", "[sweep][shard]") {
             .find("--shard-count") != std::string::npos);
 }
 
-TEST_CASE("run files are named run-<index, six digits>.json", "[sweep]") {
+TEST_CASE("sweep: run files are named run-<index, six digits>.json", "[sweep]") {
   CHECK(run_file_name(42) == "run-000042.json");
   CHECK(run_index_of_file_name("run-000042.json") == std::optional<std::size_t>(42));
   CHECK(run_index_of_file_name("run-999999.json") == std::optional<std::size_t>(999999));
