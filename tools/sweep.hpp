@@ -116,6 +116,9 @@ struct SweepHeader {
   int replication_of(std::size_t run) const { return static_cast<int>(run % static_cast<std::size_t>(replications)); }
   // The axis values of a point: {"<key>": value, ...} in axis order.
   nlohmann::ordered_json settings(std::size_t point) const;
+  // {"<key>": [values...], ...} in axis order; {"index": K, "count": N}.
+  nlohmann::ordered_json axes_json() const;
+  nlohmann::ordered_json shard_json() const { return {{"index", shard.index}, {"count", shard.count}}; }
   // The run indices of this header's shard, in order.
   std::vector<std::size_t> shard_runs() const;
 };

@@ -140,10 +140,8 @@ std::string SweepTable::summary_json() const {
   s["replications"] = header_.replications;
   s["runs"] = rows_.size();
   // A shard's aggregate covers its own runs only; merge the shards for the sweep's.
-  if (!header_.shard.whole()) s["shard"] = {{"index", header_.shard.index}, {"count", header_.shard.count}};
-  nlohmann::ordered_json axes = nlohmann::ordered_json::object();
-  for (const auto& [key, values] : header_.axes) axes[key] = values;
-  s["axes"] = axes;
+  if (!header_.shard.whole()) s["shard"] = header_.shard_json();
+  s["axes"] = header_.axes_json();
 
   nlohmann::ordered_json points = nlohmann::ordered_json::array();
   for (auto it = rows_.begin(); it != rows_.end();) {

@@ -70,6 +70,12 @@ nlohmann::ordered_json SweepHeader::settings(std::size_t point) const {
   return s;
 }
 
+nlohmann::ordered_json SweepHeader::axes_json() const {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [key, values] : axes) j[key] = values;
+  return j;
+}
+
 std::vector<std::size_t> SweepHeader::shard_runs() const {
   std::vector<std::size_t> out;
   for (std::size_t run = static_cast<std::size_t>(shard.index - 1); run < runs; run += static_cast<std::size_t>(shard.count))

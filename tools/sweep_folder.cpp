@@ -48,11 +48,9 @@ std::string sweep_json(const SweepHeader& h) {
   j["replications"] = h.replications;
   j["points"] = h.points;
   j["runs"] = h.runs;
-  nlohmann::ordered_json axes = nlohmann::ordered_json::object();
-  for (const auto& [key, values] : h.axes) axes[key] = values;
-  j["axes"] = axes;
+  j["axes"] = h.axes_json();
   j["options"] = h.options;
-  if (!h.shard.whole()) j["shard"] = {{"index", h.shard.index}, {"count", h.shard.count}};
+  if (!h.shard.whole()) j["shard"] = h.shard_json();
   return j.dump(2) + "\n";
 }
 
