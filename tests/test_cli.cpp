@@ -191,9 +191,9 @@ TEST_CASE("bad usage exits 2", "[cli]") {
   CHECK(run_spotsim("run --no-such-option").exit_code == 2);
   CHECK(run_spotsim("run --replications 3").exit_code == 2);
   CHECK(run_spotsim("run --mode batch").exit_code == 2);  // fluid or per-request
-  const Run sweep = run_spotsim("sweep anything.json");
+  const Run sweep = run_spotsim("sweep anything.json");  // no such file
   CHECK(sweep.exit_code == 2);
-  CHECK(sweep.output.find("not implemented yet") != std::string::npos);
+  CHECK(sweep.output.find("anything.json: error: cannot read") != std::string::npos);
 }
 
 TEST_CASE("a --set path whose parent does not exist is an error naming it", "[cli][bad-input]") {

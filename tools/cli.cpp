@@ -14,6 +14,7 @@
 #include "tools/input_error.hpp"
 #include "tools/results_writer.hpp"
 #include "tools/scenario.hpp"
+#include "tools/sweep.hpp"
 
 namespace spotsim {
 namespace {
@@ -97,6 +98,14 @@ int validate_command(const std::vector<std::string>& files, std::ostream& out) {
   bool any_error = false;
   for (const auto& file : files) {
     try {
+      // A sweep file: its base and every grid point's scenario load.
+      if (is_sweep_file(file)) {
+        const Sweep sweep = load_sweep_file(file);
+        print_diagnostics(out, sweep.warnings);
+        out << file << ": ok (sweep: " << sweep.header.points << " grid points x " << sweep.header.replications
+            << " replications = " << sweep.header.runs << " runs)\n";
+        continue;
+      }
       const Scenario s = load_scenario_file(file);
       print_diagnostics(out, s.warnings);
       out << file << ": ok";
@@ -140,8 +149,8 @@ int dispatch(int argc, char** argv, std::ostream& out, std::ostream& err) {
   run_app->add_flag("--quiet", run.quiet, "print nothing on success");
 
   std::vector<std::string> validate_files;
-  CLI::App* validate_app = app.add_subcommand("validate", "check scenario files: every problem, errors and warnings");
-  validate_app->add_option("files", validate_files, "scenario files")->required();
+  CLI::App* validate_app = app.add_subcommand("validate", "check scenario and sweep files: every problem, errors and warnings");
+  validate_app->add_option("files", validate_files, "scenario or sweep files")->required();
 
   // Every other command, each in its own file (tools/cli_commands.hpp).
   const CliCommand commands[] = {add_sweep_command(app),   add_merge_command(app),  add_compare_command(app),
