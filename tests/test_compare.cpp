@@ -222,3 +222,26 @@ TEST_CASE("compare: bad input exits 2 with a clear message and writes nothing", 
     CHECK_FALSE(fs::exists(out));
   }
 }
+
+// Issue 6 Must show 6, second half: `import terraform` on a plan that changes
+// on_demand_percentage_above_base_capacity gives a base and a variant that `compare` runs — here
+// through `compare BASE --terraform-plan PLAN`, BASE being the imported prior state (what the plan
+// does not describe — load, market — comes from it).
+TEST_CASE("compare: a Terraform plan's prior state and planned values, compared", "[compare][import]") {
+  TempDir tmp;
+  const std::string plan = std::string(SPOTSIM_SOURCE_DIR) + "/tests/data/import/terraform/plan.json";
+  const std::string prefix = (tmp.path() / "plan").string();
+  const Run imported = run_cli_in_process({"import", "terraform", plan, "-o", prefix});
+  INFO(imported.output);
+  REQUIRE(imported.exit_code == 0);
+  const json out = compare_json(tmp, {prefix + ".base.json", "--terraform-plan", plan, "--replications", "2",
+                                      "--duration", "6h"});
+  CHECK(out["variant_made_by"] == "terraform-plan");
+  const std::string changes = out["variant_changes"].dump();
+  CHECK(changes.find("on_demand_percentage_above_base_capacity (50 -> 20)") != std::string::npos);
+  CHECK(out["figures"]["cost.total_usd"]["base"]["mean"].get<double>() > 0);
+  // And the two files import wrote compare as BASE VARIANT.
+  const json files = compare_json(tmp, {prefix + ".base.json", prefix + ".planned.json", "--replications", "2",
+                                        "--duration", "6h"});
+  CHECK(files["figures"]["cost.total_usd"]["base"] == out["figures"]["cost.total_usd"]["base"]);
+}
