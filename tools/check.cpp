@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tools/input_error.hpp"
+#include "tools/json_reader.hpp"
 #include "tools/scenario.hpp"
 #include "tools/summary_figures.hpp"
 #include "tools/text_input.hpp"
@@ -71,20 +72,6 @@ std::vector<Point> sweep_points(const nlohmann::json& summary, const std::string
   return out;
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string threshold_option(const Threshold& t) {
   return (t.kind == Threshold::Kind::max ? "--max " : "--min ") + t.figure + "=" + nlohmann::json(t.limit).dump();

@@ -16,6 +16,7 @@
 #include "tools/input_error.hpp"
 #include "tools/json_reader.hpp"
 #include "tools/scenario.hpp"
+#include "tools/text_input.hpp"
 
 namespace spotsim {
 namespace {
@@ -46,22 +47,8 @@ constexpr Kind kKinds[] = {
 // The scenario's key for an output's key (describe-task-definition prints one "taskDefinition").
 std::string scenario_key(const std::string& key) { return key == "taskDefinition" ? "taskDefinitions" : key; }
 
-std::string read_text(const std::filesystem::path& file) {
-  const std::string shown = file.generic_string();
-  std::error_code ec;
-  const auto status = std::filesystem::status(file, ec);
-  if (ec || !std::filesystem::exists(status)) throw InputError(shown, "", "cannot read the file: no such file");
-  if (std::filesystem::is_directory(status))
-    throw InputError(shown, "", "cannot read the file: it is a folder (expected the JSON output of an AWS CLI command)");
-  // The traces among these can be long, but a describe-* output is small: the same bound as traces.
-  if (std::filesystem::file_size(file, ec) > (std::uintmax_t{512} << 20))
-    throw InputError(shown, "", "the file is larger than 512 MiB: not an AWS CLI describe-* output");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(shown, "", std::string("cannot read the file: ") + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+// The traces among these can be long, but a describe-* output is small: the same bound as traces.
+constexpr std::uintmax_t kMaxOutputBytes = std::uintmax_t{512} << 20;
 
 // Parsed keeping the CLI's key order (parse_json_text reports syntax errors and bounds the nesting).
 Json parse_ordered(const std::string& text, const std::string& shown) {
@@ -101,7 +88,7 @@ Input recognise(const std::filesystem::path& file) {
   Input in;
   in.path = file;
   in.shown = file.generic_string();
-  in.doc = parse_ordered(read_text(file), in.shown);
+  in.doc = parse_ordered(text_input::read_file_text(file, in.shown, kMaxOutputBytes), in.shown);
   const Json* first = &in.doc;
   // describe-spot-price-history and get-metric-data pages concatenated into one JSON array.
   if (in.doc.is_array() && !in.doc.empty() && in.doc.front().is_object() &&

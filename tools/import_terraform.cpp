@@ -25,6 +25,7 @@
 #include "tools/input_error.hpp"
 #include "tools/json_reader.hpp"
 #include "tools/scenario.hpp"
+#include "tools/text_input.hpp"
 
 namespace spotsim {
 namespace {
@@ -37,19 +38,8 @@ const char* const kAwsBlocks[] = {"AutoScalingGroups", "LaunchTemplateVersions",
                                   "services", "taskDefinitions", "TargetGroups", "TargetGroupAttributes",
                                   "ScalableTargets", "ScalingPolicies"};
 
-std::string read_plan(const std::filesystem::path& file) {
-  const std::string shown = file.generic_string();
-  std::error_code ec;
-  const auto status = std::filesystem::status(file, ec);
-  if (ec || !std::filesystem::exists(status)) throw InputError(shown, "", "cannot read the file: no such file");
-  if (std::filesystem::is_directory(status))
-    throw InputError(shown, "", "cannot read the file: it is a folder (expected `terraform show -json PLAN` output)");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(shown, "", std::string("cannot read the file: ") + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+// A plan's JSON grows with its resources; large module trees stay far below this.
+constexpr std::uintmax_t kMaxPlanBytes = std::uintmax_t{256} << 20;
 
 bool supported(const std::string& type) {
   const auto& types = terraform::supported_types();
@@ -257,7 +247,7 @@ void drop_unsimulatable(Json& s, Notes& assumed) {
 TerraformImport import_terraform_plan(const std::filesystem::path& plan_path,
                                       const std::optional<nlohmann::ordered_json>& defaults) {
   const std::string shown = plan_path.generic_string();
-  const std::string text = read_plan(plan_path);
+  const std::string text = text_input::read_file_text(plan_path, plan_path.generic_string(), kMaxPlanBytes);
   (void)parse_json_text(text, shown);  // syntax errors at their line and column
   const Json plan = Json::parse(text, nullptr, true, true);
   if (!plan.is_object() || (!plan.contains("planned_values") && !plan.contains("prior_state")))

@@ -21,7 +21,16 @@ std::string join_quoted(const std::vector<std::string>& items) {
   return s;
 }
 
-// Levenshtein distance, for "did you mean" on misspelt spotsim keys.
+
+std::string format_number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+}  // namespace
+
+// Levenshtein distance, ignoring case (json_reader.hpp).
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -38,14 +47,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
-
-std::string format_number(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
-
-}  // namespace
 
 std::string pointer_append(const std::string& pointer, std::string_view key) {
   std::string out = pointer + "/";

@@ -23,6 +23,9 @@ std::string pointer_append(const std::string& pointer, std::size_t index);
 // How a value reads in a message: `a string "two"`, `the number -1`, `an object`, ...
 std::string describe_json(const nlohmann::json& value);
 
+// Levenshtein distance ignoring ASCII case: how close a misspelt key or name is, for "did you mean".
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 class Diagnostics {
  public:
   explicit Diagnostics(std::string file) : file_(std::move(file)) {}
