@@ -56,16 +56,8 @@ Json parse_ordered(const std::string& text, const std::string& shown) {
   return Json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
 }
 
-const Json* member(const Json& j, const std::string& key) {
-  if (!j.is_object()) return nullptr;
-  const auto it = j.find(key);
-  return it == j.end() ? nullptr : &*it;
-}
-
-std::string string_member(const Json& j, const char* key) {
-  const Json* v = member(j, key);
-  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
-}
+const Json* member(const Json& j, const std::string& key) { return json_member(j, key); }
+std::string string_member(const Json& j, const std::string& key) { return json_string_member(j, key); }
 
 std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
   std::string s;

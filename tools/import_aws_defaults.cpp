@@ -28,16 +28,8 @@ constexpr const char* kDefaultRegion = "us-east-1";
 constexpr const char* kDefaultStart = "2024-01-01T00:00:00Z";
 constexpr const char* kDefaultDuration = "7d";
 
-const Json* member(const Json& j, const char* key) {
-  if (!j.is_object()) return nullptr;
-  const auto it = j.find(key);
-  return it == j.end() ? nullptr : &*it;
-}
-
-std::string string_member(const Json& j, const char* key) {
-  const Json* v = member(j, key);
-  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
-}
+const Json* member(const Json& j, const std::string& key) { return json_member(j, key); }
+std::string string_member(const Json& j, const std::string& key) { return json_string_member(j, key); }
 
 const Json& array_member(const Json& j, const char* key) {
   static const Json empty = Json::array();

@@ -27,4 +27,17 @@ void complete_scenario(nlohmann::ordered_json& scenario, std::vector<std::string
 // The top-level keys in the order contract.md writes them (others after, in their order).
 void order_scenario_keys(nlohmann::ordered_json& scenario);
 
+// j[key] when j is an object that has it, else nullptr.
+inline const nlohmann::ordered_json* json_member(const nlohmann::ordered_json& j, const std::string& key) {
+  if (!j.is_object()) return nullptr;
+  const auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+
+// j[key] when it is a string, else "".
+inline std::string json_string_member(const nlohmann::ordered_json& j, const std::string& key) {
+  const nlohmann::ordered_json* v = json_member(j, key);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string();
+}
+
 }  // namespace spotsim

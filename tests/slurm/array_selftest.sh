@@ -11,23 +11,8 @@ rm -rf "$work" && mkdir -p "$work" && work=$(cd "$work" && pwd)
 
 unset "${!SLURM_@}"  # an outer allocation's (the suite run inside Slurm) is not this cluster's
 
-cluster=""
-finish() {
-  local rc=$?
-  if [ $rc != 0 ]; then
-    [ -n "$cluster" ] && "$here/slurm_cluster.sh" logs "$cluster"
-    tail -n 20 "$work"/slurm-*.out >&2 2>/dev/null || true
-    echo "array_selftest: FAILED (exit $rc)${failure:+: $failure}" >&2  # last, below the logs
-  fi
-  "$here/slurm_cluster.sh" stop "$cluster"
-  exit $rc
-}
-failure=""
-fail() { failure=$*; exit 1; }
-trap finish EXIT
-trap 'exit 130' INT TERM  # so that finish runs on Ctrl-C or kill too
-cluster=$("$here/slurm_cluster.sh" start $$) || fail "the Slurm cluster did not start (see above)"
-export SLURM_CONF=$cluster/slurm.conf
+test_name=array_selftest
+source "$here/with_cluster.sh"
 
 # --array=1-3, not 0-2: the first task id is not always 0, which is why spotsim reads SLURM_ARRAY_TASK_MIN.
 t0=$SECONDS

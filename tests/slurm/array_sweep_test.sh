@@ -23,23 +23,8 @@ export SPOTSIM SWEEP WORK  # the array tasks get the submitter's environment (sb
 # a second in a Release build, a few seconds under the sanitizers).
 duration=6h
 
-cluster=""
-finish() {
-  local rc=$?
-  if [ $rc != 0 ]; then
-    [ -n "$cluster" ] && "$here/slurm_cluster.sh" logs "$cluster"
-    tail -n 20 "$WORK"/slurm-*.out >&2 2>/dev/null || true
-    echo "array_sweep_test: FAILED (exit $rc)${failure:+: $failure}" >&2  # last, below the logs
-  fi
-  "$here/slurm_cluster.sh" stop "$cluster"
-  exit $rc
-}
-failure=""
-fail() { failure=$*; exit 1; }
-trap finish EXIT
-trap 'exit 130' INT TERM  # so that finish runs on Ctrl-C or kill too
-cluster=$("$here/slurm_cluster.sh" start $$) || fail "the Slurm cluster did not start (see above)"
-export SLURM_CONF=$cluster/slurm.conf
+work=$WORK test_name=array_sweep_test
+source "$here/with_cluster.sh"
 
 "$SPOTSIM" sweep "$SWEEP" --duration "$duration" -o "$WORK/whole" --quiet ||
   fail "the unsharded sweep failed (exit $?)"
