@@ -128,17 +128,7 @@ int dispatch(int argc, char** argv, std::ostream& out, std::ostream& err) {
   CLI::App* run_app = app.add_subcommand("run", "simulate one scenario and write a results folder");
   run_app->add_option("scenario", run.scenario, "scenario file (default: the embedded demo-api-prod)");
   run_app->add_option("-o,--output", run.output, "results folder (default: results/<scenario name>/)");
-  // CLI11 would wrap "-1" into an unsigned seed: accept digits only.
-  const CLI::Validator digits(
-      [](std::string& value) {
-        // Seeds are non-negative JSON integers up to 2^63 - 1 in scenario files too.
-        const bool ok = !value.empty() && value.size() <= 19 &&
-                        value.find_first_not_of("0123456789") == std::string::npos &&
-                        (value.size() < 19 || value <= "9223372036854775807");
-        return ok ? std::string() : "expected an integer from 0 to 9223372036854775807, found \"" + value + "\"";
-      },
-      "SEED");
-  run_app->add_option("--seed", run.seed, "master random seed (overrides the scenario's)")->check(digits);
+  run_app->add_option("--seed", run.seed, "master random seed (overrides the scenario's)")->check(seed_validator());
   run_app->add_option("--set", run.set, "PATH=VALUE: change the scenario (JSON pointer or dotted path); repeatable")
       ->allow_extra_args(false);
   run_app->add_option("--duration", run.duration, "simulated time, e.g. 7d, 36h, 90m (overrides the scenario's)");
@@ -177,6 +167,18 @@ int dispatch(int argc, char** argv, std::ostream& out, std::ostream& err) {
 }
 
 }  // namespace
+
+CLI::Validator seed_validator() {
+  return CLI::Validator(
+      [](std::string& value) {
+        // Seeds are non-negative JSON integers up to 2^63 - 1 in scenario files too.
+        const bool ok = !value.empty() && value.size() <= 19 &&
+                        value.find_first_not_of("0123456789") == std::string::npos &&
+                        (value.size() < 19 || value <= "9223372036854775807");
+        return ok ? std::string() : "expected an integer from 0 to 9223372036854775807, found \"" + value + "\"";
+      },
+      "SEED");
+}
 
 CliCommand not_implemented_command(CLI::App& app, const char* name, const char* what) {
   CliCommand c;

@@ -23,6 +23,9 @@ CliCommand add_check_command(CLI::App& app);    // tools/cli_check.cpp
 CliCommand add_import_command(CLI::App& app);   // tools/cli_import.cpp
 CliCommand add_report_command(CLI::App& app);   // tools/cli_report.cpp
 
+// `--seed`: digits only, 0 to 2^63 − 1 (CLI11 would wrap "-1" into an unsigned seed). tools/cli.cpp.
+CLI::Validator seed_validator();
+
 // A command that is not built yet: accepts anything, says so, exits 2.
 CliCommand not_implemented_command(CLI::App& app, const char* name, const char* what);
 

@@ -25,13 +25,6 @@ struct CompareOptions {
   bool independent_seeds = false;
 };
 
-// As `run --seed`: digits only (CLI11 would wrap "-1" into an unsigned), up to 2^63 − 1.
-std::string check_seed(std::string& value) {
-  const bool ok = !value.empty() && value.size() <= 19 && value.find_first_not_of("0123456789") == std::string::npos &&
-                  (value.size() < 19 || value <= "9223372036854775807");
-  return ok ? std::string() : "expected an integer from 0 to 9223372036854775807, found \"" + value + "\"";
-}
-
 }  // namespace
 
 CliCommand add_compare_command(CLI::App& app) {
@@ -45,7 +38,7 @@ CliCommand add_compare_command(CLI::App& app) {
   a.add_option("--terraform-plan", o->terraform_plan,
                "PLAN.json (terraform show -json): base = prior state, variant = planned values");
   a.add_option("--replications", o->replications, "replications of each (at least 2; default 10)");
-  a.add_option("--seed", o->seed, "master seed of both (default: BASE's)")->check(CLI::Validator(check_seed, "SEED"));
+  a.add_option("--seed", o->seed, "master seed of both (default: BASE's)")->check(seed_validator());
   a.add_option("--duration", o->duration, "simulated time of both, e.g. 7d, 36h");
   a.add_option("--mode", o->mode, "traffic model")->check(CLI::IsMember({"fluid", "per-request"}));
   a.add_option("-j,--jobs", o->jobs, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
