@@ -12,6 +12,7 @@
 #include "tools/cli_commands.hpp"
 #include "tools/default_scenario.hpp"
 #include "tools/input_error.hpp"
+#include "tools/report.hpp"
 #include "tools/results_writer.hpp"
 #include "tools/scenario.hpp"
 #include "tools/sweep.hpp"
@@ -79,6 +80,7 @@ int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::
   const RunResult result = world.run();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   write_results(dir, scenario, result);
+  const std::filesystem::path report = write_report(dir);  // from the files just written (tools/report.hpp)
 
   if (!o.quiet) {
     const double sim_days = static_cast<double>(scenario.world.duration) / static_cast<double>(days(1));
@@ -90,6 +92,7 @@ int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::
         << ", On-Demand $" << fixed(result.cost.on_demand_usd, 2) << "); all On-Demand: $"
         << fixed(result.cost.baseline_usd, 2) << ", savings ratio " << fixed(result.cost.savings_ratio(), 2) << "\n";
     out << "results: " << dir.generic_string() << (dir.generic_string().ends_with("/") ? "" : "/") << "\n";
+    out << "report: " << report.generic_string() << "\n";
   }
   return kExitOk;
 }

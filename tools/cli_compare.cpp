@@ -16,7 +16,7 @@ namespace spotsim {
 namespace {
 
 struct CompareOptions {
-  std::string base, variant, terraform_plan, duration, mode = "fluid", output;
+  std::string base, variant, terraform_plan, duration, mode = "fluid", output, report;
   std::vector<std::string> set;
   std::uint64_t seed = 0;
   int replications = 10;
@@ -44,6 +44,8 @@ CliCommand add_compare_command(CLI::App& app) {
   a.add_option("-j,--jobs", o->jobs, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
   a.add_flag("--json", o->json, "print every figure as JSON instead of the table");
   a.add_option("-o,--output", o->output, "write the JSON of every figure to FILE (atomically)");
+  a.add_option("--report", o->report,
+               "write DIR/report.html with DIR/compare.json and the first replication of each as DIR/base/ and DIR/variant/");
   a.add_flag("--independent-seeds", o->independent_seeds,
              "variant replications n..2n-1 instead of the base's (shows what common random numbers buy)");
 
@@ -77,8 +79,15 @@ CliCommand add_compare_command(CLI::App& app) {
         throw InputError(file.generic_string(), "", "cannot write here: it is a folder (expected a file name)");
     }
 
+    if (!o->report.empty()) {
+      std::error_code ec;
+      if (std::filesystem::exists(o->report, ec) && !std::filesystem::is_directory(o->report, ec))
+        throw InputError(o->report, "", "cannot write the report here: a file is in the way (expected a folder)");
+    }
+
     const Comparison comparison = run_comparison(pair, settings);
     if (!o->output.empty()) write_file_atomically(o->output, comparison_json(comparison));
+    if (!o->report.empty()) write_compare_report(o->report, pair, settings, comparison);
     if (o->json && o->output.empty())
       out << comparison_json(comparison);
     else

@@ -13,6 +13,7 @@
 #include "models/world.hpp"
 #include "tools/input_error.hpp"
 #include "tools/parallel_for.hpp"
+#include "tools/report.hpp"
 #include "tools/results_writer.hpp"
 #include "tools/summary_figures.hpp"
 
@@ -77,6 +78,29 @@ Estimate welch_difference(const Eigen::Ref<const Eigen::VectorXd>& base, const E
   d.ci95_low = d.mean - t * se;
   d.ci95_high = d.mean + t * se;
   return d;
+}
+
+void write_compare_report(const std::filesystem::path& dir, const ComparePair& pair, const CompareSettings& settings,
+                          const Comparison& comparison) {
+  // Both runs first, then the files: a failing run writes nothing.
+  std::vector<Scenario> scenarios = {pair.base, pair.variant};
+  std::vector<RunResult> results(2);
+  const auto n = static_cast<std::uint64_t>(settings.replications);
+  parallel_for(2, settings.jobs, [&](std::size_t k) {
+    WorldConfig& config = scenarios[k].world;
+    config.replication = k == 1 && settings.independent_seeds ? n : 0;
+    config.traffic_mode = settings.mode;
+    World world(config);
+    results[k] = world.run();
+  });
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir))
+    throw InputError(dir.generic_string(), "", "cannot create the report folder" + (ec ? ": " + ec.message() : std::string(": a file is in the way")));
+  write_results(dir / "base", scenarios[0], results[0]);
+  write_results(dir / "variant", scenarios[1], results[1]);
+  write_file_atomically(dir / "compare.json", comparison_json(comparison));
+  write_report(dir);
 }
 
 Comparison run_comparison(const ComparePair& pair, const CompareSettings& settings) {

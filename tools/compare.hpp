@@ -11,6 +11,7 @@
 // instead: the pairs are then unrelated and the difference's interval is Welch's two-sample one
 // (welch_difference), which shows what common random numbers buy.
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +74,12 @@ struct Comparison {
 // Runs the 2 × replications runs on settings.jobs threads (results by slot, assembled in index
 // order: the same bytes on any thread count) and compares every figure.
 Comparison run_comparison(const ComparePair& pair, const CompareSettings& settings);
+
+// `compare --report DIR`: DIR/compare.json (comparison_json), DIR/base/ and DIR/variant/ (results
+// folders of the first replication of each, run again in full: the same seed and replication index
+// as in the comparison, so their figures are the comparison's first pair) and DIR/report.html.
+void write_compare_report(const std::filesystem::path& dir, const ComparePair& pair, const CompareSettings& settings,
+                          const Comparison& comparison);
 
 // The difference of two unrelated samples' means, variant − base, with Welch's 95 % interval:
 // (x̄_v − x̄_b) ± t(0.975, ν) · √(s_b²/n_b + s_v²/n_v), ν the Welch–Satterthwaite degrees of freedom.

@@ -10,6 +10,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 packages=(cmake g++ make libboost-graph-dev libeigen3-dev nlohmann-json3-dev libpcg-cpp-dev libcli11-dev
           catch2 libbenchmark-dev zlib1g-dev
+          libjs-chart.js  # report.html inlines Debian's Chart.js (tools/embed_text.cmake)
           slurm-wlm munge)  # tests/slurm: a private single-node Slurm cluster runs the sweep as an array job
 
 usage() {

@@ -212,6 +212,41 @@ std::string timeseries_csv(const Scenario& scenario, const RunResult& result) {
   return out;
 }
 
+std::string spot_prices_csv(const Scenario& scenario) {
+  // The pools the groups launch into, each with the price the market uses for it (per pool, else
+  // per type: SpotMarketConfig), at the start and at each change within the run.
+  const SpotMarketConfig& market = scenario.world.market;
+  std::vector<std::string> pools;
+  for (const AutoScalingGroupConfig& g : scenario.world.groups)
+    for (const std::string& type : g.instance_types)
+      for (const std::string& az : g.availability_zones) {
+        std::string pool = type;
+        pool += '/';
+        pool += az;
+        if (std::find(pools.begin(), pools.end(), pool) == pools.end()) pools.push_back(pool);
+      }
+  std::sort(pools.begin(), pools.end());
+  std::string out = "time,pool,spot_price_usd_per_hour\n";
+  char line[64];
+  for (const std::string& pool : pools) {
+    const StepFunction* price = nullptr;
+    if (auto it = market.spot_price_by_pool.find(pool); it != market.spot_price_by_pool.end()) {
+      price = &it->second;
+    } else if (auto t = market.spot_price_by_type.find(pool.substr(0, pool.find('/'))); t != market.spot_price_by_type.end()) {
+      price = &t->second;
+    }
+    if (!price) continue;
+    for (std::optional<SimTime> at = SimTime{0}; at && *at <= scenario.world.duration; at = price->next_change_after(*at)) {
+      std::snprintf(line, sizeof line, ",%.6f\n", round6(price->value_at(*at)));
+      out += format_iso8601(scenario.world.start_epoch_ms + *at);
+      out += ',';
+      out += pool;
+      out += line;
+    }
+  }
+  return out;
+}
+
 std::string resolved_scenario_json(const Scenario& scenario) { return scenario.resolved.dump(2) + "\n"; }
 
 void write_file_atomically(const std::filesystem::path& file, std::string_view contents) {
@@ -247,7 +282,9 @@ void write_results(const std::filesystem::path& dir, const Scenario& scenario, c
   const std::string summary = summary_json(scenario, result);
   const std::string timeseries = timeseries_csv(scenario, result);
   const std::string resolved = resolved_scenario_json(scenario);
+  const std::string prices = spot_prices_csv(scenario);
   write_file_atomically(dir / "scenario.json", resolved);
+  write_file_atomically(dir / "spot_prices.csv", prices);
   write_file_atomically(dir / "timeseries.csv", timeseries);
   write_file_atomically(dir / "summary.json", summary);
 }

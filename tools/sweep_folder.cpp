@@ -4,6 +4,7 @@
 #include <set>
 
 #include "tools/json_reader.hpp"
+#include "tools/report.hpp"
 #include "tools/results_writer.hpp"
 #include "tools/sweep.hpp"
 #include "tools/text_input.hpp"
@@ -163,6 +164,7 @@ void write_sweep_results(const fs::path& dir, const SweepTable& table) {
   const std::string summary = table.summary_json();
   write_file_atomically(dir / "runs.csv", csv);
   write_file_atomically(dir / "summary.json", summary);
+  write_report(dir);  // report.html from the files just written (tools/report.hpp)
 }
 
 }  // namespace spotsim
