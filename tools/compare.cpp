@@ -99,6 +99,8 @@ void write_compare_report(const std::filesystem::path& dir, const ComparePair& p
     throw InputError(dir.generic_string(), "", "cannot create the report folder" + (ec ? ": " + ec.message() : std::string(": a file is in the way")));
   write_results(dir / "base", scenarios[0], results[0]);
   write_results(dir / "variant", scenarios[1], results[1]);
+  write_report(dir / "base");
+  write_report(dir / "variant");
   write_file_atomically(dir / "compare.json", comparison_json(comparison));
   write_report(dir);
 }

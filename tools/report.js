@@ -328,6 +328,19 @@
     return table;
   }
 
+  // Axis bounds that hold every point's interval (the whiskers are drawn outside Chart.js's data).
+  function extent(pts, axis) {
+    let lo = Infinity, hi = -Infinity;
+    for (const p of pts) {
+      for (const v of [p[axis], p[axis + 'Low'], p[axis + 'High']]) {
+        if (typeof v === 'number' && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      }
+    }
+    if (!Number.isFinite(lo)) return {};
+    const pad = (hi - lo) * 0.05 || Math.abs(hi) * 0.05 || 1;
+    return { suggestedMin: lo - pad, suggestedMax: hi + pad };
+  }
+
   function sweepPage(sw) {
     figureCards(app, sw.headline);
     const X = sw.x_figure, Y = sw.y_figure;
@@ -335,17 +348,18 @@
     const pt = p => ({ x: p.figures[X].mean, y: p.figures[Y].mean, xLow: p.figures[X].ci95_low, xHigh: p.figures[X].ci95_high,
       yLow: p.figures[Y].ci95_low, yHigh: p.figures[Y].ci95_high, point: p.point, label: settingText(p) });
     const front = sw.points.filter(p => p.pareto).map(pt).sort((a, b) => a.x - b.x);
-    const others = sw.points.filter(p => !p.pareto).map(pt);
+    const others = sw.points.filter(p => !p.pareto).map(pt).sort((a, b) => a.x - b.x);
     makeChart(app, 'pareto', 'Cost against drop rate, every grid point (mean and 95 % interval)', {
       type: 'scatter',
       data: { datasets: [
         { label: 'Pareto front', data: front, borderColor: palette[2], backgroundColor: palette[2], pointRadius: 5,
-          showLine: true, stepped: 'before', borderWidth: 1, whiskers: true },
+          showLine: true, borderDash: [5, 4], borderWidth: 1, whiskers: true },
         { label: 'dominated', data: others, borderColor: palette[0], backgroundColor: palette[0] + '99', pointRadius: 4, whiskers: true },
       ] },
       options: {
-        animation: false, parsing: false, responsive: true, maintainAspectRatio: false,
-        scales: { x: { title: { display: true, text: sw.x_label } }, y: { title: { display: true, text: sw.y_label } } },
+        animation: false, responsive: true, maintainAspectRatio: false,
+        scales: { x: Object.assign({ title: { display: true, text: sw.x_label } }, extent(front.concat(others), 'x')),
+                  y: Object.assign({ title: { display: true, text: sw.y_label } }, extent(front.concat(others), 'y')) },
         plugins: { tooltip: { callbacks: { label: item => {
           const r = item.raw;
           return ['point ' + r.point + ': ' + r.label, sw.x_label + ' ' + num(r.x, 5) + ' [' + num(r.xLow, 4) + ', ' + num(r.xHigh, 4) + ']',
@@ -360,9 +374,11 @@
     for (const a of sw.axes) cols.push({ label: a.label, text: true, key: p => p.settings[a.path], show: p => JSON.stringify(p.settings[a.path]) });
     cols.push({ label: 'Pareto', text: true, key: p => (p.pareto ? 0 : 1), show: p => (p.pareto ? 'yes' : '') });
     for (const f of sw.columns) {
+      // Rates read better as percentages.
+      const show = f.name === 'requests.drop_rate' ? (v => (v === null ? '—' : num(v * 100, 3) + ' %')) : (v => num(v, 4));
       cols.push({ label: f.label, key: p => (p.figures[f.name] ? p.figures[f.name].mean : null), show: p => {
         const v = p.figures[f.name];
-        return v ? num(v.mean, 4) + ' [' + num(v.ci95_low, 3) + ', ' + num(v.ci95_high, 3) + ']' : '—';
+        return v ? show(v.mean) + ' [' + show(v.ci95_low) + ', ' + show(v.ci95_high) + ']' : '—';
       } });
     }
     sortableTable(sec, 'points', cols, sw.points, p => (p.pareto ? 'pareto' : ''));
@@ -373,16 +389,15 @@
     const F = name => cmp.figures.find(f => f.name === name);
     // Differences with their intervals, relative to the base mean.
     const key = cmp.figures.filter(f => cmp.key_figures.includes(f.name) && f.base.mean !== 0);
-    const rel = key.map((f, i) => ({ x: f.difference.mean / Math.abs(f.base.mean) * 100, y: i,
+    const rel = key.map(f => ({ x: f.difference.mean / Math.abs(f.base.mean) * 100, y: f.name,
       xLow: f.difference.ci95_low / Math.abs(f.base.mean) * 100, xHigh: f.difference.ci95_high / Math.abs(f.base.mean) * 100, name: f.name }));
     makeChart(app, 'differences', 'Variant − base, % of the base mean, with 95 % intervals', {
       type: 'scatter',
       data: { datasets: [{ label: 'difference', data: rel, borderColor: palette[3], backgroundColor: palette[3], pointRadius: 5, whiskers: true }] },
       options: {
-        animation: false, parsing: false, responsive: true, maintainAspectRatio: false,
-        scales: { y: { type: 'linear', min: -0.5, max: Math.max(0.5, rel.length - 0.5), reverse: true,
-                       ticks: { stepSize: 1, autoSkip: false, callback: v => (Number.isInteger(v) && rel[v] ? rel[v].name : '') } },
-                  x: { title: { display: true, text: '% of base' } } },
+        animation: false, responsive: true, maintainAspectRatio: false,
+        scales: { y: { type: 'category', labels: rel.map(r => r.name), offset: true, ticks: { autoSkip: false } },
+                  x: Object.assign({ title: { display: true, text: '% of base' } }, extent(rel.concat([{ x: 0 }]), 'x')) },
         plugins: { legend: { display: false }, tooltip: { callbacks: { label: item => {
           const r = item.raw, f = F(r.name);
           return r.name + ': ' + num(f.difference.mean, 5) + ' [' + num(f.difference.ci95_low, 4) + ', ' + num(f.difference.ci95_high, 4) + '] (' +

@@ -1,5 +1,6 @@
 // The sweep and compare pages of report.html (tools/report_internal.hpp).
 #include <cmath>
+#include <cstdio>
 
 #include "tools/input_error.hpp"
 #include "tools/report_internal.hpp"
@@ -166,7 +167,12 @@ json compare_data(const fs::path& dir) {
   const auto card = [&](const char* figure, const char* label, bool usd) {
     if (!cmp["figures"].contains(figure)) return;
     const json& d = cmp["figures"][figure]["difference"];
-    const auto show = [&](double v) { return usd ? money(v) : fixed(v, 4); };
+    const auto show = [&](double v) {
+      if (usd) return money(v);
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3g", v);
+      return std::string(buf);
+    };
     headline.push_back(json::array({std::string(label) + " (variant − base, 95 % interval)",
                                     show(d["mean"].get<double>()) + " [" + show(d["ci95_low"].get<double>()) + ", " +
                                         show(d["ci95_high"].get<double>()) + "]"}));
