@@ -34,9 +34,10 @@ TEST_CASE("spotsim --version prints the version", "[cli]") {
   CHECK(r.output.rfind("spotsim ", 0) == 0);
 }
 
-// contract.md "Results folder": summary.json, timeseries.csv, scenario.json; byte-identical output
-// for the same inputs ("Nothing that depends on the machine ...").
-TEST_CASE("a run writes the three result files and a second run writes the same bytes", "[cli]") {
+// contract.md "Results folder": summary.json, timeseries.csv, scenario.json, report.html (and
+// spot_prices.csv, which the report draws); byte-identical output for the same inputs ("Nothing that
+// depends on the machine ...").
+TEST_CASE("a run writes the result files and a second run writes the same bytes", "[cli]") {
   const fs::path dir = scratch_dir("run-twice");
   write_text(dir / "small.json", small_scenario().dump(2));
   const Run first = run_spotsim("run " + quote(dir / "small.json") + " -o " + quote(dir / "a"));
@@ -46,13 +47,13 @@ TEST_CASE("a run writes the three result files and a second run writes the same 
   REQUIRE(second.exit_code == 0);
   CHECK(second.output.empty());
   CHECK(first.output.find("results: ") != std::string::npos);
-  for (const char* name : {"summary.json", "timeseries.csv", "scenario.json"}) {
+  for (const char* name : {"summary.json", "timeseries.csv", "scenario.json", "spot_prices.csv", "report.html"}) {
     INFO(name);
     REQUIRE(fs::exists(dir / "a" / name));
     CHECK(read_text(dir / "a" / name) == read_text(dir / "b" / name));
   }
   // No temporary file is left beside them.
-  CHECK(std::distance(fs::directory_iterator(dir / "a"), fs::directory_iterator()) == 3);
+  CHECK(std::distance(fs::directory_iterator(dir / "a"), fs::directory_iterator()) == 5);
 
   const json summary = json::parse(read_text(dir / "a" / "summary.json"));
   CHECK(summary["scenario"] == "small");

@@ -167,7 +167,8 @@ TEST_CASE("sweep: a 4 x 3 grid of 5 replications writes 60 runs, the same bytes 
   check_same_tree(dir / "a", dir / "c");
 
   const auto files = tree(dir / "a");
-  CHECK(files.size() == 3 + 60);  // sweep.json, runs.csv, summary.json and one file per run
+  CHECK(files.size() == 4 + 60);  // sweep.json, runs.csv, summary.json, report.html and one file per run
+  CHECK(files.count("report.html") == 1);
   for (std::size_t run = 0; run < 60; ++run) {
     char name[32];
     std::snprintf(name, sizeof name, "runs/run-%06zu.json", run);
