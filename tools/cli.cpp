@@ -142,8 +142,11 @@ int dispatch(int argc, char** argv, std::ostream& out, std::ostream& err) {
   run_app->add_flag("--quiet", run.quiet, "print nothing on success");
 
   std::vector<std::string> validate_files;
-  CLI::App* validate_app = app.add_subcommand("validate", "check scenario and sweep files: every problem, errors and warnings");
-  validate_app->add_option("files", validate_files, "scenario or sweep files")->required();
+  CLI::App* validate_app =
+      app.add_subcommand("validate", "check scenario and sweep files without running them: every error and warning");
+  validate_app->add_option("files", validate_files, "scenario or sweep files (a sweep file: its base and every grid point)")
+      ->required()
+      ->type_name("FILE");
 
   // Every other command, each in its own file (tools/cli_commands.hpp).
   const CliCommand commands[] = {add_sweep_command(app),   add_merge_command(app),  add_compare_command(app),

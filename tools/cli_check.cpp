@@ -40,17 +40,29 @@ void append_to_step_summary(const std::string& file, const std::string& markdown
 CliCommand add_check_command(CLI::App& app) {
   auto o = std::make_shared<CheckOptions>();
   CliCommand c;
-  c.app = app.add_subcommand("check", "compare a results folder's figures with thresholds (exit 1 on a breach)");
+  c.app = app.add_subcommand("check", "check a results folder's figures against thresholds (exit 1 on a breach)");
   CLI::App& a = *c.app;
-  a.add_option("dir", o->dir, "results folder of a run or of a sweep")->required();
-  a.add_option("--max-drop-rate", o->max_drop_rate, "same as --max requests.drop_rate=X");
-  a.add_option("--max-cost-usd", o->max_cost_usd, "same as --max cost.total_usd=X");
-  a.add_option("--min-savings-ratio", o->min_savings_ratio, "same as --min cost.savings_ratio=X");
-  a.add_option("--max", o->max, "FIGURE=VALUE: the figure must be at most VALUE; repeatable")->allow_extra_args(false);
-  a.add_option("--min", o->min, "FIGURE=VALUE: the figure must be at least VALUE; repeatable")->allow_extra_args(false);
-  a.add_option("--junit", o->junit, "write a JUnit XML report to FILE (for CI test reports)");
+  a.add_option("dir", o->dir, "results folder of a run, or of a sweep (each grid point's mean is checked)")
+      ->required()
+      ->type_name("DIR");
+  a.add_option("--max-drop-rate", o->max_drop_rate, "requests.drop_rate at most X (same as --max requests.drop_rate=X)")
+      ->type_name("X");
+  a.add_option("--max-cost-usd", o->max_cost_usd, "cost.total_usd at most X (same as --max cost.total_usd=X)")
+      ->type_name("X");
+  a.add_option("--min-savings-ratio", o->min_savings_ratio,
+               "cost.savings_ratio at least X (same as --min cost.savings_ratio=X)")
+      ->type_name("X");
+  a.add_option("--max", o->max, "a figure of summary.json by its dotted name must be at most VALUE; repeatable")
+      ->allow_extra_args(false)
+      ->type_name("FIGURE=VALUE");
+  a.add_option("--min", o->min, "a figure of summary.json by its dotted name must be at least VALUE; repeatable")
+      ->allow_extra_args(false)
+      ->type_name("FIGURE=VALUE");
+  a.add_option("--junit", o->junit, "also write JUnit XML to FILE: one testcase per threshold and point (CI test reports)")
+      ->type_name("FILE");
   a.add_option("--markdown", o->markdown,
-               "write a Markdown table to FILE (default: appended to $GITHUB_STEP_SUMMARY when that is set)");
+               "also write a Markdown table to FILE (without it: appended to $GITHUB_STEP_SUMMARY when that is set)")
+      ->type_name("FILE");
 
   c.run = [o, &a](std::ostream& out, std::ostream&) {
     std::vector<Threshold> thresholds;

@@ -164,24 +164,31 @@ CliCommand add_import_command(CLI::App& app) {
 
   CLI::App* aws = c.app->add_subcommand("aws", "build a scenario from AWS CLI describe-* JSON outputs");
   aws->add_option("files", o->files, "AWS CLI outputs, recognised by their top-level key: " + aws_import_kinds())
-      ->required();
-  aws->add_option("-o,--output", o->output, "scenario file to write (default: <name>.json; - for standard output)");
-  aws->add_option("--name", o->name, "scenario name (default: the cluster's name)");
-  aws->add_option("--region", o->region, "AWS Region (default: the one the ARNs and Availability Zones name)");
-  aws->add_option("--duration", o->duration, "simulated time, e.g. 7d (default 7d)");
+      ->required()
+      ->type_name("FILE");
+  aws->add_option("-o,--output", o->output, "scenario file to write (default: <name>.json; - for standard output)")
+      ->type_name("FILE");
+  aws->add_option("--name", o->name, "scenario name (default: the cluster's name)")->type_name("NAME");
+  aws->add_option("--region", o->region,
+                  "AWS Region (default: the one the ARNs and Availability Zones name, else us-east-1)")
+      ->type_name("REGION");
+  aws->add_option("--duration", o->duration, "simulated time, e.g. 7d (default 7d)")->type_name("DURATION");
   aws->add_option("--target-group-attributes", o->attributes,
-                  "NAME=FILE: FILE is describe-target-group-attributes output of target group NAME; repeatable")
-      ->allow_extra_args(false);
+                  "FILE is describe-target-group-attributes output of target group NAME; repeatable")
+      ->allow_extra_args(false)
+      ->type_name("NAME=FILE");
   aws->add_option("--request-count", o->request_count,
-                  "NAME=FILE: FILE is get-metric-data RequestCount of target group NAME; repeatable")
-      ->allow_extra_args(false);
+                  "FILE is get-metric-data RequestCount of target group NAME; repeatable")
+      ->allow_extra_args(false)
+      ->type_name("NAME=FILE");
   aws->add_flag("--quiet", o->quiet, "print nothing on success");
 
   CLI::App* terraform = c.app->add_subcommand("terraform", "build base and planned scenarios from terraform show -json");
-  terraform->add_option("plan", o->plan, "terraform show -json PLAN output")->required();
+  terraform->add_option("plan", o->plan, "terraform show -json PLAN output")->required()->type_name("FILE");
   terraform->add_option("-o,--output", o->prefix,
-                        "PREFIX: writes PREFIX.base.json and PREFIX.planned.json (default: the plan file without "
-                        "its extension)");
+                        "writes PREFIX.base.json and PREFIX.planned.json (default: the plan file without its "
+                        "extension, beside it)")
+      ->type_name("PREFIX");
   terraform->add_flag("--quiet", o->quiet, "print nothing on success");
 
   c.run = [o, aws, terraform](std::ostream& out, std::ostream& err) {

@@ -115,14 +115,26 @@ CliCommand add_sweep_command(CLI::App& app) {
   CliCommand c;
   c.app = app.add_subcommand("sweep", "run a grid of settings x replications in parallel; --shard K/N, --resume");
   CLI::App& s = *c.app;
-  s.add_option("sweep", o->file, "sweep file ({\"spotsim_sweep\": 1, \"base\": ..., \"axes\": ...})")->required();
-  s.add_option("-o,--output", o->output, "results folder (default: results/<sweep file name>/)");
-  s.add_option("--set", o->set, "PATH=VALUE: change the base scenario before the axes; repeatable")->allow_extra_args(false);
-  s.add_option("--duration", o->duration, "simulated time of every run, e.g. 7d, 36h (overrides the scenario's)");
-  s.add_option("--mode", o->mode, "traffic model")->check(CLI::IsMember({"fluid", "per-request"}));
-  s.add_option("-j,--jobs", o->jobs, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
-  s.add_option("--shard", o->shard, "run shard K of N (1 <= K <= N): the runs whose index % N == K - 1");
-  s.add_option("--shard-count", o->shard_count, "the number of shards, with Kubernetes' JOB_COMPLETION_INDEX")
+  s.add_option("sweep", o->file, "sweep file ({\"spotsim_sweep\": 1, \"base\": ..., \"axes\": ...})")
+      ->required()
+      ->type_name("FILE");
+  s.add_option("-o,--output", o->output,
+               "the sweep folder (default: results/<sweep file name>/); an existing one needs --resume")
+      ->type_name("DIR");
+  s.add_option("--set", o->set, "change the base scenario before the axes apply (JSON pointer or dotted path); repeatable")
+      ->allow_extra_args(false)
+      ->type_name("PATH=VALUE");
+  s.add_option("--duration", o->duration, "simulated time of every run, e.g. 7d, 36h (overrides the scenario's)")
+      ->type_name("DURATION");
+  s.add_option("--mode", o->mode, "traffic model of every run (default fluid)")->check(CLI::IsMember({"fluid", "per-request"}));
+  s.add_option("-j,--jobs", o->jobs, "worker threads (default: all cores; the output is the same on any number)")
+      ->check(CLI::NonNegativeNumber);
+  s.add_option("--shard", o->shard,
+               "run shard K of N (1 <= K <= N): the runs whose index % N == K - 1 (default: from the Slurm, AWS "
+               "Batch or Kubernetes array job's environment, else every run)")
+      ->type_name("K/N");
+  s.add_option("--shard-count", o->shard_count,
+               "the number of shards of a Kubernetes Indexed Job, with JOB_COMPLETION_INDEX (or SPOTSIM_SHARD_COUNT)")
       ->check(CLI::Range(1, 1'000'000));
   s.add_flag("--resume", o->resume, "finish an interrupted sweep in its folder, skipping the finished runs");
   s.add_flag("--quiet", o->quiet, "print nothing on success");
@@ -141,8 +153,10 @@ CliCommand add_merge_command(CLI::App& app) {
   auto o = std::make_shared<MergeOptions>();
   CliCommand c;
   c.app = app.add_subcommand("merge", "merge the shard folders of one sweep into one, identical to an unsharded run");
-  c.app->add_option("dirs", o->dirs, "shard folders (spotsim sweep --shard K/N -o DIR)")->required();
-  c.app->add_option("-o,--output", o->output, "the merged folder (must not exist or be empty)")->required();
+  c.app->add_option("dirs", o->dirs, "shard folders (spotsim sweep --shard K/N -o DIR)")->required()->type_name("DIR");
+  c.app->add_option("-o,--output", o->output, "the merged folder (must not exist or be empty)")
+      ->required()
+      ->type_name("DIR");
   c.app->add_flag("--quiet", o->quiet, "print nothing on success");
   c.run = [o](std::ostream& out, std::ostream&) {
     std::vector<std::filesystem::path> dirs(o->dirs.begin(), o->dirs.end());
