@@ -113,8 +113,6 @@ struct PendingFeature {
 };
 const PendingFeature kPending[] = {
     {"the event log, spotsim run --events", "spotsim run", "--events", "run --help", "--events"},
-    {"spotsim compare --report", "spotsim compare", "--report", "compare --help", "--report"},
-    {"spotsim report", "spotsim report", "", "--help", "report"},
 };
 
 // `--seed` in "spotsim run --seed 7" or "`--seed N`", not in "--seeds" or "--seed-file".

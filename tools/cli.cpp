@@ -129,15 +129,16 @@ int dispatch(int argc, char** argv, std::ostream& out, std::ostream& err) {
 
   RunOptions run;
   CLI::App* run_app = app.add_subcommand("run", "simulate one scenario and write a results folder");
-  run_app->add_option("scenario", run.scenario, "scenario file (default: the embedded demo-api-prod)");
-  run_app->add_option("-o,--output", run.output, "results folder (default: results/<scenario name>/)");
-  run_app->add_option("--seed", run.seed, "master random seed (overrides the scenario's)")->check(seed_validator());
-  run_app->add_option("--set", run.set, "PATH=VALUE: change the scenario (JSON pointer or dotted path); repeatable")
-      ->allow_extra_args(false);
-  run_app->add_option("--duration", run.duration, "simulated time, e.g. 7d, 36h, 90m (overrides the scenario's)");
-  run_app->add_option("--replications", run.replications, "independent replications (only 1 for now)");
-  run_app->add_option("--mode", run.mode, "traffic model")->check(CLI::IsMember({"fluid", "per-request"}));
-  run_app->add_option("-j,--jobs", run.jobs, "worker threads (a single run uses one)");
+  run_app->add_option("scenario", run.scenario, "scenario file (default: the embedded demo-api-prod)")->type_name("FILE");
+  run_app->add_option("-o,--output", run.output, "results folder (default: results/<scenario name>/)")->type_name("DIR");
+  run_app->add_option("--seed", run.seed, "master random seed (overrides the scenario's)")->check(seed_validator())->type_name("N");
+  run_app->add_option("--set", run.set, "change the scenario (PATH: JSON pointer or dotted path); repeatable")
+      ->allow_extra_args(false)
+      ->type_name("PATH=VALUE");
+  run_app->add_option("--duration", run.duration, "simulated time, e.g. 7d, 36h, 90m (overrides the scenario's)")->type_name("DURATION");
+  run_app->add_option("--replications", run.replications, "only 1: replications are what compare and sweep run")->type_name("N");
+  run_app->add_option("--mode", run.mode, "traffic model (default fluid)")->check(CLI::IsMember({"fluid", "per-request"}));
+  run_app->add_option("-j,--jobs", run.jobs, "accepted for symmetry with sweep and compare: a run uses one thread")->type_name("N");
   run_app->add_flag("--events", run.events, "also write the event log (not implemented yet)");
   run_app->add_flag("--quiet", run.quiet, "print nothing on success");
 

@@ -32,20 +32,22 @@ CliCommand add_compare_command(CLI::App& app) {
   CliCommand c;
   c.app = app.add_subcommand("compare", "paired what-if: a base and a variant over the same replications");
   CLI::App& a = *c.app;
-  a.add_option("base", o->base, "base scenario file")->required();
-  a.add_option("variant", o->variant, "variant scenario file (or use --set or --terraform-plan)");
-  a.add_option("--set", o->set, "PATH=VALUE: the variant is BASE with these changes; repeatable")->allow_extra_args(false);
+  a.add_option("base", o->base, "base scenario file")->required()->type_name("FILE");
+  a.add_option("variant", o->variant, "variant scenario file (or use --set or --terraform-plan)")->type_name("FILE");
+  a.add_option("--set", o->set, "the variant is BASE with these changes; repeatable")->allow_extra_args(false)->type_name("PATH=VALUE");
   a.add_option("--terraform-plan", o->terraform_plan,
-               "PLAN.json (terraform show -json): base = prior state, variant = planned values");
-  a.add_option("--replications", o->replications, "replications of each (at least 2; default 10)");
-  a.add_option("--seed", o->seed, "master seed of both (default: BASE's)")->check(seed_validator());
-  a.add_option("--duration", o->duration, "simulated time of both, e.g. 7d, 36h");
-  a.add_option("--mode", o->mode, "traffic model")->check(CLI::IsMember({"fluid", "per-request"}));
-  a.add_option("-j,--jobs", o->jobs, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
+               "terraform show -json output: base = prior state, variant = planned values")
+      ->type_name("PLAN.json");
+  a.add_option("--replications", o->replications, "replications of each (at least 2; default 10)")->type_name("N");
+  a.add_option("--seed", o->seed, "master seed of both (default: BASE's)")->check(seed_validator())->type_name("N");
+  a.add_option("--duration", o->duration, "simulated time of both, e.g. 7d, 36h")->type_name("DURATION");
+  a.add_option("--mode", o->mode, "traffic model (default fluid)")->check(CLI::IsMember({"fluid", "per-request"}));
+  a.add_option("-j,--jobs", o->jobs, "worker threads (default: all cores)")->check(CLI::NonNegativeNumber)->type_name("N");
   a.add_flag("--json", o->json, "print every figure as JSON instead of the table");
-  a.add_option("-o,--output", o->output, "write the JSON of every figure to FILE (atomically)");
+  a.add_option("-o,--output", o->output, "write the JSON of every figure to FILE (atomically)")->type_name("FILE");
   a.add_option("--report", o->report,
-               "write DIR/report.html with DIR/compare.json and the first replication of each as DIR/base/ and DIR/variant/");
+               "write DIR/report.html with DIR/compare.json and the first replication of each as DIR/base/ and DIR/variant/")
+      ->type_name("DIR");
   a.add_flag("--independent-seeds", o->independent_seeds,
              "variant replications n..2n-1 instead of the base's (shows what common random numbers buy)");
 

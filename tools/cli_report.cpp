@@ -20,7 +20,9 @@ CliCommand add_report_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CliCommand c;
   c.app = app.add_subcommand("report", "(re)build report.html for results folders (a run, a sweep or a compare --report)");
-  c.app->add_option("dirs", o->dirs, "results folders: what spotsim run, sweep, merge or compare --report wrote")->required();
+  c.app->add_option("dirs", o->dirs, "results folders: what spotsim run, sweep, merge or compare --report wrote")
+      ->required()
+      ->type_name("DIR");
   c.app->add_flag("--quiet", o->quiet, "print nothing on success");
   c.run = [o](std::ostream& out, std::ostream&) {
     for (const std::string& dir : o->dirs) {
