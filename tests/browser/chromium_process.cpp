@@ -114,9 +114,14 @@ ChromiumProcess::ChromiumProcess(const std::filesystem::path& chromium, int wind
   const int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (log_fd < 0) throw BrowserError("cannot write " + log + ": " + std::strerror(errno));
 
+  const pid_t harness = ::getpid();
   pid_ = ::fork();
   if (pid_ == 0) {
     ::setpgid(0, 0);
+    // Should the test process die without running kill_all() (a crash, ctest's timeout), the
+    // browser dies with it; its helpers then quit on losing their browser.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != harness) ::_exit(127);
     const int null_fd = ::open("/dev/null", O_RDONLY);
     ::dup2(null_fd, 0);
     ::dup2(log_fd, 1);
