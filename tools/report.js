@@ -48,7 +48,8 @@
   const statusPlugin = {
     id: 'spotsimStatus',
     afterRender(chart) {
-      const entry = chart.$spotsim;
+      // Set on the canvas before the chart is built: Chart.js draws inside its constructor.
+      const entry = chart.canvas.$spotsimEntry;
       if (!entry) return;
       entry.drawn = true;
       entry.points = chart.data.datasets.reduce((n, ds) => n + ds.data.length, 0);
@@ -120,8 +121,8 @@
     status.charts.push(entry);
     try {
       const canvas = chartBox(parent, id, title, note, tall);
+      canvas.$spotsimEntry = entry;
       const chart = new Chart(canvas, config);
-      chart.$spotsim = entry;
       chart.$spotsimTime = config.$time === true;
       charts.push(chart);
       return chart;
