@@ -1,5 +1,6 @@
 #include "models/event_log.hpp"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 
@@ -74,6 +75,12 @@ void EventLog::quoted(std::string_view value) {
   // JSON string: quotes, backslashes and control characters escaped (as nlohmann::json's dump()
   // escapes them); UTF-8 passes through.
   buffer_ += '"';
+  const auto plain = [](char c) { return c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20; };
+  if (std::all_of(value.begin(), value.end(), plain)) {  // names and ids: nothing to escape
+    buffer_.append(value);
+    buffer_ += '"';
+    return;
+  }
   for (const char c : value) {
     const auto u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {

@@ -141,9 +141,7 @@ int dispatch(int argc, char** argv, std::ostream& out, std::ostream& err) {
   run_app->add_option("--replications", run.replications, "independent replications (only 1 for now)");
   run_app->add_option("--mode", run.mode, "traffic model")->check(CLI::IsMember({"fluid", "per-request"}));
   run_app->add_option("-j,--jobs", run.jobs, "worker threads (a single run uses one)");
-  run_app->add_flag("--events", run.events,
-                    "also write the event log, events.jsonl: every state change of the instances, tasks, targets, "
-                    "services, groups and alarms, one JSON object per line");
+  run_app->add_flag("--events", run.events, "also write events.jsonl: every state change, one JSON object per line");
   run_app->add_flag("--quiet", run.quiet, "print nothing on success");
 
   std::vector<std::string> validate_files;
