@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "models/event_kind.hpp"
+#include "models/event_log.hpp"
 
 namespace spotsim {
 
@@ -99,6 +100,8 @@ void AutoScalingGroup::update(Engine& engine, std::optional<int> min_size, std::
 }
 
 void AutoScalingGroup::set_protection(Engine& engine, InstanceId id, bool on) {
+  if (log_ && fleet_.at(id).protected_from_scale_in != on)
+    log_->instance(engine.now(), fleet_.at(id), "scale_in_protection").boolean("from", !on).boolean("to", on);
   fleet_.at(id).protected_from_scale_in = on;
   if (!on && (blocked_ > 0 || refresh_in_progress())) request_reconcile(engine, engine.now());
 }
@@ -166,18 +169,33 @@ bool AutoScalingGroup::launch_one(Engine& engine, PurchaseOption option) {
       const double max_price = config_.spot_max_price.value_or(market_.on_demand_price(pool));
       if (!market_.can_launch(pool, option, max_price, now)) {
         ++stats_.launch_failures;  // InsufficientInstanceCapacity (or price above max): next pool
+        if (log_) {
+          // No instance exists: EC2 assigns no id to a failed launch, which AWS records as a failed
+          // scaling activity of the group.
+          const SpotPool& p = market_.pool(pool);
+          log_->line(now, Entity::auto_scaling_group, config_.name, "launch_failed")
+              .str("group", config_.name)
+              .str("purchase", option == PurchaseOption::spot ? "spot" : "on-demand")
+              .str("instance_type", p.instance_type)
+              .str("availability_zone", p.availability_zone)
+              .str("reason", p.unavailable_windows > 0 || p.trace_out_of_capacity ? "insufficient_capacity"
+                                                                                   : "price_above_max");
+        }
         continue;
       }
       const InstanceId id = fleet_.launch(engine, index_, pool, option, config_.launch_template_version,
                                           config_.new_instances_protected_from_scale_in, max_price);
       members_.push_back(id);
       ++(option == PurchaseOption::spot ? stats_.launched_spot : stats_.launched_on_demand);
+      const char* reason = "desired_capacity";
       if (refresh_launches_due_ > 0) {
         --refresh_launches_due_;
         ++stats_.refresh_replacements;
+        reason = "instance_refresh";
       } else if (pending_replacements_ > 0) {
         --pending_replacements_;
         ++stats_.replacements;
+        reason = "replacement";
       }
       // Capacity Rebalancing: tie the new spot instance to one it replaces, to terminate that one
       // once the new one passes its health check (ASG-22).
@@ -191,6 +209,11 @@ bool AutoScalingGroup::launch_one(Engine& engine, PurchaseOption option) {
             break;
           }
         }
+      }
+      if (log_) {
+        auto line = log_->instance(now, fleet_.at(id), "launch_requested");
+        line.str("reason", reason);
+        if (fleet_.at(id).replaces) line.instance("replaces", *fleet_.at(id).replaces);
       }
       return true;
     }
@@ -490,6 +513,12 @@ bool AutoScalingGroup::start_refresh(Engine& engine, const InstanceRefresh& refr
     if (i.alive() && !i.terminating_at && !i.termination_held_since) ++progress.to_replace;
   }
   refreshes_.push_back(progress);
+  if (log_)
+    log_->line(engine.now(), Entity::auto_scaling_group, config_.name, "instance_refresh_started")
+        .str("group", config_.name)
+        .num("launch_template_version", progress.launch_template_version)
+        .num("min_healthy", progress.min_healthy)
+        .num("to_replace", progress.to_replace);
   refresh_launches_due_ = 0;
   refresh_waiting_since_.reset();
   request_refresh_check(engine, engine.now());
@@ -586,6 +615,7 @@ bool AutoScalingGroup::refresh_step(Engine& engine) {
     progress.ended = now;
     progress.ignored = ignored;
     refresh_launches_due_ = 0;
+    log_refresh_end(now);
     return false;
   }
   if (settling) return false;  // the batch in flight is not ready yet
@@ -598,6 +628,7 @@ bool AutoScalingGroup::refresh_step(Engine& engine) {
       progress.status = RefreshStatus::failed;
       progress.ended = now;
       refresh_launches_due_ = 0;
+      log_refresh_end(now);
     }
     return false;
   }
@@ -631,7 +662,21 @@ bool AutoScalingGroup::refresh_step(Engine& engine) {
   }
   ++progress.batches;
   refresh_launches_due_ += batch;
+  if (log_)
+    log_->line(now, Entity::auto_scaling_group, config_.name, "instance_refresh_batch")
+        .str("group", config_.name)
+        .num("instances", batch)
+        .num("launched_first", first);
   return true;
+}
+
+void AutoScalingGroup::log_refresh_end(SimTime now) {
+  if (!log_) return;
+  const InstanceRefreshProgress& p = refreshes_.back();
+  log_->line(now, Entity::auto_scaling_group, config_.name, "instance_refresh_ended")
+      .str("group", config_.name)
+      .str("status", p.status == RefreshStatus::successful ? "successful" : "failed")
+      .num("replaced", p.terminated);
 }
 
 void AutoScalingGroup::refresh_schedule_next(Engine& engine) {

@@ -143,6 +143,9 @@ class AutoScalingGroup {
 
   const AutoScalingGroupConfig& config() const { return config_; }
   std::uint32_t index() const { return index_; }
+  // The event log hears launches, failed launches, protection changes and instance refreshes
+  // (models/event_log.hpp); nullptr: none.
+  void set_event_log(EventLog* log) { log_ = log; }
   int desired() const { return desired_; }
   int min_size() const { return min_; }
   int max_size() const { return max_; }
@@ -205,6 +208,7 @@ class AutoScalingGroup {
   bool refresh_step(Engine& engine);
   void refresh_schedule_next(Engine& engine);
   void request_refresh_check(Engine& engine, SimTime when);
+  void log_refresh_end(SimTime now);
   // ceil(desired × MinHealthyPercentage / 100): the instances the running refresh keeps ready.
   int min_healthy_count() const;
   // floor(desired × MaxHealthyPercentage / 100): in service or pending, at most.
@@ -237,6 +241,7 @@ class AutoScalingGroup {
   std::optional<SimTime> refresh_waiting_since_;  // ScaleInProtectedInstances Wait: only protected ones left
   std::uint32_t refresh_generation_ = 0;
   std::optional<SimTime> refresh_check_at_;
+  EventLog* log_ = nullptr;
 };
 
 }  // namespace spotsim

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "models/capacity_provider_config.hpp"
+#include "models/cloudwatch.hpp"
 #include "models/instance_catalog.hpp"
 #include "sim/sim_time.hpp"
 
@@ -150,6 +151,15 @@ class ManagedScalingPolicy {
   double last_reservation() const { return last_reservation_; }
   // Consecutive datapoints below target so far (the low alarm fires at 15).
   int low_datapoints() const { return low_datapoints_; }
+  // The two alarms' states after the last datapoint (for the event log): the high one in ALARM at
+  // a datapoint above target, the low one after 15 below it; INSUFFICIENT_DATA before the first.
+  AlarmState high_alarm() const {
+    return !last_datapoint_ ? AlarmState::insufficient_data : above_ ? AlarmState::alarm : AlarmState::ok;
+  }
+  AlarmState low_alarm() const {
+    return !last_datapoint_ ? AlarmState::insufficient_data
+                            : low_datapoints_ >= kLowAlarmDatapoints ? AlarmState::alarm : AlarmState::ok;
+  }
 
   static constexpr int kHighAlarmDatapoints = 1;  // CP-11
   static constexpr int kLowAlarmDatapoints = 15;  // CP-11
@@ -161,6 +171,7 @@ class ManagedScalingPolicy {
   MultiTypeStep multi_type_step_;
   double last_reservation_ = 100.0;
   int low_datapoints_ = 0;
+  bool above_ = false;  // the last datapoint was above target
   std::optional<SimTime> last_datapoint_;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/event_kind.hpp"
+#include "models/event_log.hpp"
 
 namespace spotsim {
 
@@ -43,7 +44,8 @@ InstanceId Ec2Fleet::launch(Engine& engine, std::uint32_t group, std::uint32_t p
   return instance.id;
 }
 
-void Ec2Fleet::schedule_termination(Engine& engine, InstanceId id, SimTime when, TerminationCause cause) {
+void Ec2Fleet::schedule_termination(Engine& engine, InstanceId id, SimTime when, TerminationCause cause,
+                                    bool hook_timeout) {
   Ec2Instance& instance = at(id);
   if (!instance.alive()) return;
   if (when < engine.now()) when = engine.now();
@@ -52,6 +54,8 @@ void Ec2Fleet::schedule_termination(Engine& engine, InstanceId id, SimTime when,
   instance.cause = cause;
   engine.schedule(when, to_u8(Phase::instance), to_u8(EventKind::instance_terminate), id.value,
                   instance.generation, static_cast<std::int64_t>(cause));
+  // Terminating (Terminating:Proceed after a held hook): decided now, effective at `when`.
+  if (log_ && !hook_timeout) log_->instance(engine.now(), instance, "terminating").str("reason", to_string(cause)).time("terminates_at", when);
 }
 
 void Ec2Fleet::hold_termination(Engine& engine, InstanceId id, TerminationCause cause) {
@@ -61,6 +65,8 @@ void Ec2Fleet::hold_termination(Engine& engine, InstanceId id, TerminationCause 
   instance.cause = cause;
   engine.schedule(engine.now(), to_u8(Phase::instance), to_u8(EventKind::instance_termination_hold), id.value,
                   instance.generation, static_cast<std::int64_t>(cause));
+  // Terminating:Wait: a termination lifecycle hook holds it while ECS drains it (CP-14).
+  if (log_) log_->instance(engine.now(), instance, "terminating_wait").str("reason", to_string(cause));
 }
 
 bool Ec2Fleet::on_running(Engine& engine, const Event& e) {
@@ -68,6 +74,7 @@ bool Ec2Fleet::on_running(Engine& engine, const Event& e) {
   if (instance.generation != e.generation || instance.state != InstanceState::pending) return false;
   instance.state = InstanceState::running;
   instance.running_since = engine.now();
+  if (log_) log_->instance(engine.now(), instance, "running");
   return true;
 }
 
@@ -75,6 +82,7 @@ bool Ec2Fleet::on_booted(const Event& e) {
   Ec2Instance& instance = instances_[e.target];
   if (instance.generation != e.generation || !instance.alive()) return false;
   instance.booted = true;
+  if (log_) log_->instance(e.time, instance, "in_service");
   return true;
 }
 
@@ -89,6 +97,7 @@ bool Ec2Fleet::on_terminate(const Event& e) {
   instance.cause = static_cast<TerminationCause>(e.arg);
   ++instance.generation;
   --alive_;
+  if (log_) log_->instance(e.time, instance, "terminated").str("reason", to_string(instance.cause));
   // Swap-remove from the alive list.
   const std::uint32_t pos = alive_pos_[e.target];
   alive_ids_[pos] = alive_ids_.back();

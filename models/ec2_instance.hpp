@@ -13,6 +13,8 @@
 
 namespace spotsim {
 
+class EventLog;
+
 struct InstanceId {
   std::uint32_t value = 0;
   friend bool operator==(InstanceId, InstanceId) = default;
@@ -78,6 +80,8 @@ class Ec2Fleet {
   explicit Ec2Fleet(const Ec2Config& config) : config_(config) {}
 
   const Ec2Config& config() const { return config_; }
+  // The event log hears every lifecycle change (models/event_log.hpp); nullptr: none.
+  void set_event_log(EventLog* log) { log_ = log; }
   const std::vector<Ec2Instance>& instances() const { return instances_; }
   Ec2Instance& at(InstanceId id) { return instances_[id.value]; }
   const Ec2Instance& at(InstanceId id) const { return instances_[id.value]; }
@@ -87,8 +91,11 @@ class Ec2Fleet {
                     int launch_template_version, bool protect, double spot_max_price);
   // Decides a termination at `when` (>= now) for `cause`; the instance stops counting towards
   // capacity at once and is terminated by its instance_terminate event. A later, earlier or
-  // repeated decision keeps the earliest.
-  void schedule_termination(Engine& engine, InstanceId id, SimTime when, TerminationCause cause);
+  // repeated decision keeps the earliest. `hook_timeout`: the cap of a termination held by a
+  // lifecycle hook (ASG-30), not a decision: the event log is not told (the instance stays in
+  // Terminating:Wait until released or the cap passes).
+  void schedule_termination(Engine& engine, InstanceId id, SimTime when, TerminationCause cause,
+                            bool hook_timeout = false);
   // Decides a termination that waits for a termination lifecycle hook (ECS managed draining): the
   // instance stops counting at once; whoever holds the hook calls schedule_termination later.
   void hold_termination(Engine& engine, InstanceId id, TerminationCause cause);
@@ -110,6 +117,7 @@ class Ec2Fleet {
   int peak_alive_ = 0;
   std::vector<std::uint32_t> alive_ids_;
   std::vector<std::uint32_t> alive_pos_;  // per instance: its index in alive_ids_
+  EventLog* log_ = nullptr;
 };
 
 }  // namespace spotsim

@@ -65,19 +65,66 @@ World::World(const WorldConfig& config)
   wire_scaling();
 }
 
+void World::set_event_log(EventLog* log) {
+  log_ = log;
+  if (log_ != nullptr) {
+    EventLog::Names& n = log_->names();
+    n = {};
+    for (const auto& group : groups_) n.groups.push_back(group->config().name);
+    for (const SpotPool& pool : market_.pools()) {
+      n.pool_types.push_back(pool.instance_type);
+      n.pool_zones.push_back(pool.availability_zone);
+    }
+    for (const EcsCluster& cluster : clusters_) n.clusters.push_back(cluster.name());
+    for (const EcsServiceConfig& service : config_.services) n.services.push_back(service.name);
+    for (const TaskDefinition& td : config_.task_definitions) n.task_definitions.push_back(td.family_revision());
+    for (const TargetGroupConfig& group : config_.target_groups) n.target_groups.push_back(group.name);
+  }
+  fleet_.set_event_log(log);
+  for (auto& group : groups_) group->set_event_log(log);
+  for (auto& service : services_) service->set_event_log(log);
+  for (TargetGroup& group : target_groups_) group.set_event_log(log);
+  logged_provider_alarms_.assign(capacity_policies_.size(), {AlarmState::insufficient_data, AlarmState::insufficient_data});
+  logged_policy_alarms_.clear();
+  for (const ServiceAutoScaler& scaler : autoscalers_)
+    logged_policy_alarms_.emplace_back(scaler.policies().size(),
+                                       std::array<AlarmState, 2>{AlarmState::insufficient_data, AlarmState::insufficient_data});
+}
+
+void World::log_container_instance(SimTime now, const Ec2Instance& instance, std::uint32_t cluster, const char* event,
+                                   const char* reason) {
+  // A container instance is named by its EC2 instance's id (what the ECS console shows beside it).
+  auto line = log_->line(now, Entity::container_instance, EventLog::instance_id(instance.id), event);
+  line.instance("instance", instance.id).str("cluster", log_->names().clusters[cluster]);
+  if (reason != nullptr) line.str("reason", reason);
+  if (std::string_view(event) == "registered")
+    line.str("purchase", instance.option == PurchaseOption::spot ? "spot" : "on-demand")
+        .str("instance_type", market_.pool(instance.pool).instance_type)
+        .str("availability_zone", market_.pool(instance.pool).availability_zone)
+        .str("group", groups_[instance.group]->config().name);
+}
+
 void World::on_task_state(Engine& engine, const EcsTask& task, TaskState from) {
   const EcsServiceConfig& service = services_[task.service]->config();
   const SimTime now = engine.now();
+  if (log_) {
+    auto line = log_->task(now, task, event_name(task.state));
+    if (task.stop_reason != TaskStopReason::none) line.str("reason", to_string(task.stop_reason));
+  }
   if (task.state == TaskState::running && from == TaskState::activating) {
     // ALB-10: the task registers as (instance, dynamic host port) when it runs.
     for (std::size_t g : service.target_groups)
       target_groups_[g].register_target(engine, task.service, task.id, now + service.workload.app_start,
-                                        task.hangs_at.value_or(kNever));
+                                        task.hangs_at.value_or(kNever), task.ec2);
     traffic_->on_task_running(task, now);
   }
   // ALB-5, AG-3: DEACTIVATING deregisters it; the load balancer stops routing new requests to it.
   if (task.state == TaskState::deactivating && from == TaskState::running)
-    for (std::size_t g : service.target_groups) target_groups_[g].deregister(engine, task.service, task.id);
+    for (std::size_t g : service.target_groups)
+      target_groups_[g].deregister(engine, task.service, task.id, to_string(task.stop_reason));
+  // AG-3: DEACTIVATING ends when the deregistration delay has passed (or the instance is gone).
+  if (log_ && from == TaskState::deactivating)
+    for (std::size_t g : service.target_groups) target_groups_[g].deregistration_complete(engine, task.service, task.id);
   // The process is gone: at the end of STOPPING (exit or SIGKILL, AG-2) or with its instance.
   const bool was_alive = from == TaskState::running || from == TaskState::deactivating || from == TaskState::stopping;
   const bool gone = task.state == TaskState::deprovisioning || task.state == TaskState::stopped;
@@ -171,6 +218,7 @@ bool World::dispatch(const Event& e) {
       if (instance.generation != e.generation || !instance.alive() || instance.rebalance_at) return false;
       instance.rebalance_at = now;
       ++rebalances_;
+      if (log_) log_->instance(now, instance, "rebalance_recommendation");  // SP-2
       groups_[instance.group]->on_rebalance_recommendation(engine_, instance.id);
       return true;
     }
@@ -180,6 +228,7 @@ bool World::dispatch(const Event& e) {
       // SP-1: the notice comes `notice` before EC2 terminates the instance.
       instance.notice_at = now;
       ++notices_;
+      if (log_) log_->instance(now, instance, "interruption_notice").time("terminates_at", now + config_.market.notice);
       fleet_.schedule_termination(engine_, instance.id, now + config_.market.notice, TerminationCause::spot_interruption);
       groups_[instance.group]->on_interruption_notice(engine_, instance.id);
       // AG-1: with ECS_ENABLE_SPOT_INSTANCE_DRAINING the agent, polling the instance metadata once a
@@ -215,6 +264,7 @@ bool World::dispatch(const Event& e) {
         for (auto& service : services_)
           if (service->cluster_index() == ci->first) service->on_instance_terminated(engine_, ci->second);
         clusters_[ci->first].deregister(ci->second);
+        if (log_) log_container_instance(now, instance, ci->first, "deregistered");
         container_instance_of_[instance.id.value] = -1;
       }
       groups_[instance.group]->on_terminated(engine_, instance.id);
@@ -231,10 +281,12 @@ bool World::dispatch(const Event& e) {
       }
       // CP-14: ECS drains the instance (AG-5 semantics), then lets the lifecycle hook go on; the
       // hook's global cap (ASG-30: min(48 h, 100 × heartbeat timeout)) bounds the wait.
+      if (log_ && clusters_[ci->first].at(ci->second).status == ContainerInstanceStatus::active)
+        log_container_instance(now, instance, ci->first, "draining", to_string(cause));
       clusters_[ci->first].set_draining(ci->second, now);
       for (auto& service : services_)
         if (service->cluster_index() == ci->first) service->on_cluster_changed(engine_);
-      fleet_.schedule_termination(engine_, instance.id, now + hours(48), cause);
+      fleet_.schedule_termination(engine_, instance.id, now + hours(48), cause, /*hook_timeout=*/true);
       release_if_drained(instance.id);
       return true;
     }
@@ -250,6 +302,7 @@ bool World::dispatch(const Event& e) {
                                                               groups_[instance.group]->config().ecs_agent, now);
       if (container_instance_of_.size() <= instance.id.value) container_instance_of_.resize(instance.id.value + 1, -1);
       container_instance_of_[instance.id.value] = static_cast<std::int32_t>(ci);
+      if (log_) log_container_instance(now, instance, c, "registered");  // ACTIVE
       for (auto& service : services_)
         if (service->cluster_index() == c) service->on_cluster_changed(engine_);
       return true;
@@ -258,6 +311,9 @@ bool World::dispatch(const Event& e) {
       const Ec2Instance& instance = fleet_.at(InstanceId{e.target});
       const auto ci = container_instance_of(instance.id);
       if (instance.generation != e.generation || !instance.alive() || !ci) return false;
+      // AG-1: the agent saw the spot interruption notice.
+      if (log_ && clusters_[ci->first].at(ci->second).status == ContainerInstanceStatus::active)
+        log_container_instance(now, instance, ci->first, "draining", "spot_interruption");
       clusters_[ci->first].set_draining(ci->second, now);
       for (auto& service : services_)
         if (service->cluster_index() == ci->first) service->on_cluster_changed(engine_);
@@ -272,8 +328,16 @@ bool World::dispatch(const Event& e) {
       }
       return acted;
     }
-    case EventKind::task_healthy:
-      return services_[e.target]->on_task_healthy(engine_, e);
+    case EventKind::task_healthy: {
+      const bool acted = services_[e.target]->on_task_healthy(engine_, e);
+      if (acted && log_) {
+        // SCH-8 (healthy), AG-4 / SCH-9 (unhealthy: its container or target health check failed).
+        const bool unhealthy = e.arg < 0;
+        const EcsTask& task = services_[e.target]->tasks()[static_cast<std::size_t>(unhealthy ? -1 - e.arg : e.arg)];
+        log_->task(now, task, unhealthy ? "unhealthy" : "healthy");
+      }
+      return acted;
+    }
     case EventKind::service_reconcile:
       return services_[e.target]->on_reconcile(engine_, e);
     case EventKind::service_deployment: {
@@ -285,8 +349,22 @@ bool World::dispatch(const Event& e) {
     case EventKind::scheduled_action: {
       const ScheduledAction& action = config_.scheduled_actions[e.target];
       for (auto& group : groups_)
-        if (group->config().name == action.group)
+        if (group->config().name == action.group) {
+          const int from = group->desired(), min = group->min_size(), max = group->max_size();
           group->update(engine_, action.min_size, action.max_size, action.desired_capacity);
+          if (log_ && (group->min_size() != min || group->max_size() != max))
+            log_->line(now, Entity::auto_scaling_group, group->config().name, "size_limits_changed")
+                .str("group", group->config().name)
+                .num("min_size", group->min_size())
+                .num("max_size", group->max_size())
+                .str("cause", "scheduled_action");
+          if (log_ && group->desired() != from)
+            log_->line(now, Entity::auto_scaling_group, group->config().name, "desired_changed")
+                .str("group", group->config().name)
+                .num("from", from)
+                .num("to", group->desired())
+                .str("cause", "scheduled_action");
+        }
       return true;
     }
     case EventKind::asg_reconcile:

@@ -23,6 +23,7 @@
 #include "models/target_group_config.hpp"
 #include "models/traffic.hpp"
 #include "models/event_kind.hpp"
+#include "models/event_log.hpp"
 #include "models/spot_market.hpp"
 #include "sim/engine.hpp"
 
@@ -131,6 +132,10 @@ class World : private TaskObserver {
  public:
   explicit World(const WorldConfig& config);
 
+  // Streams every state change to `log` from now on (models/event_log.hpp; nullptr, the default:
+  // none). Call before start(). The log only listens: the run is the same with it or without.
+  void set_event_log(EventLog* log);
+
   // Runs the whole horizon and returns the results (call once).
   RunResult run();
 
@@ -221,6 +226,17 @@ class World : private TaskObserver {
   std::uint64_t rebalances_ = 0;
   std::uint64_t interrupted_ = 0;
   bool started_ = false;
+  EventLog* log_ = nullptr;
+  // The event log's alarm states (world_scaling.cpp): per capacity provider [high, low], per
+  // scalable target per policy [high, low] (a step policy's one alarm in `high`).
+  std::vector<std::array<AlarmState, 2>> logged_provider_alarms_;
+  std::vector<std::vector<std::array<AlarmState, 2>>> logged_policy_alarms_;
+  void log_provider_alarms(SimTime now, std::size_t provider);
+  void log_policy_alarms(SimTime now, std::size_t scaler);
+  void log_alarm(SimTime now, AlarmState& logged, AlarmState state, const std::string& id, const char* owner_key,
+                 const std::string& owner, const std::string* policy);
+  void log_container_instance(SimTime now, const Ec2Instance& instance, std::uint32_t cluster, const char* event,
+                              const char* reason = nullptr);
 };
 
 }  // namespace spotsim

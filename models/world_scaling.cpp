@@ -82,7 +82,15 @@ void World::start_scaling() {
   for (const ServiceAutoScaler& scaler : autoscalers_) {
     EcsService& service = *services_[scaler.target().service];
     const int bounded = scaler.apply_bounds(service.desired());
-    if (bounded != service.desired()) service.set_desired(engine_, bounded);
+    if (bounded != service.desired()) {
+      if (log_)
+        log_->line(engine_.now(), Entity::service, service.config().name, "desired_changed")
+            .str("service", service.config().name)
+            .num("from", service.desired())
+            .num("to", bounded)
+            .str("cause", "scalable_target_bounds");
+      service.set_desired(engine_, bounded);
+    }
   }
 }
 
@@ -134,15 +142,26 @@ void World::scaling_minute(SimTime now) {
     in.min_size = group.min_size();
     in.max_size = group.max_size();
     in.several_types_or_azs = group.config().instance_types.size() > 1 || group.config().availability_zones.size() > 1;
-    if (const auto desired = capacity_policies_[p]->on_datapoint(now, in)) {
+    const auto decision = capacity_policies_[p]->on_datapoint(now, in);
+    if (log_) log_provider_alarms(now, p);
+    if (const auto desired = decision) {
       ++(*desired > group.desired() ? scaling_.asg_scale_out : scaling_.asg_scale_in);
+      // CP-11: the capacity provider's target-tracking policy sets the group's desired capacity.
+      if (log_)
+        log_->line(now, Entity::auto_scaling_group, group.config().name, "desired_changed")
+            .str("group", group.config().name)
+            .num("from", group.desired())
+            .num("to", *desired)
+            .str("cause", "managed_scaling")
+            .str("capacity_provider", cp.name);
       group.set_desired(engine_, *desired);
     }
   }
 
   // Service auto scaling (§6): this minute's datapoints of each scalable target's service.
   const TrafficMetrics& metrics = traffic_->metrics();
-  for (ServiceAutoScaler& scaler : autoscalers_) {
+  for (std::size_t a = 0; a < autoscalers_.size(); ++a) {
+    ServiceAutoScaler& scaler = autoscalers_[a];
     EcsService& service = *services_[scaler.target().service];
     ServiceScalingInput& in = scaling_input_;
     in.cpu_utilization.reset();
@@ -156,12 +175,60 @@ void World::scaling_minute(SimTime now) {
     in.running = service.count_running();
     in.desired = service.desired();
     in.deployment_in_progress = service.rollout_state() == RolloutState::in_progress;
-    if (const auto desired = scaler.on_datapoint(now, in)) {
+    const auto decision = scaler.on_datapoint(now, in);
+    if (log_) log_policy_alarms(now, a);
+    if (const auto desired = decision) {
       ++(*desired > service.desired() ? scaling_.service_scale_out : scaling_.service_scale_in);
+      if (log_) {
+        // SAS-5 / SAS-9: the policy whose alarm acted.
+        auto line = log_->line(now, Entity::service, service.config().name, "desired_changed");
+        line.str("service", service.config().name).num("from", service.desired()).num("to", *desired);
+        line.str("cause", "service_auto_scaling");
+        if (const auto& activity = scaler.last_activity(); activity && activity->policy < scaler.policies().size())
+          line.str("policy", scaler.policies()[activity->policy].name);
+      }
       service.set_desired(engine_, *desired);
     }
   }
 }
 
+// The alarms behind the scaling policies (CP-11; SAS-5 target tracking's AlarmHigh / AlarmLow, SAS-9
+// a step policy's own): a line when one changes state after this minute's datapoint, before the
+// desired change it may cause.
+void World::log_alarm(SimTime now, AlarmState& logged, AlarmState state, const std::string& id, const char* owner_key,
+                      const std::string& owner, const std::string* policy) {
+  if (state == logged) return;
+  const char* event = state == AlarmState::alarm ? "alarm" : state == AlarmState::ok ? "ok" : "insufficient_data";
+  auto line = log_->line(now, Entity::alarm, id, event);
+  line.str(owner_key, owner);
+  if (policy != nullptr) line.str("policy", *policy);
+  line.str("from", to_string(logged)).str("to", to_string(state));
+  logged = state;
+}
+
+void World::log_provider_alarms(SimTime now, std::size_t p) {
+  if (p >= logged_provider_alarms_.size() || !capacity_policies_[p]) return;
+  const std::string& name = config_.capacity_providers[p].name;
+  log_alarm(now, logged_provider_alarms_[p][0], capacity_policies_[p]->high_alarm(), name + "-AlarmHigh",
+            "capacity_provider", name, nullptr);
+  log_alarm(now, logged_provider_alarms_[p][1], capacity_policies_[p]->low_alarm(), name + "-AlarmLow",
+            "capacity_provider", name, nullptr);
+}
+
+void World::log_policy_alarms(SimTime now, std::size_t a) {
+  if (a >= logged_policy_alarms_.size()) return;
+  const ServiceAutoScaler& scaler = autoscalers_[a];
+  const std::string& service = services_[scaler.target().service]->config().name;
+  for (std::size_t i = 0; i < scaler.policies().size(); ++i) {
+    const std::string& policy = scaler.policies()[i].name;
+    std::array<AlarmState, 2>& logged = logged_policy_alarms_[a][i];
+    if (const TargetTrackingAlarms* tt = scaler.target_tracking_alarms(i)) {
+      log_alarm(now, logged[0], tt->high().state(), policy + "-AlarmHigh", "service", service, &policy);
+      log_alarm(now, logged[1], tt->low().state(), policy + "-AlarmLow", "service", service, &policy);
+    } else if (const MetricAlarm* alarm = scaler.step_alarm(i)) {
+      log_alarm(now, logged[0], alarm->state(), policy + "-Alarm", "service", service, &policy);
+    }
+  }
+}
 
 }  // namespace spotsim

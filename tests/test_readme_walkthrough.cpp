@@ -101,50 +101,10 @@ int expected_exit(const std::string& command) {
   return std::regex_search(command, m, exits) ? std::stoi(m[1]) : 0;
 }
 
-// Features the README documents before they land on main (the report branch builds them, issue
-// "report"): a line using one runs once the binary has it, judged by its --help, and is skipped with
-// a warning until then. Delete an entry once the feature is on main.
-struct PendingFeature {
-  const char* name;
-  const char* command;     // lines starting with this use it ...
-  const char* option;      // ... when they also pass this option ("" : the command itself)
-  const char* help_args;   // where the binary documents it ...
-  const char* help_entry;  // ... on a help line starting with this, without "not implemented"
-};
-const PendingFeature kPending[] = {
-    {"the event log, spotsim run --events", "spotsim run", "--events", "run --help", "--events"},
-};
-
 // `--seed` in "spotsim run --seed 7" or "`--seed N`", not in "--seeds" or "--seed-file".
 bool has_option(const std::string& text, const std::string& option) {
   const std::regex re("(^|[^A-Za-z0-9-])" + option + "([^A-Za-z0-9-]|$)");
   return std::regex_search(text, re);
-}
-
-bool uses(const PendingFeature& f, const std::string& command) {
-  const std::string prefix = std::string(f.command) + " ";
-  if (command.rfind(prefix, 0) != 0 && command != f.command) return false;
-  return *f.option == '\0' || has_option(command, f.option);
-}
-
-bool available(const PendingFeature& f) {
-  const Run help = run_spotsim(f.help_args);
-  std::vector<std::string> lines;
-  std::istringstream in(help.output);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  const std::string entry = f.help_entry;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const std::string t = trim(lines[i]);
-    if (t.rfind(entry, 0) != 0 || (t.size() != entry.size() && t[entry.size()] != ' ')) continue;
-    // CLI11 puts a long entry's description on the next, deeper indented line.
-    std::string text = t;
-    if (i + 1 < lines.size() && lines[i + 1].rfind("          ", 0) == 0 && trim(lines[i + 1]).rfind('-', 0) != 0) {
-      text += ' ';  // piecewise: `" " + string` trips GCC 12's -Wrestrict false positive
-      text += trim(lines[i + 1]);
-    }
-    return text.find("not implemented") == std::string::npos;
-  }
-  return false;
 }
 
 // scenarios/ and tests/data/ of the repository under `dir`: folders made, files symlinked.
@@ -266,8 +226,6 @@ TEST_CASE("readme: every spotsim command of its sh blocks runs, in order, with t
   mirror("tests/data", dir);
   const auto env = command_environment();
 
-  std::map<const PendingFeature*, bool> have;
-  for (const PendingFeature& f : kPending) have[&f] = available(f);
 
   std::size_t ran = 0;
   for (const Block& b : blocks) {
@@ -282,12 +240,6 @@ TEST_CASE("readme: every spotsim command of its sh blocks runs, in order, with t
       const bool spotsim_command = command.rfind("spotsim ", 0) == 0;
       CHECK(spotsim_command);
       if (!spotsim_command) continue;
-      const auto pending = std::find_if(std::begin(kPending), std::end(kPending),
-                                        [&](const PendingFeature& f) { return uses(f, command); });
-      if (pending != std::end(kPending) && !have[pending]) {
-        WARN("README.md:" << line << " not run: it needs " << pending->name << ", which this binary does not have yet");
-        continue;
-      }
       const auto start = std::chrono::steady_clock::now();
       const Run r = run_in(dir, command, env);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

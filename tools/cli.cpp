@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,6 @@ std::string fixed(double v, int decimals) {
 int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::ostream& err) {
   if (o.replications != 1)
     throw CLI::ValidationError("--replications", "only 1 is supported for now (replications come with sweeps)");
-  if (o.events) throw CLI::ValidationError("--events", "the event log is not implemented yet");
 
   ScenarioOptions options;
   options.set = o.set;
@@ -77,9 +77,15 @@ int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::
 
   const auto wall_start = std::chrono::steady_clock::now();
   World world(scenario.world);
+  // --events: events.jsonl streams into the results folder while the world runs.
+  std::unique_ptr<EventLogFile> events;
+  if (o.events) {
+    events = std::make_unique<EventLogFile>(dir, scenario.world.start_epoch_ms);
+    world.set_event_log(&events->log());
+  }
   const RunResult result = world.run();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  write_results(dir, scenario, result);
+  write_results(dir, scenario, result, events.get());
   const std::filesystem::path report = write_report(dir);  // from the files just written (tools/report.hpp)
 
   if (!o.quiet) {
@@ -139,7 +145,7 @@ int dispatch(int argc, char** argv, std::ostream& out, std::ostream& err) {
   run_app->add_option("--replications", run.replications, "only 1: replications are what compare and sweep run")->type_name("N");
   run_app->add_option("--mode", run.mode, "traffic model (default fluid)")->check(CLI::IsMember({"fluid", "per-request"}));
   run_app->add_option("-j,--jobs", run.jobs, "accepted for symmetry with sweep and compare: a run uses one thread")->type_name("N");
-  run_app->add_flag("--events", run.events, "also write the event log (not implemented yet)");
+  run_app->add_flag("--events", run.events, "also write events.jsonl: every state change, one JSON object per line");
   run_app->add_flag("--quiet", run.quiet, "print nothing on success");
 
   std::vector<std::string> validate_files;

@@ -249,9 +249,28 @@ std::string spot_prices_csv(const Scenario& scenario) {
 
 std::string resolved_scenario_json(const Scenario& scenario) { return scenario.resolved.dump(2) + "\n"; }
 
-void write_file_atomically(const std::filesystem::path& file, std::string_view contents) {
+namespace {
+
+// Creates the results folder; true if it did not exist before.
+bool create_results_folder(const std::filesystem::path& dir) {
+  std::error_code ec;
+  const bool created = std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir))
+    throw InputError(dir.generic_string(), "",
+                     "cannot create the results folder" + (ec ? ": " + ec.message() : std::string(": a file is in the way")));
+  return created;
+}
+
+std::filesystem::path temporary_beside(const std::filesystem::path& file) {
   std::filesystem::path tmp = file;
   tmp += ".tmp-" + std::to_string(::getpid());
+  return tmp;
+}
+
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& file, std::string_view contents) {
+  const std::filesystem::path tmp = temporary_beside(file);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw InputError(tmp.generic_string(), "", std::string("cannot write: ") + std::strerror(errno));
@@ -272,12 +291,42 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view c
   }
 }
 
-void write_results(const std::filesystem::path& dir, const Scenario& scenario, const RunResult& result) {
+EventLogFile::EventLogFile(const std::filesystem::path& dir, std::int64_t start_epoch_ms)
+    : dir_(dir),
+      file_(dir / "events.jsonl"),
+      tmp_(temporary_beside(file_)),
+      created_dir_(create_results_folder(dir)),
+      out_(tmp_, std::ios::binary | std::ios::trunc),
+      log_(out_, start_epoch_ms) {
+  if (!out_) {
+    const int error = errno;
+    std::error_code ignored;
+    if (created_dir_) std::filesystem::remove(dir_, ignored);
+    throw InputError(tmp_.generic_string(), "", std::string("cannot write: ") + std::strerror(error));
+  }
+}
+
+EventLogFile::~EventLogFile() {
+  if (committed_) return;
+  out_.close();
+  std::error_code ignored;
+  std::filesystem::remove(tmp_, ignored);
+  if (created_dir_ && std::filesystem::is_empty(dir_, ignored)) std::filesystem::remove(dir_, ignored);
+}
+
+void EventLogFile::commit() {
+  const bool written = log_.flush();
+  out_.close();
+  if (!written || out_.fail()) throw InputError(tmp_.generic_string(), "", "cannot write: write error (disk full?)");
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec || !std::filesystem::is_directory(dir))
-    throw InputError(dir.generic_string(), "",
-                     "cannot create the results folder" + (ec ? ": " + ec.message() : std::string(": a file is in the way")));
+  std::filesystem::rename(tmp_, file_, ec);
+  if (ec) throw InputError(file_.generic_string(), "", "cannot replace the file: " + ec.message());
+  committed_ = true;
+}
+
+void write_results(const std::filesystem::path& dir, const Scenario& scenario, const RunResult& result,
+                   EventLogFile* events) {
+  create_results_folder(dir);
   // Built completely before the first file is written.
   const std::string summary = summary_json(scenario, result);
   const std::string timeseries = timeseries_csv(scenario, result);
@@ -286,6 +335,14 @@ void write_results(const std::filesystem::path& dir, const Scenario& scenario, c
   write_file_atomically(dir / "scenario.json", resolved);
   write_file_atomically(dir / "spot_prices.csv", prices);
   write_file_atomically(dir / "timeseries.csv", timeseries);
+  if (events != nullptr) {
+    events->commit();
+  } else {
+    // An events.jsonl left by an earlier run into this folder is not this run's: the report would
+    // list its events beside this run's charts.
+    std::error_code ignored;
+    std::filesystem::remove(dir / "events.jsonl", ignored);
+  }
   write_file_atomically(dir / "summary.json", summary);
 }
 

@@ -39,7 +39,7 @@ void make(const std::vector<std::string>& args) {
 
 TEST_CASE("browser: the default scenario's report draws every chart offline, without an error", "[browser][report]") {
   const fs::path dir = scratch_dir("browser-run");
-  make({"run", "-o", dir.string(), "--quiet"});
+  make({"run", "-o", dir.string(), "--events", "--quiet"});
   LoadOptions options;
   options.screenshot = artifact_path("report-run.png");
   const PageReport page = load_page(dir / "report.html", options);
@@ -69,7 +69,7 @@ TEST_CASE("browser: a sweep's report and a comparison's report draw every chart 
 
 TEST_CASE("browser: a 30-day run's report is under 5 MB and loads in under 2 s", "[browser][report]") {
   const fs::path dir = scratch_dir("browser-30d");
-  make({"run", "--duration", "30d", "-o", dir.string(), "--quiet"});
+  make({"run", "--duration", "30d", "-o", dir.string(), "--events", "--quiet"});
   const auto bytes = fs::file_size(dir / "report.html");
   INFO("report.html: " << bytes << " bytes");
   CHECK(bytes < 5'000'000);
