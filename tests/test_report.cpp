@@ -2,6 +2,7 @@
 // draws in a browser without a network request or an error is tests/browser's part.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -92,6 +93,24 @@ TEST_CASE("report: spotsim run writes report.html, and spotsim report rebuilds t
   const auto again = run_cli_in_process({"report", (dir / "r").string(), "--quiet"});
   REQUIRE(again.exit_code == 0);
   CHECK(read_text(dir / "r" / "report.html") == html);
+}
+
+TEST_CASE("report: with --events the page carries the event log, and a later run without it drops the old log", "[report]") {
+  const auto dir = scratch_dir("report-events");
+  REQUIRE(run_cli_in_process({"run", "--duration", "1d", "--events", "-o", dir.string(), "--quiet"}).exit_code == 0);
+  const std::string log = read_text(dir / "events.jsonl");
+  const auto lines = static_cast<std::size_t>(std::count(log.begin(), log.end(), '\n'));
+  REQUIRE(lines > 0);
+  nlohmann::json data = page_data(read_text(dir / "report.html"));
+  CHECK(data["events"]["total"] == lines);
+  CHECK(data["events"]["windowed"] == false);
+  CHECK(data["events"]["embedded"].size() == lines);
+  CHECK(data["events"]["embedded"][0] == nlohmann::json::parse(log.substr(0, log.find('\n'))));
+
+  // The same folder again without --events: the old log is not this run's.
+  REQUIRE(run_cli_in_process({"run", "--duration", "1d", "-o", dir.string(), "--quiet"}).exit_code == 0);
+  CHECK(!std::filesystem::exists(dir / "events.jsonl"));
+  CHECK(page_data(read_text(dir / "report.html"))["events"].is_null());
 }
 
 TEST_CASE("report: a 30-day run's page stays under 5 MB", "[report]") {

@@ -3,7 +3,8 @@
 // inlined before this script: the page fetches nothing and opens offline.
 //
 // The page reports on itself for tests (tests/browser): window.spotsimReport =
-//   { ready: true, charts: [{id, title, drawn, points}], errors: [] }
+//   { ready: true, charts: [{id, title, drawn, points}], errors: [], events_listed: N }
+// (events_listed: the rows of the last events table filled, on a run page with events.jsonl)
 // set once every chart has been drawn; errors collects what the page caught (failed charts, bad data).
 (function () {
   'use strict';
@@ -191,30 +192,28 @@
     }
     return rows;
   }
-  function eventsPanel(parent, run) {
-    const sec = el('section', { id: 'events' }, [el('h2', { text: 'Events' })]);
+  // A table of events.jsonl's lines between two times; show(...) refills it. `sec` holds it.
+  function eventsPanel(sec, run) {
     const info = el('div', { class: 'note' });
     const body = el('tbody');
     const table = el('table', { class: 'events' }, [el('thead', {}, [el('tr', {}, ['time', 'entity', 'id', 'event', 'details']
       .map(h => el('th', { class: 'l', text: h })))]), body]);
     sec.appendChild(info);
     sec.appendChild(el('div', { class: 'scroll' }, [table]));
-    parent.appendChild(sec);
     const ev = run.events;
-    function show(title, from, to, insideFrom, insideTo) {
+    return function show(title, from, to, insideFrom, insideTo) {
       body.textContent = '';
       if (!ev) {
-        info.textContent = title + ': run with --events to list the state changes (events.jsonl).';
+        info.textContent = title + ': run with --events to list the state changes here (events.jsonl).';
         return;
       }
       const rows = eventRows(ev.embedded, from, to, insideFrom, insideTo);
       info.textContent = title + ': ' + rows.length + ' events from ' + clockFull(run.start_ms, Math.max(0, from)) +
-        ' to ' + clockFull(run.start_ms, to) + (ev.windowed ? ' (the page embeds ' + ev.embedded.length + ' of the ' +
-        ev.total + ' events of events.jsonl: those around the worst minutes)' : '') +
-        '. Click a chart to list the events around that time.';
+        ' to ' + clockFull(run.start_ms, to) + ' (highlighted: the minute itself)' + (ev.windowed ? '; the page embeds ' +
+        ev.embedded.length + ' of the ' + ev.total + ' events of events.jsonl, those around the ten worst minutes' : '') + '.';
       for (const r of rows) body.appendChild(r);
-    }
-    return show;
+      status.events_listed = rows.length;
+    };
   }
 
   // ---- pages
@@ -274,27 +273,27 @@
 
   function runPage(run) {
     figureCards(app, run.headline);
-    const showEvents = { fn: null };
+    // The worst minute, with the events that led to it.
+    const worst = el('section', { id: 'worst-minute' }, [el('h2', { text: 'Worst minute' })]);
+    app.appendChild(worst);
+    const w = run.worst;
+    worst.appendChild(el('div', { text: w && w.dropped_rps > 0 ? 'The minute ending ' + clockFull(run.start_ms, w.t_s) + ' dropped ' +
+      num(w.dropped_rps * 60, 4) + ' requests (' + num(w.dropped_rps, 4) + ' requests/s of ' + num(w.offered_rps, 4) +
+      ' offered): ' + Object.keys(w.by_reason).filter(k => w.by_reason[k] > 0).map(k => k + ' ' + num(w.by_reason[k] * 60, 4)).join(', ') +
+      '. Click any chart to list the events around that time.' : 'No request was dropped in any minute.' }));
+    if (w) eventsPanel(worst, run)('The worst minute and the ten before it', w.t_s - 660, w.t_s + 60, w.t_s - 60, w.t_s);
+    // Events around a clicked time: a panel along the bottom of the window.
+    const around = el('section', { id: 'events-around', class: 'overlay', hidden: '' }, [
+      el('button', { class: 'close', type: 'button', 'aria-label': 'close', text: '×' }), el('h2', { text: 'Events' })]);
+    document.body.appendChild(around);
+    around.querySelector('.close').addEventListener('click', () => { around.hidden = true; });
+    const showAround = eventsPanel(around, run);
     const onClick = (evt, elements, chart) => {
       const x = chart.scales.x.getValueForPixel(evt.x);
-      if (showEvents.fn) showEvents.fn('Around ' + clockFull(run.start_ms, x), x - 300, x + 300, x - 60, x);
+      around.hidden = false;
+      showAround('Around ' + clockFull(run.start_ms, x), x - 300, x + 300, x - 60, x);
     };
-    if (run.worst) {
-      const w = run.worst;
-      app.appendChild(el('section', { id: 'worst-minute' }, [el('h2', { text: 'Worst minute' }),
-        el('div', { text: w.dropped_rps > 0 ? 'The minute ending ' + clockFull(run.start_ms, w.t_s) + ' dropped ' +
-          num(w.dropped_rps * 60, 4) + ' requests (' + num(w.dropped_rps, 4) + ' requests/s of ' + num(w.offered_rps, 4) +
-          ' offered): ' + Object.keys(w.by_reason).filter(k => w.by_reason[k] > 0).map(k => k + ' ' + num(w.by_reason[k] * 60, 4)).join(', ')
-          : 'No request was dropped in any minute.' })]));
-    }
     runCharts(app, run, '', onClick);
-    showEvents.fn = eventsPanel(app, run);
-    if (run.worst) {
-      const w = run.worst;
-      showEvents.fn('The worst minute (highlighted) and the ten before it', w.t_s - 660, w.t_s + 60, w.t_s - 60, w.t_s);
-    } else {
-      showEvents.fn('The first minutes', 0, 600, 0, 60);
-    }
   }
 
   // A table whose columns sort on click (numbers numerically, nulls last).
