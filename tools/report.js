@@ -95,10 +95,10 @@
           const sx = chart.scales.x, sy = chart.scales.y;
           const px = sx.getPixelForValue(p.x), py = sy.getPixelForValue(p.y);
           ctx.beginPath();
-          if (p.xLow !== undefined) {
+          if (typeof p.xLow === 'number' && typeof p.xHigh === 'number') {
             ctx.moveTo(sx.getPixelForValue(p.xLow), py); ctx.lineTo(sx.getPixelForValue(p.xHigh), py);
           }
-          if (p.yLow !== undefined) {
+          if (typeof p.yLow === 'number' && typeof p.yHigh === 'number') {
             ctx.moveTo(px, sy.getPixelForValue(p.yLow)); ctx.lineTo(px, sy.getPixelForValue(p.yHigh));
           }
           ctx.stroke();
@@ -281,7 +281,7 @@
       num(w.dropped_rps * 60, 4) + ' requests (' + num(w.dropped_rps, 4) + ' requests/s of ' + num(w.offered_rps, 4) +
       ' offered): ' + Object.keys(w.by_reason).filter(k => w.by_reason[k] > 0).map(k => k + ' ' + num(w.by_reason[k] * 60, 4)).join(', ') +
       '. Click any chart to list the events around that time.' : 'No request was dropped in any minute.' }));
-    if (w) eventsPanel(worst, run)('The worst minute and the ten before it', w.t_s - 660, w.t_s + 60, w.t_s - 60, w.t_s);
+    if (w && w.dropped_rps > 0) eventsPanel(worst, run)('The worst minute and the ten before it', w.t_s - 660, w.t_s + 60, w.t_s - 60, w.t_s);
     // Events around a clicked time: a panel along the bottom of the window.
     const around = el('section', { id: 'events-around', class: 'overlay', hidden: '' }, [
       el('button', { class: 'close', type: 'button', 'aria-label': 'close', text: '×' }), el('h2', { text: 'Events' })]);
@@ -347,8 +347,9 @@
     const settingText = p => sw.axes.map(a => a.label + '=' + JSON.stringify(p.settings[a.path])).join(', ');
     const pt = p => ({ x: p.figures[X].mean, y: p.figures[Y].mean, xLow: p.figures[X].ci95_low, xHigh: p.figures[X].ci95_high,
       yLow: p.figures[Y].ci95_low, yHigh: p.figures[Y].ci95_high, point: p.point, label: settingText(p) });
-    const front = sw.points.filter(p => p.pareto).map(pt).sort((a, b) => a.x - b.x);
-    const others = sw.points.filter(p => !p.pareto).map(pt).sort((a, b) => a.x - b.x);
+    const plotted = sw.points.filter(p => p.plotted);
+    const front = plotted.filter(p => p.pareto).map(pt).sort((a, b) => a.x - b.x);
+    const others = plotted.filter(p => !p.pareto).map(pt).sort((a, b) => a.x - b.x);
     makeChart(app, 'pareto', 'Cost against drop rate, every grid point (mean and 95 % interval)', {
       type: 'scatter',
       data: { datasets: [

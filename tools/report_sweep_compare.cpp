@@ -69,7 +69,8 @@ json sweep_data(const fs::path& dir) {
   for (const auto& [figure, label] : kSweepColumns) sw["columns"].push_back({{"name", figure}, {"label", label}});
 
   json points = json::array();
-  std::vector<std::pair<double, double>> xy;
+  std::vector<std::pair<double, double>> xy;  // (cost, drop rate) of the plotted points
+  std::vector<std::size_t> plotted_index;     // their places in `points`
   std::size_t i = 0;
   for (const json& p : summary["points"]) {
     const std::string where = "/points/" + std::to_string(i++);
@@ -85,29 +86,36 @@ json sweep_data(const fs::path& dir) {
                                     {"ci95_high", s["ci95_high"].is_number() ? json(round_for_page(s["ci95_high"].get<double>())) : json(nullptr)}};
       }
     }
-    for (const char* needed : {"cost.total_usd", "requests.drop_rate"})
-      if (!point["figures"].contains(needed)) bad(file, where + "/figures", std::string("expected ") + needed + " {mean, ci95_low, ci95_high}");
-    xy.emplace_back(point["figures"]["cost.total_usd"]["mean"].get<double>(),
-                    point["figures"]["requests.drop_rate"]["mean"].get<double>());
+    // A point without both figures (a scenario without traffic has no drop rate) is listed, not plotted.
+    const bool plotted = point["figures"].contains("cost.total_usd") && point["figures"].contains("requests.drop_rate");
+    point["plotted"] = plotted;
+    if (plotted) {
+      plotted_index.push_back(points.size());
+      xy.emplace_back(point["figures"]["cost.total_usd"]["mean"].get<double>(),
+                      point["figures"]["requests.drop_rate"]["mean"].get<double>());
+    }
+    point["pareto"] = false;
     points.push_back(std::move(point));
   }
   const std::vector<bool> front = pareto_front(xy);
   std::size_t cheapest = 0, safest = 0;
-  for (std::size_t k = 0; k < points.size(); ++k) {
-    points[k]["pareto"] = static_cast<bool>(front[k]);
+  for (std::size_t k = 0; k < xy.size(); ++k) {
+    points[plotted_index[k]]["pareto"] = static_cast<bool>(front[k]);
     if (xy[k].first < xy[cheapest].first) cheapest = k;
     if (xy[k].second < xy[safest].second || (xy[k].second == xy[safest].second && xy[k].first < xy[safest].first)) safest = k;
   }
   sw["points"] = points;
   json headline = json::array({json::array({"grid points", std::to_string(points.size())}),
                                json::array({"runs", std::to_string(summary.value("runs", 0))})});
-  if (!points.empty()) {
-    headline.push_back(json::array({"cheapest point (mean cost)", money(xy[cheapest].first) + " · point " +
+  if (!xy.empty()) {
+    cheapest = plotted_index[cheapest];
+    const double cheapest_cost = points[cheapest]["figures"]["cost.total_usd"]["mean"].get<double>();
+    headline.push_back(json::array({"cheapest point (mean cost)", money(cheapest_cost) + " · point " +
                                                                       std::to_string(points[cheapest]["point"].get<int>())}));
     char rate[48];
     std::snprintf(rate, sizeof rate, "%.3g %%", xy[safest].second * 100);
     headline.push_back(json::array({"lowest drop rate", std::string(rate) + " · point " +
-                                                            std::to_string(points[safest]["point"].get<int>())}));
+                                                            std::to_string(points[plotted_index[safest]]["point"].get<int>())}));
     std::size_t on_front = 0;
     for (bool b : front) on_front += b ? 1 : 0;
     headline.push_back(json::array({"on the Pareto front", std::to_string(on_front)}));
