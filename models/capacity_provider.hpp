@@ -154,8 +154,8 @@ class ManagedScalingPolicy {
   // The two alarms' states after the last datapoint (for the event log): the high one in ALARM at
   // a datapoint above target, the low one after 15 below it; INSUFFICIENT_DATA before the first.
   AlarmState high_alarm() const {
-    // Exact: M / N > target in integers iff the quotient, correctly rounded, is (num/den is target
-    // exactly when equal, and at least 1/N above it otherwise).
+    // Exact although a double: the datapoint 100 × M / N equals the integer target exactly when
+    // it is equal in integers, and is at least 1 / N above it when it is above.
     if (!last_datapoint_) return AlarmState::insufficient_data;
     return last_reservation_ > scaling_.target_capacity ? AlarmState::alarm : AlarmState::ok;
   }
