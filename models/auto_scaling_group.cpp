@@ -100,7 +100,7 @@ void AutoScalingGroup::update(Engine& engine, std::optional<int> min_size, std::
 }
 
 void AutoScalingGroup::set_protection(Engine& engine, InstanceId id, bool on) {
-  if (log_ && fleet_.at(id).protected_from_scale_in != on)
+  if (log_ && fleet_.at(id).protected_from_scale_in != on) [[unlikely]]
     log_->instance(engine.now(), fleet_.at(id), "scale_in_protection").boolean("from", !on).boolean("to", on);
   fleet_.at(id).protected_from_scale_in = on;
   if (!on && (blocked_ > 0 || refresh_in_progress())) request_reconcile(engine, engine.now());
@@ -169,7 +169,7 @@ bool AutoScalingGroup::launch_one(Engine& engine, PurchaseOption option) {
       const double max_price = config_.spot_max_price.value_or(market_.on_demand_price(pool));
       if (!market_.can_launch(pool, option, max_price, now)) {
         ++stats_.launch_failures;  // InsufficientInstanceCapacity (or price above max): next pool
-        if (log_) {
+        if (log_) [[unlikely]] {
           // No instance exists: EC2 assigns no id to a failed launch, which AWS records as a failed
           // scaling activity of the group.
           const SpotPool& p = market_.pool(pool);
@@ -210,7 +210,7 @@ bool AutoScalingGroup::launch_one(Engine& engine, PurchaseOption option) {
           }
         }
       }
-      if (log_) {
+      if (log_) [[unlikely]] {
         auto line = log_->instance(now, fleet_.at(id), "launch_requested");
         line.str("reason", reason);
         if (fleet_.at(id).replaces) line.instance("replaces", *fleet_.at(id).replaces);

@@ -205,7 +205,6 @@ std::optional<int> ManagedScalingPolicy::on_datapoint(SimTime now, const Managed
   last_reservation_ = static_cast<double>(num) / static_cast<double>(den);
   const bool above = num > target * den;
   const bool below = num < target * den;
-  above_ = above;
 
   // The low alarm: 15 consecutive one-minute datapoints below target (CP-11); a datapoint at or
   // above it — a scale-out need among them (CP-10) — or a missing minute starts the count over.

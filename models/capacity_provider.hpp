@@ -154,7 +154,10 @@ class ManagedScalingPolicy {
   // The two alarms' states after the last datapoint (for the event log): the high one in ALARM at
   // a datapoint above target, the low one after 15 below it; INSUFFICIENT_DATA before the first.
   AlarmState high_alarm() const {
-    return !last_datapoint_ ? AlarmState::insufficient_data : above_ ? AlarmState::alarm : AlarmState::ok;
+    // Exact although a double: the datapoint 100 × M / N equals the integer target exactly when
+    // it is equal in integers, and is at least 1 / N above it when it is above.
+    if (!last_datapoint_) return AlarmState::insufficient_data;
+    return last_reservation_ > scaling_.target_capacity ? AlarmState::alarm : AlarmState::ok;
   }
   AlarmState low_alarm() const {
     return !last_datapoint_ ? AlarmState::insufficient_data
@@ -171,7 +174,6 @@ class ManagedScalingPolicy {
   MultiTypeStep multi_type_step_;
   double last_reservation_ = 100.0;
   int low_datapoints_ = 0;
-  bool above_ = false;  // the last datapoint was above target
   std::optional<SimTime> last_datapoint_;
 };
 

@@ -7,6 +7,18 @@
 
 namespace spotsim {
 
+namespace {
+
+// Out of line and cold: the fleet's hot paths carry one pointer test (models/event_log.hpp).
+[[gnu::cold, gnu::noinline]] void log_change(EventLog& log, SimTime now, const Ec2Instance& instance, const char* event,
+                                             const char* reason = nullptr, SimTime terminates_at = kNever) {
+  auto line = log.instance(now, instance, event);
+  if (reason != nullptr) line.str("reason", reason);
+  if (terminates_at != kNever) line.time("terminates_at", terminates_at);
+}
+
+}  // namespace
+
 const char* to_string(TerminationCause c) {
   switch (c) {
     case TerminationCause::none: return "none";
@@ -55,7 +67,8 @@ void Ec2Fleet::schedule_termination(Engine& engine, InstanceId id, SimTime when,
   engine.schedule(when, to_u8(Phase::instance), to_u8(EventKind::instance_terminate), id.value,
                   instance.generation, static_cast<std::int64_t>(cause));
   // Terminating (Terminating:Proceed after a held hook): decided now, effective at `when`.
-  if (log_ && !hook_timeout) log_->instance(engine.now(), instance, "terminating").str("reason", to_string(cause)).time("terminates_at", when);
+  if (log_ && !hook_timeout) [[unlikely]]
+    log_change(*log_, engine.now(), instance, "terminating", to_string(cause), when);
 }
 
 void Ec2Fleet::hold_termination(Engine& engine, InstanceId id, TerminationCause cause) {
@@ -66,7 +79,7 @@ void Ec2Fleet::hold_termination(Engine& engine, InstanceId id, TerminationCause 
   engine.schedule(engine.now(), to_u8(Phase::instance), to_u8(EventKind::instance_termination_hold), id.value,
                   instance.generation, static_cast<std::int64_t>(cause));
   // Terminating:Wait: a termination lifecycle hook holds it while ECS drains it (CP-14).
-  if (log_) log_->instance(engine.now(), instance, "terminating_wait").str("reason", to_string(cause));
+  if (log_) [[unlikely]] log_change(*log_, engine.now(), instance, "terminating_wait", to_string(cause));
 }
 
 bool Ec2Fleet::on_running(Engine& engine, const Event& e) {
@@ -74,7 +87,7 @@ bool Ec2Fleet::on_running(Engine& engine, const Event& e) {
   if (instance.generation != e.generation || instance.state != InstanceState::pending) return false;
   instance.state = InstanceState::running;
   instance.running_since = engine.now();
-  if (log_) log_->instance(engine.now(), instance, "running");
+  if (log_) [[unlikely]] log_change(*log_, engine.now(), instance, "running");
   return true;
 }
 
@@ -82,7 +95,7 @@ bool Ec2Fleet::on_booted(const Event& e) {
   Ec2Instance& instance = instances_[e.target];
   if (instance.generation != e.generation || !instance.alive()) return false;
   instance.booted = true;
-  if (log_) log_->instance(e.time, instance, "in_service");
+  if (log_) [[unlikely]] log_change(*log_, e.time, instance, "in_service");
   return true;
 }
 
@@ -97,7 +110,7 @@ bool Ec2Fleet::on_terminate(const Event& e) {
   instance.cause = static_cast<TerminationCause>(e.arg);
   ++instance.generation;
   --alive_;
-  if (log_) log_->instance(e.time, instance, "terminated").str("reason", to_string(instance.cause));
+  if (log_) [[unlikely]] log_change(*log_, e.time, instance, "terminated", to_string(instance.cause));
   // Swap-remove from the alive list.
   const std::uint32_t pos = alive_pos_[e.target];
   alive_ids_[pos] = alive_ids_.back();

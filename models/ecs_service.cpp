@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "models/event_kind.hpp"
-#include "models/event_log.hpp"
 
 namespace spotsim {
 
@@ -77,11 +76,6 @@ void EcsService::deploy(Engine& engine, std::size_t task_definition, bool fails_
   current_td_ = task_definition;
   current_fails_to_start_ = fails_to_start;
   rollout_ = RolloutState::in_progress;
-  if (log_)
-    log_->line(engine.now(), Entity::service, config_.name, "deployment_started")
-        .str("service", config_.name)
-        .str("task_definition", task_definitions_[task_definition].family_revision())
-        .str("from", task_definitions_[previous_td_].family_revision());
   launches_blocked_ = false;
   breaker_failures_ = 0;
   // SCH-12: a new task definition resets the start throttle at once.
@@ -218,10 +212,6 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
     if (healthy_current >= desired_) {
       rollout_ = RolloutState::completed;
       ++stats_.deployments_completed;
-      if (log_)
-        log_->line(engine.now(), Entity::service, config_.name, "deployment_completed")
-            .str("service", config_.name)
-            .str("task_definition", task_definitions_[current_td_].family_revision());
     }
   }
   return true;
@@ -258,13 +248,6 @@ bool EcsService::start_task(Engine& engine) {
       place_task(candidates, need, config_.placement_strategy, config_.placement_constraints, placement_stream_);
   if (!placed.chosen) {
     ++stats_.placement_failures;
-    // No task exists yet: the failed placement is the service's event (AWS's service event
-    // "was unable to place a task because no container instance met all of its requirements").
-    if (log_)
-      log_->line(engine.now(), Entity::service, config_.name, "placement_failed")
-          .str("service", config_.name)
-          .str("task_definition", td.family_revision())
-          .str("reason", to_string(placed.failure));
     switch (placed.failure) {
       case PlacementFailure::cpu: ++stats_.placement_failures_cpu; break;
       case PlacementFailure::memory: ++stats_.placement_failures_memory; break;
@@ -389,12 +372,6 @@ void EcsService::count_start_failure(Engine& engine, const EcsTask& task) {
     if (++breaker_failures_ >= threshold) {
       rollout_ = RolloutState::failed;
       ++stats_.deployments_failed;
-      if (log_)
-        log_->line(engine.now(), Entity::service, config_.name, "deployment_failed")
-            .str("service", config_.name)
-            .str("task_definition", task_definitions_[current_td_].family_revision())
-            .str("reason", "circuit_breaker")
-            .boolean("rollback", config_.deployment.rollback);
       if (config_.deployment.rollback) {
         ++stats_.rollbacks;
         const std::size_t back = previous_td_;

@@ -64,9 +64,6 @@ class EcsService {
 
   void start(Engine& engine) { request_reconcile(engine, engine.now()); }
   void set_observer(TaskObserver* observer) { observer_ = observer; }
-  // The event log hears failed placements and deployments (models/event_log.hpp; the task states
-  // reach it through the observer); nullptr: none.
-  void set_event_log(EventLog* log) { log_ = log; }
   // CP-15: with a managed-scaling capacity provider, tasks that find no room wait in PROVISIONING
   // (counted here, not as task objects) instead of failing; managed scaling counts them in M.
   void set_waits_for_capacity(bool on) { waits_for_capacity_ = on; }
@@ -141,7 +138,6 @@ class EcsService {
   bool waits_for_capacity_ = false;
   std::function<std::optional<std::uint32_t>(const EcsService&)> group_chooser_;
   int unplaced_ = 0;
-  EventLog* log_ = nullptr;
 };
 
 }  // namespace spotsim

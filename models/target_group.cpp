@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "models/event_kind.hpp"
-#include "models/event_log.hpp"
 #include "models/target_group_health.hpp"
 
 namespace spotsim {
@@ -16,7 +15,7 @@ void TargetGroup::boundary(Engine& engine, SimTime at, std::uint32_t target) {
 }
 
 void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::uint32_t task, SimTime ready,
-                                  SimTime hangs_at, InstanceId instance) {
+                                  SimTime hangs_at) {
   const SimTime now = engine.now();
   ++version_;
   prune(now);
@@ -26,7 +25,6 @@ void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::ui
   t.registered = now;
   t.ready = std::max(now, ready);
   t.hangs_at = hangs_at;
-  t.instance = instance;
   if (config_.health_check_enabled) {
     t.healthy_at = target_healthy_at(config_.health, now, t.ready);
     if (hangs_at != kNever) {
@@ -41,8 +39,6 @@ void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::ui
   targets_.push_back(t);
   live_.push_back(id);
   by_task_[key(service, task)] = id;
-  // ALB-2: a registered target is `initial` until its health checks pass.
-  if (log_) log_->target(now, index_, service, task, instance, "registered");
   boundary(engine, now, id);
   boundary(engine, t.ready, id);
   boundary(engine, t.healthy_at, id);
@@ -50,18 +46,13 @@ void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::ui
   boundary(engine, t.unhealthy_at, id);
 }
 
-void TargetGroup::deregister(Engine& engine, std::uint32_t service, std::uint32_t task, const char* reason) {
+void TargetGroup::deregister(Engine& engine, std::uint32_t service, std::uint32_t task) {
   const auto it = by_task_.find(key(service, task));
   if (it == by_task_.end()) return;
   Target& t = targets_[it->second];
   if (t.deregistered != kNever) return;
   ++version_;
   t.deregistered = engine.now();
-  // ALB-5: `draining` for the deregistration delay.
-  if (log_) {
-    auto line = log_->target(engine.now(), index_, service, task, t.instance, "deregistering");
-    if (reason != nullptr) line.str("reason", reason);
-  }
   boundary(engine, engine.now(), it->second);
   boundary(engine, engine.now() + config_.deregistration_propagation, it->second);
 }
@@ -82,42 +73,10 @@ void TargetGroup::target_died(Engine& engine, std::uint32_t service, std::uint32
   boundary(engine, t.unhealthy_at, it->second);
 }
 
-void TargetGroup::deregistration_complete(Engine& engine, std::uint32_t service, std::uint32_t task) {
-  if (!log_) return;
-  const auto it = by_task_.find(key(service, task));
-  if (it == by_task_.end()) return;
-  Target& t = targets_[it->second];
-  if (t.deregistered == kNever || (t.logged & kLoggedDeregistered) != 0) return;
-  t.logged |= kLoggedDeregistered;
-  log_->target(engine.now(), index_, service, task, t.instance, "deregistered");
-}
-
-void TargetGroup::log_boundary(SimTime now, std::uint32_t target) {
-  // The instants the target's routing changes at are its state changes; each is logged once (a
-  // target may have several boundaries at one instant).
-  Target& t = targets_[target];
-  if ((t.logged & kLoggedHealthy) == 0 && t.healthy_at == now && in_rotation(t, now)) {
-    t.logged |= kLoggedHealthy;
-    log_->target(now, index_, t.service, t.task, t.instance, "healthy");
-  }
-  // A draining target's health is not reported (ALB-5): only registered ones turn unhealthy.
-  if (t.deregistered != kNever || now < t.unhealthy_at) return;
-  if ((t.logged & kLoggedUnhealthy) == 0) {
-    t.logged |= kLoggedUnhealthy;
-    log_->target(now, index_, t.service, t.task, t.instance, "unhealthy").str("reason", now >= t.died ? "died" : "hung");
-  }
-  // A dead target noticed by the health checks is deregistered at that instant (header).
-  if ((t.logged & kLoggedDeregistered) == 0 && now >= t.died) {
-    t.logged |= kLoggedDeregistered;
-    log_->target(now, index_, t.service, t.task, t.instance, "deregistered").str("reason", "died");
-  }
-}
-
 void TargetGroup::on_boundary(Engine& engine, std::uint32_t target) {
   if (target >= targets_.size()) return;
   Target& t = targets_[target];
   const SimTime now = engine.now();
-  if (log_) log_boundary(now, target);
   // ALB-6: slow start begins when the target becomes healthy, if at least one other healthy target
   // is not in slow start.
   if (config_.slow_start > 0 && t.healthy_at == now && t.slow_start_from == kNever) {

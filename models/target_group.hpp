@@ -41,7 +41,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "models/ec2_instance.hpp"
 #include "models/target_group_config.hpp"
 #include "sim/engine.hpp"
 
@@ -58,8 +57,6 @@ struct Target {
   SimTime died = kNever;
   SimTime unhealthy_at = kNever;
   SimTime slow_start_from = kNever;  // set when it became healthy in slow start
-  InstanceId instance;               // the task's EC2 instance (for the event log)
-  std::uint8_t logged = 0;           // the event log's one-time events already written (kLogged*)
 
   // Requests routed to it are served by the task (not lost, not timed out).
   bool answering(SimTime t) const { return t >= ready && t < died && t < hangs_at; }
@@ -86,18 +83,10 @@ class TargetGroup {
   const TargetGroupConfig& config() const { return config_; }
   const std::vector<Target>& targets() const { return targets_; }
 
-  // The event log hears the targets' changes (models/event_log.hpp); nullptr: none.
-  void set_event_log(EventLog* log) { log_ = log; }
-
-  // ECS registers a RUNNING task on `instance`; `hangs_at` when its app will hang (kNever: never).
-  void register_target(Engine& engine, std::uint32_t service, std::uint32_t task, SimTime ready, SimTime hangs_at,
-                       InstanceId instance = {});
-  // DEACTIVATING: deregistration starts (the task keeps serving what it has); `reason` (why the
-  // task stops) is for the event log.
-  void deregister(Engine& engine, std::uint32_t service, std::uint32_t task, const char* reason = nullptr);
-  // The deregistration delay is over: ECS moves the task on from DEACTIVATING (AG-3). Only the
-  // event log hears of it (routing ended at deregistration + propagation).
-  void deregistration_complete(Engine& engine, std::uint32_t service, std::uint32_t task);
+  // ECS registers a RUNNING task; `hangs_at` when its app will hang (kNever: never).
+  void register_target(Engine& engine, std::uint32_t service, std::uint32_t task, SimTime ready, SimTime hangs_at);
+  // DEACTIVATING: deregistration starts (the task keeps serving what it has).
+  void deregister(Engine& engine, std::uint32_t service, std::uint32_t task);
   // The task's process is gone.
   void target_died(Engine& engine, std::uint32_t service, std::uint32_t task);
   // A `target_health` boundary at `now` for target `target` (slow start begins here).
@@ -122,8 +111,6 @@ class TargetGroup {
   double weight(const Target& t, SimTime now) const;
   void boundary(Engine& engine, SimTime at, std::uint32_t target);
   void prune(SimTime now);
-  void log_boundary(SimTime now, std::uint32_t target);
-  static constexpr std::uint8_t kLoggedHealthy = 1, kLoggedUnhealthy = 2, kLoggedDeregistered = 4;
   static std::uint64_t key(std::uint32_t service, std::uint32_t task) {
     return (static_cast<std::uint64_t>(service) << 32) | task;
   }
@@ -133,7 +120,6 @@ class TargetGroup {
   std::vector<Target> targets_;
   std::vector<std::uint32_t> live_;  // targets that may still be in rotation, in registration order
   std::unordered_map<std::uint64_t, std::uint32_t> by_task_;
-  EventLog* log_ = nullptr;
 
   // The last view computed, reused while it cannot have changed: the traffic model asks for it at
   // every interval (once per event of the world), the view changes only at the targets' instants.

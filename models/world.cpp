@@ -82,8 +82,7 @@ void World::set_event_log(EventLog* log) {
   }
   fleet_.set_event_log(log);
   for (auto& group : groups_) group->set_event_log(log);
-  for (auto& service : services_) service->set_event_log(log);
-  for (TargetGroup& group : target_groups_) group.set_event_log(log);
+  logged_targets_.clear();
   logged_provider_alarms_.assign(capacity_policies_.size(), {AlarmState::insufficient_data, AlarmState::insufficient_data});
   logged_policy_alarms_.clear();
   for (const ServiceAutoScaler& scaler : autoscalers_)
@@ -91,8 +90,148 @@ void World::set_event_log(EventLog* log) {
                                        std::array<AlarmState, 2>{AlarmState::insufficient_data, AlarmState::insufficient_data});
 }
 
+// The event log's lines of the world (models/event_log.hpp): out of line and cold, so that the hot
+// paths carry a pointer test only.
+void World::log_instance(SimTime now, const Ec2Instance& instance, const char* event, SimTime terminates_at) {
+  auto line = log_->instance(now, instance, event);
+  if (terminates_at != kNever) line.time("terminates_at", terminates_at);
+}
+
+void World::log_task(SimTime now, const EcsTask& task, const char* event) {
+  auto line = log_->task(now, task, event);
+  if (task.stop_reason != TaskStopReason::none) line.str("reason", to_string(task.stop_reason));
+}
+
+void World::log_scheduled_action(SimTime now, const AutoScalingGroup& group, int from, int min, int max) {
+  const std::string& name = group.config().name;
+  if (group.min_size() != min || group.max_size() != max)
+    log_->line(now, Entity::auto_scaling_group, name, "size_limits_changed")
+        .str("group", name)
+        .num("min_size", group.min_size())
+        .num("max_size", group.max_size())
+        .str("cause", "scheduled_action");
+  if (group.desired() != from)
+    log_->line(now, Entity::auto_scaling_group, name, "desired_changed")
+        .str("group", name)
+        .num("from", from)
+        .num("to", group.desired())
+        .str("cause", "scheduled_action");
+}
+
+void World::log_task_health(SimTime now, const Event& e) {
+  // SCH-8 (healthy), AG-4 / SCH-9 (unhealthy: its container or target health check failed).
+  const bool unhealthy = e.arg < 0;
+  const EcsTask& task = services_[e.target]->tasks()[static_cast<std::size_t>(unhealthy ? -1 - e.arg : e.arg)];
+  log_task(now, task, unhealthy ? "unhealthy" : "healthy");
+}
+
+void World::log_deployment_started(SimTime now, const EcsService& service, std::size_t from, const char* cause) {
+  // SCH-7, SCH-8: UpdateService with a new revision starts a rolling deployment.
+  log_->line(now, Entity::service, service.config().name, "deployment_started")
+      .str("service", service.config().name)
+      .str("task_definition", config_.task_definitions[service.task_definition()].family_revision())
+      .str("from", config_.task_definitions[from].family_revision())
+      .str("cause", cause);
+}
+
+bool World::logged_service_call(const Event& e) {
+  // The service's own changes are read off its counters around the call, so the scheduler itself
+  // carries no logging: at most one failed placement per look (it stops at the first), the
+  // circuit breaker (a task failing to start), its rollback, the deployment completing.
+  EcsService& service = *services_[e.target];
+  const ServiceStats before = service.stats();
+  const std::size_t td_before = service.task_definition();
+  const bool acted = static_cast<EventKind>(e.kind) == EventKind::task_step ? service.on_task_step(engine_, e)
+                                                                             : service.on_reconcile(engine_, e);
+  const ServiceStats& after = service.stats();
+  const SimTime now = engine_.now();
+  const std::string& name = service.config().name;
+  const std::string& td = config_.task_definitions[service.task_definition()].family_revision();
+  if (after.placement_failures != before.placement_failures) {
+    // SCH-1: the first filter that left no instance.
+    const char* reason = after.placement_failures_cpu != before.placement_failures_cpu         ? "cpu"
+                         : after.placement_failures_memory != before.placement_failures_memory ? "memory"
+                         : after.placement_failures_ports != before.placement_failures_ports   ? "ports"
+                         : after.placement_failures_constraint != before.placement_failures_constraint
+                             ? "constraint"
+                             : "no_instances";
+    log_->line(now, Entity::service, name, "placement_failed")
+        .str("service", name)
+        .str("task_definition", td)
+        .str("reason", reason);
+  }
+  if (after.deployments_failed != before.deployments_failed) {
+    // SCH-11: the circuit breaker tripped on the revision that was deploying.
+    log_->line(now, Entity::service, name, "deployment_failed")
+        .str("service", name)
+        .str("task_definition", config_.task_definitions[td_before].family_revision())
+        .str("reason", "circuit_breaker")
+        .boolean("rollback", after.rollbacks != before.rollbacks);
+    if (after.rollbacks != before.rollbacks) log_deployment_started(now, service, td_before, "rollback");
+  }
+  if (after.deployments_completed != before.deployments_completed)
+    log_->line(now, Entity::service, name, "deployment_completed").str("service", name).str("task_definition", td);
+  return acted;
+}
+
+std::uint8_t& World::logged_target(std::uint32_t group, std::uint32_t target) {
+  if (logged_targets_.size() <= group) logged_targets_.resize(group + 1);
+  std::vector<std::uint8_t>& flags = logged_targets_[group];
+  if (flags.size() <= target) flags.resize(target + 1, 0);
+  return flags[target];
+}
+
+void World::log_targets(SimTime now, const EcsTask& task, const char* event) {
+  const std::string_view what = event;
+  for (std::size_t g : services_[task.service]->config().target_groups) {
+    const TargetGroup& group = target_groups_[g];
+    const Target* t = group.find(task.service, task.id);
+    if (t == nullptr) continue;
+    const auto target = static_cast<std::uint32_t>(t - group.targets().data());
+    if (what == "registered" && t->registered != now) continue;   // ALB-10, ALB-2: `initial`
+    if (what == "deregistering" && t->deregistered != now) continue;  // ALB-5: `draining`
+    if (what == "deregistered") {  // ALB-5, AG-3: the deregistration delay is over
+      std::uint8_t& done = logged_target(static_cast<std::uint32_t>(g), target);
+      if (t->deregistered == kNever || (done & kLoggedDeregistered) != 0) continue;
+      done |= kLoggedDeregistered;
+    }
+    auto line = log_->target(now, static_cast<std::uint32_t>(g), task.service, task.id, task.ec2, event);
+    if (what == "deregistering") line.str("reason", to_string(task.stop_reason));
+  }
+}
+
+void World::log_target_boundary(SimTime now, std::uint32_t g, std::uint32_t target) {
+  // A target's routing changes at its boundaries (models/target_group.hpp); those that are state
+  // changes are logged once each (a target may have several boundaries at one instant).
+  if (g >= target_groups_.size() || target >= target_groups_[g].targets().size()) return;
+  const Target& t = target_groups_[g].targets()[target];
+  const InstanceId instance = services_[t.service]->tasks()[t.task].ec2;
+  std::uint8_t& done = logged_target(g, target);
+  // ALB-2: healthy once the checks pass, while registered and in rotation.
+  if ((done & kLoggedHealthy) == 0 && t.healthy_at == now && t.deregistered == kNever && now >= t.registered &&
+      now < t.unhealthy_at) {
+    done |= kLoggedHealthy;
+    log_->target(now, g, t.service, t.task, instance, "healthy");
+  }
+  // ALB-1: the checks notice it no longer answers. A draining target's health is not reported (ALB-5).
+  if (t.deregistered != kNever || now < t.unhealthy_at) return;
+  if ((done & kLoggedUnhealthy) == 0) {
+    done |= kLoggedUnhealthy;
+    log_->target(now, g, t.service, t.task, instance, "unhealthy").str("reason", now >= t.died ? "died" : "hung");
+  }
+  // A dead target noticed by the health checks is deregistered at that instant (target_group.hpp).
+  if ((done & kLoggedDeregistered) == 0 && now >= t.died) {
+    done |= kLoggedDeregistered;
+    log_->target(now, g, t.service, t.task, instance, "deregistered").str("reason", "died");
+  }
+}
+
 void World::log_container_instance(SimTime now, const Ec2Instance& instance, std::uint32_t cluster, const char* event,
                                    const char* reason) {
+  const bool draining = std::string_view(event) == "draining";
+  if (const auto ci = container_instance_of(instance.id);
+      draining && ci && clusters_[ci->first].at(ci->second).status != ContainerInstanceStatus::active)
+    return;  // DRAINING already: no change
   // A container instance is named by its EC2 instance's id (what the ECS console shows beside it).
   auto line = log_->line(now, Entity::container_instance, EventLog::instance_id(instance.id), event);
   line.instance("instance", instance.id).str("cluster", log_->names().clusters[cluster]);
@@ -107,24 +246,23 @@ void World::log_container_instance(SimTime now, const Ec2Instance& instance, std
 void World::on_task_state(Engine& engine, const EcsTask& task, TaskState from) {
   const EcsServiceConfig& service = services_[task.service]->config();
   const SimTime now = engine.now();
-  if (log_) {
-    auto line = log_->task(now, task, event_name(task.state));
-    if (task.stop_reason != TaskStopReason::none) line.str("reason", to_string(task.stop_reason));
-  }
+  if (log_) [[unlikely]] log_task(now, task, event_name(task.state));
   if (task.state == TaskState::running && from == TaskState::activating) {
     // ALB-10: the task registers as (instance, dynamic host port) when it runs.
     for (std::size_t g : service.target_groups)
       target_groups_[g].register_target(engine, task.service, task.id, now + service.workload.app_start,
-                                        task.hangs_at.value_or(kNever), task.ec2);
+                                        task.hangs_at.value_or(kNever));
+    if (log_) [[unlikely]] log_targets(now, task, "registered");
     traffic_->on_task_running(task, now);
   }
   // ALB-5, AG-3: DEACTIVATING deregisters it; the load balancer stops routing new requests to it.
-  if (task.state == TaskState::deactivating && from == TaskState::running)
-    for (std::size_t g : service.target_groups)
-      target_groups_[g].deregister(engine, task.service, task.id, to_string(task.stop_reason));
+  if (task.state == TaskState::deactivating && from == TaskState::running) {
+    for (std::size_t g : service.target_groups) target_groups_[g].deregister(engine, task.service, task.id);
+    if (log_) [[unlikely]] log_targets(now, task, "deregistering");
+  }
   // AG-3: DEACTIVATING ends when the deregistration delay has passed (or the instance is gone).
-  if (log_ && from == TaskState::deactivating)
-    for (std::size_t g : service.target_groups) target_groups_[g].deregistration_complete(engine, task.service, task.id);
+  if (from == TaskState::deactivating && log_) [[unlikely]]
+    log_targets(now, task, "deregistered");
   // The process is gone: at the end of STOPPING (exit or SIGKILL, AG-2) or with its instance.
   const bool was_alive = from == TaskState::running || from == TaskState::deactivating || from == TaskState::stopping;
   const bool gone = task.state == TaskState::deprovisioning || task.state == TaskState::stopped;
@@ -218,7 +356,7 @@ bool World::dispatch(const Event& e) {
       if (instance.generation != e.generation || !instance.alive() || instance.rebalance_at) return false;
       instance.rebalance_at = now;
       ++rebalances_;
-      if (log_) log_->instance(now, instance, "rebalance_recommendation");  // SP-2
+      if (log_) [[unlikely]] log_instance(now, instance, "rebalance_recommendation");  // SP-2
       groups_[instance.group]->on_rebalance_recommendation(engine_, instance.id);
       return true;
     }
@@ -228,7 +366,7 @@ bool World::dispatch(const Event& e) {
       // SP-1: the notice comes `notice` before EC2 terminates the instance.
       instance.notice_at = now;
       ++notices_;
-      if (log_) log_->instance(now, instance, "interruption_notice").time("terminates_at", now + config_.market.notice);
+      if (log_) [[unlikely]] log_instance(now, instance, "interruption_notice", now + config_.market.notice);  // SP-1
       fleet_.schedule_termination(engine_, instance.id, now + config_.market.notice, TerminationCause::spot_interruption);
       groups_[instance.group]->on_interruption_notice(engine_, instance.id);
       // AG-1: with ECS_ENABLE_SPOT_INSTANCE_DRAINING the agent, polling the instance metadata once a
@@ -264,7 +402,7 @@ bool World::dispatch(const Event& e) {
         for (auto& service : services_)
           if (service->cluster_index() == ci->first) service->on_instance_terminated(engine_, ci->second);
         clusters_[ci->first].deregister(ci->second);
-        if (log_) log_container_instance(now, instance, ci->first, "deregistered");
+        if (log_) [[unlikely]] log_container_instance(now, instance, ci->first, "deregistered");
         container_instance_of_[instance.id.value] = -1;
       }
       groups_[instance.group]->on_terminated(engine_, instance.id);
@@ -281,8 +419,7 @@ bool World::dispatch(const Event& e) {
       }
       // CP-14: ECS drains the instance (AG-5 semantics), then lets the lifecycle hook go on; the
       // hook's global cap (ASG-30: min(48 h, 100 × heartbeat timeout)) bounds the wait.
-      if (log_ && clusters_[ci->first].at(ci->second).status == ContainerInstanceStatus::active)
-        log_container_instance(now, instance, ci->first, "draining", to_string(cause));
+      if (log_) [[unlikely]] log_container_instance(now, instance, ci->first, "draining", to_string(cause));
       clusters_[ci->first].set_draining(ci->second, now);
       for (auto& service : services_)
         if (service->cluster_index() == ci->first) service->on_cluster_changed(engine_);
@@ -302,7 +439,7 @@ bool World::dispatch(const Event& e) {
                                                               groups_[instance.group]->config().ecs_agent, now);
       if (container_instance_of_.size() <= instance.id.value) container_instance_of_.resize(instance.id.value + 1, -1);
       container_instance_of_[instance.id.value] = static_cast<std::int32_t>(ci);
-      if (log_) log_container_instance(now, instance, c, "registered");  // ACTIVE
+      if (log_) [[unlikely]] log_container_instance(now, instance, c, "registered");  // ACTIVE
       for (auto& service : services_)
         if (service->cluster_index() == c) service->on_cluster_changed(engine_);
       return true;
@@ -312,15 +449,14 @@ bool World::dispatch(const Event& e) {
       const auto ci = container_instance_of(instance.id);
       if (instance.generation != e.generation || !instance.alive() || !ci) return false;
       // AG-1: the agent saw the spot interruption notice.
-      if (log_ && clusters_[ci->first].at(ci->second).status == ContainerInstanceStatus::active)
-        log_container_instance(now, instance, ci->first, "draining", "spot_interruption");
+      if (log_) [[unlikely]] log_container_instance(now, instance, ci->first, "draining", "spot_interruption");
       clusters_[ci->first].set_draining(ci->second, now);
       for (auto& service : services_)
         if (service->cluster_index() == ci->first) service->on_cluster_changed(engine_);
       return true;
     }
     case EventKind::task_step: {
-      const bool acted = services_[e.target]->on_task_step(engine_, e);
+      const bool acted = log_ ? logged_service_call(e) : services_[e.target]->on_task_step(engine_, e);
       if (acted) {
         note_running_tasks();
         const EcsTask& task = services_[e.target]->tasks()[static_cast<std::size_t>(e.arg)];
@@ -330,20 +466,20 @@ bool World::dispatch(const Event& e) {
     }
     case EventKind::task_healthy: {
       const bool acted = services_[e.target]->on_task_healthy(engine_, e);
-      if (acted && log_) {
-        // SCH-8 (healthy), AG-4 / SCH-9 (unhealthy: its container or target health check failed).
-        const bool unhealthy = e.arg < 0;
-        const EcsTask& task = services_[e.target]->tasks()[static_cast<std::size_t>(unhealthy ? -1 - e.arg : e.arg)];
-        log_->task(now, task, unhealthy ? "unhealthy" : "healthy");
-      }
+      if (acted && log_) [[unlikely]] log_task_health(now, e);
       return acted;
     }
     case EventKind::service_reconcile:
+      if (log_) [[unlikely]] return logged_service_call(e);
       return services_[e.target]->on_reconcile(engine_, e);
     case EventKind::service_deployment: {
       const ServiceDeployment& d = config_.deployments[e.target];
       for (auto& service : services_)
-        if (service->index() == d.service) service->deploy(engine_, d.task_definition, d.fails_to_start);
+        if (service->index() == d.service) {
+          const std::size_t from = service->task_definition();
+          service->deploy(engine_, d.task_definition, d.fails_to_start);
+          if (log_) [[unlikely]] log_deployment_started(now, *service, from, "deployment");
+        }
       return true;
     }
     case EventKind::scheduled_action: {
@@ -352,18 +488,7 @@ bool World::dispatch(const Event& e) {
         if (group->config().name == action.group) {
           const int from = group->desired(), min = group->min_size(), max = group->max_size();
           group->update(engine_, action.min_size, action.max_size, action.desired_capacity);
-          if (log_ && (group->min_size() != min || group->max_size() != max))
-            log_->line(now, Entity::auto_scaling_group, group->config().name, "size_limits_changed")
-                .str("group", group->config().name)
-                .num("min_size", group->min_size())
-                .num("max_size", group->max_size())
-                .str("cause", "scheduled_action");
-          if (log_ && group->desired() != from)
-            log_->line(now, Entity::auto_scaling_group, group->config().name, "desired_changed")
-                .str("group", group->config().name)
-                .num("from", from)
-                .num("to", group->desired())
-                .str("cause", "scheduled_action");
+          if (log_) [[unlikely]] log_scheduled_action(now, *group, from, min, max);
         }
       return true;
     }
@@ -377,6 +502,7 @@ bool World::dispatch(const Event& e) {
     case EventKind::target_health:
       if (e.target >= target_groups_.size()) return false;
       target_groups_[e.target].on_boundary(engine_, static_cast<std::uint32_t>(e.arg));
+      if (log_) [[unlikely]] log_target_boundary(now, e.target, static_cast<std::uint32_t>(e.arg));
       return true;
     case EventKind::traffic_step:
       return traffic_->on_traffic_step(engine_, e);

@@ -231,12 +231,31 @@ class World : private TaskObserver {
   // scalable target per policy [high, low] (a step policy's one alarm in `high`).
   std::vector<std::array<AlarmState, 2>> logged_provider_alarms_;
   std::vector<std::vector<std::array<AlarmState, 2>>> logged_policy_alarms_;
-  void log_provider_alarms(SimTime now, std::size_t provider);
-  void log_policy_alarms(SimTime now, std::size_t scaler);
+  // The event log's lines (world.cpp, world_scaling.cpp): cold, out of line.
+  [[gnu::cold, gnu::noinline]] void log_instance(SimTime now, const Ec2Instance& instance, const char* event,
+                                                 SimTime terminates_at = kNever);
+  [[gnu::cold, gnu::noinline]] void log_task(SimTime now, const EcsTask& task, const char* event);
+  [[gnu::cold, gnu::noinline]] void log_container_instance(SimTime now, const Ec2Instance& instance,
+                                                           std::uint32_t cluster, const char* event,
+                                                           const char* reason = nullptr);
+  [[gnu::cold, gnu::noinline]] void log_task_health(SimTime now, const Event& e);
+  [[gnu::cold, gnu::noinline]] void log_deployment_started(SimTime now, const EcsService& service, std::size_t from,
+                                                           const char* cause);
+  // A service's event (task step or reconcile) with the log on: what the service did, logged.
+  [[gnu::cold, gnu::noinline]] bool logged_service_call(const Event& e);
+  [[gnu::cold, gnu::noinline]] void log_targets(SimTime now, const EcsTask& task, const char* event);
+  [[gnu::cold, gnu::noinline]] void log_target_boundary(SimTime now, std::uint32_t group, std::uint32_t target);
+  // Per target group, per target: the one-time target events already logged (kLogged* bits).
+  static constexpr std::uint8_t kLoggedHealthy = 1, kLoggedUnhealthy = 2, kLoggedDeregistered = 4;
+  std::vector<std::vector<std::uint8_t>> logged_targets_;
+  std::uint8_t& logged_target(std::uint32_t group, std::uint32_t target);
+  [[gnu::cold, gnu::noinline]] void log_scheduled_action(SimTime now, const AutoScalingGroup& group, int from,
+                                                         int min, int max);
+  [[gnu::cold, gnu::noinline]] void log_managed_scaling(SimTime now, std::size_t provider, std::optional<int> desired);
+  [[gnu::cold, gnu::noinline]] void log_service_scaling(SimTime now, const ServiceAutoScaler& scaler,
+                                                        std::optional<int> desired);
   void log_alarm(SimTime now, AlarmState& logged, AlarmState state, const std::string& id, const char* owner_key,
                  const std::string& owner, const std::string* policy);
-  void log_container_instance(SimTime now, const Ec2Instance& instance, std::uint32_t cluster, const char* event,
-                              const char* reason = nullptr);
 };
 
 }  // namespace spotsim

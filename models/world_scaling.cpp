@@ -142,26 +142,17 @@ void World::scaling_minute(SimTime now) {
     in.min_size = group.min_size();
     in.max_size = group.max_size();
     in.several_types_or_azs = group.config().instance_types.size() > 1 || group.config().availability_zones.size() > 1;
-    const auto decision = capacity_policies_[p]->on_datapoint(now, in);
-    if (log_) log_provider_alarms(now, p);
-    if (const auto desired = decision) {
+    const auto desired = capacity_policies_[p]->on_datapoint(now, in);
+    if (log_) [[unlikely]] log_managed_scaling(now, p, desired);
+    if (desired) {
       ++(*desired > group.desired() ? scaling_.asg_scale_out : scaling_.asg_scale_in);
-      // CP-11: the capacity provider's target-tracking policy sets the group's desired capacity.
-      if (log_)
-        log_->line(now, Entity::auto_scaling_group, group.config().name, "desired_changed")
-            .str("group", group.config().name)
-            .num("from", group.desired())
-            .num("to", *desired)
-            .str("cause", "managed_scaling")
-            .str("capacity_provider", cp.name);
       group.set_desired(engine_, *desired);
     }
   }
 
   // Service auto scaling (§6): this minute's datapoints of each scalable target's service.
   const TrafficMetrics& metrics = traffic_->metrics();
-  for (std::size_t a = 0; a < autoscalers_.size(); ++a) {
-    ServiceAutoScaler& scaler = autoscalers_[a];
+  for (ServiceAutoScaler& scaler : autoscalers_) {
     EcsService& service = *services_[scaler.target().service];
     ServiceScalingInput& in = scaling_input_;
     in.cpu_utilization.reset();
@@ -175,18 +166,10 @@ void World::scaling_minute(SimTime now) {
     in.running = service.count_running();
     in.desired = service.desired();
     in.deployment_in_progress = service.rollout_state() == RolloutState::in_progress;
-    const auto decision = scaler.on_datapoint(now, in);
-    if (log_) log_policy_alarms(now, a);
-    if (const auto desired = decision) {
+    const auto desired = scaler.on_datapoint(now, in);
+    if (log_) [[unlikely]] log_service_scaling(now, scaler, desired);
+    if (desired) {
       ++(*desired > service.desired() ? scaling_.service_scale_out : scaling_.service_scale_in);
-      if (log_) {
-        // SAS-5 / SAS-9: the policy whose alarm acted.
-        auto line = log_->line(now, Entity::service, service.config().name, "desired_changed");
-        line.str("service", service.config().name).num("from", service.desired()).num("to", *desired);
-        line.str("cause", "service_auto_scaling");
-        if (const auto& activity = scaler.last_activity(); activity && activity->policy < scaler.policies().size())
-          line.str("policy", scaler.policies()[activity->policy].name);
-      }
       service.set_desired(engine_, *desired);
     }
   }
@@ -206,29 +189,46 @@ void World::log_alarm(SimTime now, AlarmState& logged, AlarmState state, const s
   logged = state;
 }
 
-void World::log_provider_alarms(SimTime now, std::size_t p) {
+void World::log_managed_scaling(SimTime now, std::size_t p, std::optional<int> desired) {
   if (p >= logged_provider_alarms_.size() || !capacity_policies_[p]) return;
-  const std::string& name = config_.capacity_providers[p].name;
+  const CapacityProviderConfig& cp = config_.capacity_providers[p];
+  const std::string& name = cp.name;
   log_alarm(now, logged_provider_alarms_[p][0], capacity_policies_[p]->high_alarm(), name + "-AlarmHigh",
             "capacity_provider", name, nullptr);
   log_alarm(now, logged_provider_alarms_[p][1], capacity_policies_[p]->low_alarm(), name + "-AlarmLow",
             "capacity_provider", name, nullptr);
+  if (!desired) return;
+  // CP-11: the capacity provider's target-tracking policy sets the group's desired capacity.
+  const AutoScalingGroup& group = *groups_[cp.group];
+  log_->line(now, Entity::auto_scaling_group, group.config().name, "desired_changed")
+      .str("group", group.config().name)
+      .num("from", group.desired())
+      .num("to", *desired)
+      .str("cause", "managed_scaling")
+      .str("capacity_provider", name);
 }
 
-void World::log_policy_alarms(SimTime now, std::size_t a) {
+void World::log_service_scaling(SimTime now, const ServiceAutoScaler& scaler, std::optional<int> desired) {
+  const auto a = static_cast<std::size_t>(&scaler - autoscalers_.data());
   if (a >= logged_policy_alarms_.size()) return;
-  const ServiceAutoScaler& scaler = autoscalers_[a];
-  const std::string& service = services_[scaler.target().service]->config().name;
+  const EcsService& service = *services_[scaler.target().service];
+  const std::string& name = service.config().name;
   for (std::size_t i = 0; i < scaler.policies().size(); ++i) {
     const std::string& policy = scaler.policies()[i].name;
     std::array<AlarmState, 2>& logged = logged_policy_alarms_[a][i];
     if (const TargetTrackingAlarms* tt = scaler.target_tracking_alarms(i)) {
-      log_alarm(now, logged[0], tt->high().state(), policy + "-AlarmHigh", "service", service, &policy);
-      log_alarm(now, logged[1], tt->low().state(), policy + "-AlarmLow", "service", service, &policy);
+      log_alarm(now, logged[0], tt->high().state(), policy + "-AlarmHigh", "service", name, &policy);
+      log_alarm(now, logged[1], tt->low().state(), policy + "-AlarmLow", "service", name, &policy);
     } else if (const MetricAlarm* alarm = scaler.step_alarm(i)) {
-      log_alarm(now, logged[0], alarm->state(), policy + "-Alarm", "service", service, &policy);
+      log_alarm(now, logged[0], alarm->state(), policy + "-Alarm", "service", name, &policy);
     }
   }
+  if (!desired) return;
+  // SAS-5 / SAS-9: the policy whose alarm acted.
+  auto line = log_->line(now, Entity::service, name, "desired_changed");
+  line.str("service", name).num("from", service.desired()).num("to", *desired).str("cause", "service_auto_scaling");
+  if (const auto& activity = scaler.last_activity(); activity && activity->policy < scaler.policies().size())
+    line.str("policy", scaler.policies()[activity->policy].name);
 }
 
 }  // namespace spotsim
