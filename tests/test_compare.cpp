@@ -81,8 +81,10 @@ TEST_CASE("compare: common random numbers narrow the cost difference of 50 vs 20
 // scale-in is a random pick within an Availability Zone, SCH-2; whether it is On-Demand or spot
 // depends on the fleet's composition, which the two settings change, so that noise does not pair:
 // the test above shows the default scenario's gain, about 1.7×.) Measured: 3.4-3.8× for seeds 1-4.
+// [slow]: 2 x 2 x 20 runs of a 10x cluster; the sanitizer pass leaves it out (tests/CMakeLists.txt),
+// the other compare tests run the same code under the sanitizers.
 TEST_CASE("compare: the paired interval of the cost difference is at least 3x narrower than with independent seeds",
-          "[compare]") {
+          "[compare][slow]") {
   TempDir tmp;
   json doc = json::parse(read_text(kDefaultScenario));
   doc["workload"]["traffic"][0]["requests"]["synthetic"]["meanRps"] = 3000;

@@ -387,3 +387,17 @@ TEST_CASE("a capacity provider's managed draining reaches the group it names", "
       "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:x:autoScalingGroupName/nope";
   CHECK(has_problem_at(doc, "/capacityProviders/0/autoScalingGroupProvider/autoScalingGroupArn", "\"nope\""));
 }
+
+// A container instance registers its type's vCPUs and memory with ECS (aws-semantics.md SCH-1 places
+// on them); a type the built-in catalog lacks, even priced by the scenario, could never run a task.
+TEST_CASE("a group joining an ECS cluster with an instance type the catalog lacks is refused, naming the type",
+          "[scenario][ecs]") {
+  json doc = json::parse(read_text(fs::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json"));
+  doc["AutoScalingGroups"][0]["MixedInstancesPolicy"]["LaunchTemplate"]["Overrides"] = {{{"InstanceType", "m7i.large"}}};
+  doc["market"]["prices"]["spot"]["fixed"]["m7i.large"] = 0.04;
+  doc["market"]["prices"]["onDemand"]["m7i.large"] = 0.1008;
+  CHECK(has_problem_at(doc, "/AutoScalingGroups/0", "instance type m7i.large is not in spotsim's built-in instance catalog"));
+  // The same group with a type the catalog has loads.
+  doc["AutoScalingGroups"][0]["MixedInstancesPolicy"]["LaunchTemplate"]["Overrides"] = {{{"InstanceType", "m5.large"}}};
+  CHECK(problems(doc).empty());
+}

@@ -222,6 +222,8 @@ void load_deployment(const Node& d, LoadContext& ctx) {
 
 }  // namespace
 
+void check_ecs_instance_types(const Node& root, const LoadContext& ctx);
+
 void load_ecs(const Node& root, LoadContext& ctx) {
   load_ecs_block(root, ctx);
   load_capacity_providers(root, ctx);
@@ -241,6 +243,28 @@ void load_ecs(const Node& root, LoadContext& ctx) {
   }
   load_traffic(root, ctx);  // workload.traffic and callGraph: after services, workload.services, deployments
   load_service_autoscaling(root, ctx);  // ScalableTargets and ScalingPolicies name services and target groups
+  check_ecs_instance_types(root, ctx);
+}
+
+// A container instance registers with its type's vCPUs and memory, which only the built-in catalog
+// knows (models/instance_catalog.cpp). A type it lacks may still be priced (market.prices.onDemand)
+// and would launch and bill, but never register and never run a task: every request dropped, with
+// no word why. Refused instead, at the group, naming the type.
+void check_ecs_instance_types(const Node& root, const LoadContext& ctx) {
+  for (std::size_t g = 0; g < ctx.world.groups.size(); ++g) {
+    const AutoScalingGroupConfig& group = ctx.world.groups[g];
+    const std::string cluster = group.ecs_agent.cluster.value_or("default");
+    const bool joins = std::any_of(ctx.world.clusters.begin(), ctx.world.clusters.end(),
+                                   [&](const EcsClusterConfig& c) { return c.name == cluster; });
+    if (!joins) continue;
+    for (const std::string& type : group.instance_types) {
+      if (find_instance_type(type)) continue;
+      root["AutoScalingGroups"].at(g).error(
+          "instance type " + type + " is not in spotsim's built-in instance catalog (models/instance_catalog.cpp): "
+          "its vCPUs and memory are unknown, so its instances could not register with ECS cluster \"" + cluster +
+          "\" and would never run a task; use a type the catalog has, or leave the group out of the cluster");
+    }
+  }
 }
 
 std::vector<std::size_t> groups_joining(const std::string& cluster, const WorldConfig& world) {
