@@ -106,6 +106,9 @@
 namespace spotsim {
 
 inline constexpr std::size_t kMaxLoadSteps = 50'000'000;  // steps of one profile, rows of one file
+// The largest value a trace row may hold (a rate, or a count per bucket): 1e12, as `rps` and `scale`
+// (load_trace.cpp kMaxRps). Beyond it the run's request counts would not fit their 64-bit integers.
+inline constexpr double kMaxTraceValue = 1e12;
 
 
 struct LoadTrace {

@@ -223,8 +223,9 @@ class CloudWatchWalker final : public JsonWalker {
     std::optional<double> x;
     if (v.is_number()) {
       x = v.get<double>();
-      if (!std::isfinite(*x) || *x < 0) {
-        error("expected a request count >= 0 (RequestCount Sum), found " + json_text(v));
+      if (!std::isfinite(*x) || *x < 0 || *x > kMaxTraceValue) {
+        error(std::string(*x > kMaxTraceValue ? "expected a request count of at most 1e12" : "expected a request count >= 0") +
+              " (RequestCount Sum), found " + json_text(v));
         x.reset();
       }
     } else {

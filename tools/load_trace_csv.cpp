@@ -202,6 +202,9 @@ class CsvTraceReader {
                                  expected);
     } else if (*v < 0) {
       problems_.error(where, "negative value " + quote_value(value_text) + " in column " + column + expected);
+    } else if (*v > kMaxTraceValue) {
+      problems_.error(where, "value " + quote_value(value_text) + " in column " + column +
+                                 " is larger than 1e12, the most a trace may hold" + expected);
     } else {
       value = *v;
     }

@@ -8,6 +8,7 @@
 #include "tools/report_assets.hpp"
 #include "tools/report_internal.hpp"
 #include "tools/results_writer.hpp"
+#include "tools/scenario.hpp"
 #include "tools/text_input.hpp"
 
 namespace spotsim {
@@ -24,11 +25,7 @@ double round_for_page(double v) {
 
 nlohmann::json read_json_file(const fs::path& file) {
   const std::string text = text_input::read_file_text(file, file.generic_string(), 512u << 20);
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(file.generic_string(), "", std::string("not valid JSON: ") + e.what());
-  }
+  return parse_json_text(text, file.generic_string());  // syntax errors placed, nesting bounded
 }
 
 std::string money(double usd) {

@@ -10,6 +10,7 @@
 
 #include "tools/overrides.hpp"
 #include "tools/scenario_parts.hpp"
+#include "tools/text_input.hpp"
 
 namespace spotsim {
 namespace {
@@ -136,6 +137,9 @@ nlohmann::json resolve(const nlohmann::json& doc, const Scenario& s) {
   return r;
 }
 
+// Scenarios may hold their load profiles inline; beyond this a file is not a scenario.
+constexpr std::uintmax_t kMaxScenarioBytes = std::uintmax_t{256} << 20;
+
 std::string read_file(const std::filesystem::path& file) {
   const std::string shown = file.generic_string();
   std::error_code ec;
@@ -143,12 +147,8 @@ std::string read_file(const std::filesystem::path& file) {
   if (ec || !std::filesystem::exists(status)) throw InputError(shown, "", "cannot read the file: no such file");
   if (std::filesystem::is_directory(status))
     throw InputError(shown, "", "cannot read the file: it is a folder (expected a scenario .json file)");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(shown, "", std::string("cannot read the file: ") + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(shown, "", "cannot read the file: read error");
-  return text.str();
+  // Bounded, and a FIFO without a writer reads as empty instead of hanging (text_input).
+  return text_input::read_file_text(file, shown, kMaxScenarioBytes);
 }
 
 constexpr int kMaxJsonDepth = 256;
@@ -266,6 +266,18 @@ Scenario load_scenario(const nlohmann::json& doc, const std::string& file, const
   return s;
 }
 
+// "line L, column C" (1-based) of text[index].
+static std::string line_column(std::string_view text, std::size_t index) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < index && i < text.size(); ++i) {
+    if (text[i] == '\n')
+      ++line, column = 1;
+    else
+      ++column;
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
 nlohmann::json parse_json_text(std::string_view text, const std::string& file) {
   // Copying and printing a document recurse once per level: a bound on nesting keeps a hostile file
   // from overflowing the stack (design.md: no input crashes the program).
@@ -280,22 +292,23 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& file) {
     const auto [line, column] = deepest_point(text);
     throw InputError(file, "line " + std::to_string(line) + ", column " + std::to_string(column),
                      "objects and arrays nest deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond a double ("number overflow parsing '1e999'", 406). nlohmann gives no position:
+    // the number's first appearance in the text places it.
+    const std::string what = e.what();
+    const auto open = what.find('\''), close = what.rfind('\'');
+    const std::string number = open != std::string::npos && close > open ? what.substr(open + 1, close - open - 1) : "";
+    const std::size_t at = number.empty() ? std::string_view::npos : text.find(number);
+    throw InputError(file, at == std::string_view::npos ? "" : line_column(text, at),
+                     "invalid JSON: the number " + number.substr(0, 40) + " is beyond the range of a double");
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is 1-based and points just past the offending character.
     const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n')
-        ++line, column = 1;
-      else
-        ++column;
-    }
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 3, column 7: syntax error while parsing
     // value - invalid literal; last read: '...'": keep what follows the position.
     if (const auto at = what.find(": "); at != std::string::npos) what = what.substr(at + 2);
-    throw InputError(file, "line " + std::to_string(line) + ", column " + std::to_string(column),
-                     "invalid JSON: " + what);
+    throw InputError(file, line_column(text, end), "invalid JSON: " + what);
   }
 }
 
