@@ -13,6 +13,11 @@ namespace spotsim::test {
 
 inline Scenario load(const nlohmann::json& doc) { return load_scenario(doc, "test.json", fs::current_path()); }
 
+// The repository's default scenario, scenarios/demo-api-prod.json, loaded.
+inline Scenario demo_scenario() {
+  return load_scenario_file(fs::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json");
+}
+
 // The messages of the InputError that loading `doc` throws ("" if it loads).
 inline std::string problems(const nlohmann::json& doc) {
   try {

@@ -22,7 +22,6 @@ std::vector<std::string> every_aws_file() {
   return files;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

@@ -20,7 +20,6 @@ namespace {
 const fs::path kPlan = fs::path(SPOTSIM_SOURCE_DIR) / "tests/data/import/terraform/plan.json";
 const char* const kPercent = "/AutoScalingGroups/0/MixedInstancesPolicy/InstancesDistribution/OnDemandPercentageAboveBaseCapacity";
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

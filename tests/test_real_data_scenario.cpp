@@ -46,7 +46,7 @@ const fs::path kPreemption = kData / "spot_traces_skypilot" / "preemption" / "1-
 const char* const kZones[] = {"us-east-1b", "us-east-1c", "us-east-1d"};
 constexpr double kScale = 0.25;
 
-std::string read_text(const fs::path& file) {
+std::string read_data_file(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   REQUIRE(in);
   std::ostringstream s;
@@ -59,7 +59,7 @@ std::string read_text(const fs::path& file) {
 Json real_data_scenario(int on_demand_percent) {
   // Every "eu-west-1" of the demo (region, ARNs, AZs, awslogs-region) becomes "us-east-1": the
   // price history and the preemption trace are both us-east-1's.
-  std::string text = read_text(kDemo);
+  std::string text = read_data_file(kDemo);
   for (std::size_t at = text.find("eu-west-1"); at != std::string::npos; at = text.find("eu-west-1", at))
     text.replace(at, 9, "us-east-1");
   Json s = parse_json_text(text, kDemo.string());

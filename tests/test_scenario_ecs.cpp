@@ -13,14 +13,13 @@ using nlohmann::json;
 
 namespace {
 
-Scenario demo() { return load_scenario_file(fs::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json"); }
 
 }  // namespace
 
 // contract.md: the seed article's service — bitnami/node on port 3000 with a dynamic host port,
 // 512 cpu units, memoryReservation 1024, spread over AZs then binpack on cpu.
 TEST_CASE("the demo's cluster, task definition and service load as the article sets them", "[scenario][ecs]") {
-  const Scenario s = demo();
+  const Scenario s = demo_scenario();
   const WorldConfig& w = s.world;
   REQUIRE(w.clusters.size() == 1);
   CHECK(w.clusters[0].name == "DemoApiClusterProd");
@@ -375,9 +374,9 @@ TEST_CASE("a task needing more than any instance type of its cluster offers is a
 // CP-14: managed draining is on by default for a capacity provider; it makes the group's scale-in
 // drain instances first. A capacity provider must name a group of the scenario.
 TEST_CASE("a capacity provider's managed draining reaches the group it names", "[scenario][ecs]") {
-  CHECK(demo().world.groups[0].managed_draining);  // the demo: managedDraining ENABLED
+  CHECK(demo_scenario().world.groups[0].managed_draining);  // the demo: managedDraining ENABLED
 
-  json doc = demo().resolved;
+  json doc = demo_scenario().resolved;
   doc["capacityProviders"][0]["autoScalingGroupProvider"]["managedDraining"] = "DISABLED";
   CHECK_FALSE(load(doc).world.groups[0].managed_draining);
   doc["capacityProviders"][0]["autoScalingGroupProvider"].erase("managedDraining");

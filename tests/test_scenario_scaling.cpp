@@ -23,7 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-Scenario demo() { return load_scenario_file(fs::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json"); }
 
 Run cli(std::vector<std::string> args) { return run_cli_in_process(std::move(args)); }
 
@@ -213,7 +212,7 @@ TEST_CASE("scenario_scaling: the demo and the shared example validate with no er
 
 TEST_CASE("scenario_scaling: a service strategy naming an unknown capacity provider exits 2 at its pointer",
           "[scenario][scaling][bad-input]") {
-  json doc = demo().resolved;
+  json doc = demo_scenario().resolved;
   doc["services"][0]["capacityProviderStrategy"][0]["capacityProvider"] = "DemoApiClusterProd-spot";
   rejected_by_cli(doc, "/services/0/capacityProviderStrategy/0/capacityProvider",
                   "no capacity provider named \"DemoApiClusterProd-spot\" in capacityProviders");
@@ -221,7 +220,7 @@ TEST_CASE("scenario_scaling: a service strategy naming an unknown capacity provi
 
 TEST_CASE("scenario_scaling: a capacity provider naming an unknown Auto Scaling group exits 2 at its pointer",
           "[scenario][scaling][bad-input]") {
-  json doc = demo().resolved;
+  json doc = demo_scenario().resolved;
   doc["capacityProviders"][0]["autoScalingGroupProvider"]["autoScalingGroupArn"] =
       "arn:aws:autoscaling:eu-west-1:123456789012:autoScalingGroup:x:autoScalingGroupName/DemoApiClusterStaging-asg";
   rejected_by_cli(doc, "/capacityProviders/0/autoScalingGroupProvider/autoScalingGroupArn",
@@ -233,7 +232,7 @@ TEST_CASE("scenario_scaling: a capacity provider naming an unknown Auto Scaling 
 }
 
 TEST_CASE("scenario_scaling: targetCapacity 0 or 101 exits 2 at its pointer", "[scenario][scaling][bad-input]") {
-  json doc = demo().resolved;
+  json doc = demo_scenario().resolved;
   const std::string pointer = "/capacityProviders/0/autoScalingGroupProvider/managedScaling/targetCapacity";
   doc["capacityProviders"][0]["autoScalingGroupProvider"]["managedScaling"]["targetCapacity"] = 0;
   rejected_by_cli(doc, pointer, "expected an integer from 1 to 100 (percent; the API rejects 0 although the ECS guide "
@@ -245,16 +244,16 @@ TEST_CASE("scenario_scaling: targetCapacity 0 or 101 exits 2 at its pointer", "[
 
 TEST_CASE("scenario_scaling: a policy or scalable target whose ResourceId names no service exits 2 at its pointer",
           "[scenario][scaling][bad-input]") {
-  json doc = demo().resolved;
+  json doc = demo_scenario().resolved;
   doc["ScalingPolicies"][0]["ResourceId"] = "service/DemoApiClusterProd/demo-web";
   rejected_by_cli(doc, "/ScalingPolicies/0/ResourceId",
                   "no service \"demo-web\" in cluster \"DemoApiClusterProd\" among services (expected "
                   "\"service/DemoApiClusterProd/demo-api\")");
-  doc = demo().resolved;
+  doc = demo_scenario().resolved;
   doc["ScalableTargets"][0]["ResourceId"] = "service/DemoApiClusterStaging/demo-api";
   rejected_by_cli(doc, "/ScalableTargets/0/ResourceId", "no service \"demo-api\" in cluster \"DemoApiClusterStaging\"");
   // The service exists but no scalable target registers it.
-  doc = demo().resolved;
+  doc = demo_scenario().resolved;
   doc.erase("ScalableTargets");
   rejected_by_cli(doc, "/ScalingPolicies/0/ResourceId",
                   "no ScalableTargets entry registers \"service/DemoApiClusterProd/demo-api\": Application Auto "
@@ -373,7 +372,7 @@ TEST_CASE("scenario_scaling: managed scaling values outside AWS's ranges are err
 // instances are not protected from scale-in.
 TEST_CASE("scenario_scaling: managed termination protection needs managed scaling and scale-in protection",
           "[scenario][scaling]") {
-  json doc = demo().resolved;
+  json doc = demo_scenario().resolved;
   auto& provider = doc["capacityProviders"][0]["autoScalingGroupProvider"];
   const std::string at = "/capacityProviders/0/autoScalingGroupProvider/managedTerminationProtection";
   provider["managedScaling"]["status"] = "DISABLED";

@@ -28,7 +28,6 @@ std::size_t error_count(const json& doc) {
   return 0;
 }
 
-Scenario demo() { return load_scenario_file(fs::path(SPOTSIM_SOURCE_DIR) / "scenarios" / "demo-api-prod.json"); }
 
 // A second service, small-auth, on the same cluster and task definition family, with its own
 // capacity: a callee for call-graph tests.
@@ -48,7 +47,7 @@ json with_second_service(json s) {
 // (ALB-1: interval 30, timeout 5, thresholds 5 and 2), deregistration delay 300 s, round robin —
 // and the demo-api service registered with it on container port 3000.
 TEST_CASE("the demo's target group and load balancer link load as the article sets them", "[scenario][traffic]") {
-  const Scenario s = demo();
+  const Scenario s = demo_scenario();
   const WorldConfig& w = s.world;
   REQUIRE(w.target_groups.size() == 1);
   const TargetGroupConfig& tg = w.target_groups[0];
