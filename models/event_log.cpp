@@ -20,7 +20,6 @@ const char* to_string(Entity e) {
     case Entity::target: return "target";
     case Entity::service: return "service";
     case Entity::auto_scaling_group: return "auto_scaling_group";
-    case Entity::capacity_provider: return "capacity_provider";
     case Entity::alarm: return "alarm";
   }
   return "unknown";

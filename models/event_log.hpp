@@ -35,7 +35,6 @@ enum class Entity : std::uint8_t {
   target,              // an ALB target (a task registered in a target group)
   service,             // an ECS service
   auto_scaling_group,
-  capacity_provider,
   alarm,               // a CloudWatch alarm of a scaling policy
 };
 const char* to_string(Entity e);

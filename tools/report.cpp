@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "tools/check.hpp"  // xml_escape: also right for HTML text
 #include "tools/input_error.hpp"
 #include "tools/report_assets.hpp"
 #include "tools/report_internal.hpp"
@@ -71,20 +72,6 @@ std::string script_safe(const std::string& json) {
   return out;
 }
 
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string page(const nlohmann::json& data) {
   const std::string title = data.value("title", std::string("spotsim report"));
   const std::string subtitle = data.value("subtitle", std::string());
@@ -95,10 +82,10 @@ std::string page(const nlohmann::json& data) {
   // The page may load nothing from anywhere: inline scripts and styles, data: images (Chart.js) only.
   html += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; "
           "style-src 'unsafe-inline'; img-src data:\">\n";
-  html += "<title>" + html_escape(title) + "</title>\n<style>\n";
+  html += "<title>" + xml_escape(title) + "</title>\n<style>\n";
   html += report_styles();
-  html += "</style>\n</head>\n<body>\n<header><h1>" + html_escape(title) + "</h1><div class=\"sub\">" +
-          html_escape(subtitle) + "</div></header>\n<main id=\"app\"></main>\n";
+  html += "</style>\n</head>\n<body>\n<header><h1>" + xml_escape(title) + "</h1><div class=\"sub\">" +
+          xml_escape(subtitle) + "</div></header>\n<main id=\"app\"></main>\n";
   html += "<script type=\"application/json\" id=\"spotsim-data\">";
   html += script_safe(data.dump());
   html += "</script>\n<script>\n";
