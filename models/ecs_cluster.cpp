@@ -17,6 +17,9 @@ std::uint32_t EcsCluster::register_instance(const Ec2Instance& instance, const s
   ci.agent = agent;
   ci.registered_at = now;
   ci.attributes["ecs.availability-zone"] = availability_zone;
+  const auto zone = std::find(zones_.begin(), zones_.end(), availability_zone);
+  ci.zone = static_cast<std::uint32_t>(zone - zones_.begin());
+  if (zone == zones_.end()) zones_.push_back(availability_zone);
   ci.attributes["ecs.instance-type"] = instance_type;
   ci.attributes["ecs.os-type"] = "linux";
   ci.attributes["ecs.instance-lifecycle"] = instance.option == PurchaseOption::spot ? "spot" : "on-demand";
@@ -24,7 +27,9 @@ std::uint32_t EcsCluster::register_instance(const Ec2Instance& instance, const s
   ci.attributes["host"] = ci.attributes["instanceId"];
   instances_.push_back(std::move(ci));
   ++registered_;
-  return static_cast<std::uint32_t>(instances_.size() - 1);
+  const auto index = static_cast<std::uint32_t>(instances_.size() - 1);
+  present_.push_back(index);  // the largest index yet: present_ stays sorted
+  return index;
 }
 
 void EcsCluster::set_draining(std::uint32_t ci, SimTime now) {
@@ -39,6 +44,7 @@ void EcsCluster::deregister(std::uint32_t ci) {
   if (!c.present()) return;
   c.status = ContainerInstanceStatus::deregistered;
   --registered_;
+  present_.erase(std::lower_bound(present_.begin(), present_.end(), ci));
 }
 
 void EcsCluster::reserve(std::uint32_t ci, int cpu, int memory_mib, const std::vector<int>& ports) {

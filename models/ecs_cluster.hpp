@@ -29,6 +29,7 @@ struct ContainerInstance {
   std::vector<int> used_ports;  // static host ports reserved by tasks
   int tasks = 0;                // tasks placed and not yet STOPPED
   Attributes attributes;        // ecs.availability-zone, ecs.instance-type, ecs.instance-lifecycle, instanceId, ...
+  std::uint32_t zone = 0;       // its ecs.availability-zone as an index into EcsCluster::zones()
   EcsAgentConfig agent;
   SimTime registered_at = 0;
   std::optional<SimTime> draining_since;
@@ -44,7 +45,13 @@ class EcsCluster {
 
   std::uint32_t index() const { return index_; }
   const std::string& name() const { return config_.name; }
+  // Every container instance ever registered, by index (deregistered ones stay, with that status).
   const std::vector<ContainerInstance>& instances() const { return instances_; }
+  // The indexes of the instances not yet deregistered, ascending: what placement looks at. A year
+  // of churn registers hundreds of thousands of instances, of which a few thousand are present.
+  const std::vector<std::uint32_t>& present() const { return present_; }
+  // The availability zones its instances have been in, in order of first registration.
+  const std::vector<std::string>& zones() const { return zones_; }
   ContainerInstance& at(std::uint32_t ci) { return instances_[ci]; }
   const ContainerInstance& at(std::uint32_t ci) const { return instances_[ci]; }
 
@@ -64,6 +71,8 @@ class EcsCluster {
   std::uint32_t index_;
   EcsClusterConfig config_;
   std::vector<ContainerInstance> instances_;
+  std::vector<std::uint32_t> present_;
+  std::vector<std::string> zones_;
   int registered_ = 0;
 };
 

@@ -1,6 +1,10 @@
 #include "models/ecs_service.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
 
 #include "models/event_kind.hpp"
 
@@ -95,10 +99,11 @@ bool EcsService::must_replace(const EcsTask& task) const {
          task.task_definition != current_td_ || task.unhealthy;
 }
 
-int EcsService::count_running() const {
-  int n = 0;
-  for (std::uint32_t t : live_) n += tasks_[t].state == TaskState::running ? 1 : 0;
-  return n;
+int EcsService::count_running() const { return running_; }
+
+void EcsService::set_state(EcsTask& task, TaskState state) {
+  running_ += (state == TaskState::running ? 1 : 0) - (task.state == TaskState::running ? 1 : 0);
+  task.state = state;
 }
 int EcsService::count_healthy() const {
   int n = 0;
@@ -188,20 +193,25 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
     std::vector<std::uint32_t> extra;
     for (std::uint32_t idx : live_)
       if (tasks_[idx].live() && !must_replace(tasks_[idx])) extra.push_back(idx);
-    auto az_count = [&](const EcsTask& t) {
-      const std::string& az = cluster_.at(t.container_instance).attributes.at("ecs.availability-zone");
-      int n = 0;
-      for (std::uint32_t idx : extra)
-        n += tasks_[idx].live() && cluster_.at(tasks_[idx].container_instance).attributes.at("ecs.availability-zone") == az;
-      return n;
-    };
+    // Each candidate's AZ once, and the live candidates per AZ, kept as victims stop: the same
+    // choice as recounting per comparison, without the cubic cost at hundreds of tasks.
+    std::vector<const std::string*> az_of(extra.size());
+    std::unordered_map<std::string_view, int> per_az;
+    for (std::size_t i = 0; i < extra.size(); ++i) {
+      az_of[i] = &cluster_.at(tasks_[extra[i]].container_instance).attributes.at("ecs.availability-zone");
+      ++per_az[*az_of[i]];
+    }
     for (int n = keep - desired_; n > 0; --n) {
-      EcsTask* victim = nullptr;
-      auto rank = [&](const EcsTask& t) { return std::make_tuple(t.starting() ? 0 : 1, t.healthy ? 1 : 0, -az_count(t)); };
-      for (std::uint32_t idx : extra)
-        if (tasks_[idx].live() && (victim == nullptr || rank(tasks_[idx]) < rank(*victim))) victim = &tasks_[idx];
-      if (victim == nullptr) break;
-      stop_task(engine, *victim, TaskStopReason::scale_in);
+      std::optional<std::size_t> victim;
+      auto rank = [&](std::size_t i) {
+        const EcsTask& t = tasks_[extra[i]];
+        return std::make_tuple(t.starting() ? 0 : 1, t.healthy ? 1 : 0, -per_az[*az_of[i]]);
+      };
+      for (std::size_t i = 0; i < extra.size(); ++i)
+        if (tasks_[extra[i]].live() && (!victim || rank(i) < rank(*victim))) victim = i;
+      if (!victim) break;
+      stop_task(engine, tasks_[extra[*victim]], TaskStopReason::scale_in);
+      --per_az[*az_of[*victim]];
     }
   }
 
@@ -224,25 +234,31 @@ bool EcsService::start_task(Engine& engine) {
   need.memory_mib = td.reserved_memory_mib();
   need.static_ports = td.static_host_ports();
 
+  // Every present instance (of the capacity provider's group when one chooses), in index order —
+  // the order the uniform choice among equals draws from. Attributes and ports by pointer.
   std::vector<PlacementCandidate> candidates;
   const std::optional<std::uint32_t> only_group = group_chooser_ ? group_chooser_(*this) : std::nullopt;
-  for (std::uint32_t ci = 0; ci < cluster_.instances().size(); ++ci) {
+  candidates.reserve(cluster_.present().size());
+  for (const std::uint32_t ci : cluster_.present()) {
     const ContainerInstance& c = cluster_.at(ci);
-    if (!c.present() || (only_group && c.group != *only_group)) continue;
+    if (only_group && c.group != *only_group) continue;
     PlacementCandidate cand;
     cand.id = ci;
     cand.active = c.status == ContainerInstanceStatus::active;
     cand.remaining_cpu = c.remaining_cpu();
     cand.remaining_memory_mib = c.remaining_memory_mib();
-    cand.used_ports = c.used_ports;
-    cand.attributes = c.attributes;
-    candidates.push_back(std::move(cand));
+    cand.used_ports = &c.used_ports;
+    cand.attributes = &c.attributes;
+    cand.zone = static_cast<std::int32_t>(c.zone);
+    candidates.push_back(cand);
   }
+  // The service's tasks per candidate: candidates are sorted by id, so a binary search each.
+  const auto by_id = [](const PlacementCandidate& cand, std::uint32_t id) { return cand.id < id; };
   for (std::uint32_t idx : live_) {
     const EcsTask& t = tasks_[idx];
     if (!t.live()) continue;
-    for (PlacementCandidate& cand : candidates)
-      if (cand.id == t.container_instance) ++cand.tasks_of_group;
+    const auto it = std::lower_bound(candidates.begin(), candidates.end(), t.container_instance, by_id);
+    if (it != candidates.end() && it->id == t.container_instance) ++it->tasks_of_group;
   }
   const PlacementResult placed =
       place_task(candidates, need, config_.placement_strategy, config_.placement_constraints, placement_stream_);
@@ -282,7 +298,7 @@ bool EcsService::start_task(Engine& engine) {
 
 void EcsService::enter(Engine& engine, EcsTask& task, TaskState state, SimTime next_step_in) {
   const TaskState from = task.state;
-  task.state = state;
+  set_state(task, state);
   ++task.generation;
   if (state != TaskState::stopped)
     engine.schedule(engine.now() + next_step_in, to_u8(Phase::scheduling), to_u8(EventKind::task_step), index_,
@@ -346,7 +362,7 @@ void EcsService::stop_task(Engine& engine, EcsTask& task, TaskStopReason reason)
 
 void EcsService::finish_stop(Engine& engine, EcsTask& task) {
   const TaskState from = task.state;
-  task.state = TaskState::stopped;
+  set_state(task, TaskState::stopped);
   ++task.generation;
   task.stopped_at = engine.now();
   task.healthy = false;
@@ -403,7 +419,7 @@ bool EcsService::on_task_step(Engine& engine, const Event& e) {
       }
       break;
     case TaskState::activating: {
-      task.state = TaskState::running;  // RUNNING has no timed next step of its own
+      set_state(task, TaskState::running);  // RUNNING has no timed next step of its own
       ++task.generation;
       task.running_at = engine.now();
       consecutive_start_failures_ = 0;

@@ -90,12 +90,13 @@ class EcsService {
   bool on_task_healthy(Engine& engine, const Event& e);
 
   // Counts of this service's tasks by phase of life.
-  int count_running() const;
+  int count_running() const;  // kept as tasks change state: the world asks after every task step
   int count_healthy() const;
   int count_starting() const;
   int count_stopping() const;
 
  private:
+  void set_state(EcsTask& task, TaskState state);  // every state change, so running_ stays true
   void request_reconcile(Engine& engine, SimTime when);
   bool start_task(Engine& engine);
   void stop_task(Engine& engine, EcsTask& task, TaskStopReason reason);
@@ -121,6 +122,7 @@ class EcsService {
   RandomStream hang_stream_;       // "ecs.app.hang/<service>"
   std::vector<EcsTask> tasks_;
   std::vector<std::uint32_t> live_;  // indexes of tasks not yet STOPPED
+  int running_ = 0;                  // tasks in RUNNING
   int desired_ = 0;
   std::size_t current_td_ = 0;
   std::size_t previous_td_ = 0;

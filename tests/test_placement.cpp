@@ -27,20 +27,25 @@ struct InstanceSpec {
 // A cluster as placement sees it, updated after each placement.
 class Cluster {
  public:
-  explicit Cluster(const std::vector<InstanceSpec>& specs) {
+  // Candidates point at their attributes and ports (placement.hpp): both are kept here, sized once.
+  explicit Cluster(const std::vector<InstanceSpec>& specs) : attributes(specs.size()), ports(specs.size()) {
     for (const auto& s : specs) {
       PlacementCandidate c;
       c.id = static_cast<std::uint32_t>(candidates.size());
       c.remaining_cpu = s.cpu;
       c.remaining_memory_mib = s.memory_mib;
-      c.attributes = {{"instanceId", "i-" + std::to_string(c.id)},
-                      {"ecs.availability-zone", s.az},
-                      {"ecs.instance-type", s.type},
-                      {"ecs.os-type", "linux"},
-                      {"ecs.instance-lifecycle", s.spot ? "spot" : "on-demand"}};
+      attributes[c.id] = {{"instanceId", "i-" + std::to_string(c.id)},
+                          {"ecs.availability-zone", s.az},
+                          {"ecs.instance-type", s.type},
+                          {"ecs.os-type", "linux"},
+                          {"ecs.instance-lifecycle", s.spot ? "spot" : "on-demand"}};
+      c.attributes = &attributes[c.id];
+      c.used_ports = &ports[c.id];
       candidates.push_back(c);
     }
   }
+  Cluster(const Cluster&) = delete;  // the candidates point into this object
+  Cluster& operator=(const Cluster&) = delete;
 
   PlacementResult place(const TaskRequirements& task, RandomStream& rng) {
     const auto result = place_task(candidates, task, strategies, constraints, rng);
@@ -48,7 +53,7 @@ class Cluster {
       auto& c = candidates.at(*result.chosen);
       c.remaining_cpu -= task.cpu;
       c.remaining_memory_mib -= task.memory_mib;
-      c.used_ports.insert(c.used_ports.end(), task.static_ports.begin(), task.static_ports.end());
+      ports[c.id].insert(ports[c.id].end(), task.static_ports.begin(), task.static_ports.end());
       ++c.tasks_of_group;
     }
     return result;
@@ -65,7 +70,7 @@ class Cluster {
 
   std::map<std::string, int> tasks_per_az() const {
     std::map<std::string, int> out;
-    for (const auto& c : candidates) out[c.attributes.at("ecs.availability-zone")] += c.tasks_of_group;
+    for (const auto& c : candidates) out[c.attributes->at("ecs.availability-zone")] += c.tasks_of_group;
     return out;
   }
 
@@ -80,6 +85,8 @@ class Cluster {
                                           [](const PlacementCandidate& c) { return c.tasks_of_group > 0; }));
   }
 
+  std::vector<Attributes> attributes;
+  std::vector<std::vector<int>> ports;
   std::vector<PlacementCandidate> candidates;
   std::vector<PlacementStrategy> strategies;
   std::vector<PlacementConstraint> constraints;
