@@ -69,6 +69,13 @@ std::string scenario_with(const std::string& pointer, const json& value) {
   return s.dump(2);
 }
 
+// The small ALB scenario offered `rps` for 365 days.
+std::string traffic_per_second_year(double rps) {
+  json s = test::small_alb_scenario({{"rps", rps}});
+  s["duration"] = "365d";
+  return s.dump(2);
+}
+
 std::string cloudwatch(const std::string& timestamps, const std::string& values) {
   return R"({"MetricDataResults": [{"Id": "m1", "Label": "RequestCount", "Timestamps": [)" + timestamps +
          R"(], "Values": [)" + values + R"(], "StatusCode": "Complete"}], "Messages": []})";
@@ -133,6 +140,14 @@ std::vector<BadCase> catalog() {
        [](const fs::path& dir) { fs::create_symlink(dir / "nowhere.json", dir / "scenario.json"); }},
       {"run of a bad scenario writes nothing", {{"scenario.json", scenario_with("/AutoScalingGroups/0/MinSize", -1)}},
        "run {dir}/scenario.json -o {dir}/out", {"/AutoScalingGroups/0/MinSize"}},
+      // 1e9 rps for 365 days: 3e16 requests one by one would run for years (and pass 2^64 counts
+      // at 1e12 rps); the fluid mode is the answer (tools/scenario.hpp kMaxPerRequestRequests).
+      {"per-request mode over a year at 1e9 rps", {{"scenario.json", traffic_per_second_year(1e9)}},
+       "run {dir}/scenario.json --mode per-request -o {dir}/out",
+       {"scenario.json", "--mode", "per-request mode would simulate 3.15e+16 requests", "fluid mode"}},
+      {"a sweep in per-request mode over a year", {{"scenario.json", traffic_per_second_year(1e9)},
+                                                   {"sweep.json", R"({"spotsim_sweep": 1, "base": "scenario.json", "axes": {"/AutoScalingGroups/0/DesiredCapacity": [1, 2]}})"}},
+       "sweep {dir}/sweep.json --mode per-request -o {dir}/out", {"scenario.json", "--mode", "grid point 0 of 2"}},
 
       // ---- load traces: CSV
       {"empty CSV trace", {{"scenario.json", traffic_scenario(kCsvTrace)}, {"trace.csv", ""}}, v, {"trace.csv"}},

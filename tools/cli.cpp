@@ -65,6 +65,8 @@ int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::
                                std::filesystem::current_path(), options)
           : load_scenario_file(o.scenario, options);
   scenario.world.traffic_mode = o.mode == "per-request" ? TrafficMode::per_request : TrafficMode::fluid;
+  check_traffic_mode(scenario, scenario.world.traffic_mode,
+                     o.scenario.empty() ? "demo-api-prod.json (embedded default scenario)" : o.scenario);
   const std::filesystem::path dir = o.output.empty() ? std::filesystem::path("results") / scenario.name
                                                      : std::filesystem::path(o.output);
   if (!o.quiet) {

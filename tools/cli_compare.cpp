@@ -71,6 +71,8 @@ CliCommand add_compare_command(CLI::App& app) {
 
     // Everything is checked before the runs: a bad output path must not waste them.
     const ComparePair pair = load_compare_pair(in);
+    check_traffic_mode(pair.base, settings.mode, in.base_file);
+    check_traffic_mode(pair.variant, settings.mode, in.variant_file ? *in.variant_file : in.base_file);
     if (!o->output.empty()) {
       const std::filesystem::path file = o->output;
       const std::filesystem::path folder = file.parent_path().empty() ? "." : file.parent_path();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -339,6 +340,20 @@ Scenario load_scenario_text(std::string_view text, const std::string& display_na
 Scenario load_scenario_file(const std::filesystem::path& file, const ScenarioOptions& options) {
   const std::string text = read_file(file);
   return load_scenario_text(text, file.generic_string(), file.parent_path(), options);
+}
+
+void check_traffic_mode(const Scenario& scenario, TrafficMode mode, const std::string& file) {
+  if (mode != TrafficMode::per_request) return;
+  double requests = 0;
+  for (const TrafficSource& source : scenario.world.traffic)
+    requests += source.rps.integral_ms(0, scenario.world.duration) / 1000.0;
+  if (requests <= kMaxPerRequestRequests) return;
+  char count[32];
+  std::snprintf(count, sizeof count, "%.3g", requests);
+  throw InputError(file, "--mode",
+                   std::string("per-request mode would simulate ") + count + " requests, more than " +
+                       "1e10 (about 15 minutes at 10 M requests a second): use the fluid mode (the default), "
+                       "or a shorter --duration");
 }
 
 }  // namespace spotsim

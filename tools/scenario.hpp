@@ -30,6 +30,15 @@ struct Scenario {
 // `base_dir`. Throws InputError listing every problem found (warnings included).
 Scenario load_scenario(const nlohmann::json& doc, const std::string& file, const std::filesystem::path& base_dir);
 
+// Per-request mode simulates every request one by one (~10 M a second): a scenario whose offered
+// requests (every traffic source's rate integrated over the duration) exceed this would run for
+// many minutes to years, and its counts could pass 2^64. It is refused as bad input instead.
+inline constexpr double kMaxPerRequestRequests = 1e10;
+
+// Throws InputError (file, "--mode") when `mode` is per-request and the scenario offers more than
+// kMaxPerRequestRequests requests, naming the count and the ways out (fluid mode, a shorter --duration).
+void check_traffic_mode(const Scenario& scenario, TrafficMode mode, const std::string& file);
+
 // What the command line changes in a scenario before it is loaded.
 struct ScenarioOptions {
   std::vector<std::string> set;          // "PATH=VALUE", applied in order

@@ -49,6 +49,7 @@ Scenario load_document(const Sweep& sw, const nlohmann::json& doc, std::size_t p
   try {
     Scenario s = load_scenario(doc, sw.base_file, sw.base_dir);
     s.world.traffic_mode = sw.mode;
+    check_traffic_mode(s, sw.mode, sw.base_file);
     return s;
   } catch (const InputError& e) {
     auto ds = e.diagnostics();
