@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <optional>
-#include <string_view>
 #include <tuple>
-#include <unordered_map>
 
 #include "models/event_kind.hpp"
 
@@ -195,23 +193,23 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
       if (tasks_[idx].live() && !must_replace(tasks_[idx])) extra.push_back(idx);
     // Each candidate's AZ once, and the live candidates per AZ, kept as victims stop: the same
     // choice as recounting per comparison, without the cubic cost at hundreds of tasks.
-    std::vector<const std::string*> az_of(extra.size());
-    std::unordered_map<std::string_view, int> per_az;
+    std::vector<std::uint32_t> az_of(extra.size());
+    std::vector<int> per_az(cluster_.zones().size(), 0);
     for (std::size_t i = 0; i < extra.size(); ++i) {
-      az_of[i] = &cluster_.at(tasks_[extra[i]].container_instance).attributes.at("ecs.availability-zone");
-      ++per_az[*az_of[i]];
+      az_of[i] = cluster_.at(tasks_[extra[i]].container_instance).zone;
+      ++per_az[az_of[i]];
     }
     for (int n = keep - desired_; n > 0; --n) {
       std::optional<std::size_t> victim;
       auto rank = [&](std::size_t i) {
         const EcsTask& t = tasks_[extra[i]];
-        return std::make_tuple(t.starting() ? 0 : 1, t.healthy ? 1 : 0, -per_az[*az_of[i]]);
+        return std::make_tuple(t.starting() ? 0 : 1, t.healthy ? 1 : 0, -per_az[az_of[i]]);
       };
       for (std::size_t i = 0; i < extra.size(); ++i)
         if (tasks_[extra[i]].live() && (!victim || rank(i) < rank(*victim))) victim = i;
       if (!victim) break;
       stop_task(engine, tasks_[extra[*victim]], TaskStopReason::scale_in);
-      --per_az[*az_of[*victim]];
+      --per_az[az_of[*victim]];
     }
   }
 
