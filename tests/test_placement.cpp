@@ -159,6 +159,31 @@ TEST_CASE("placed one by one, spread over AZs then binpack on cpu fills AZs even
   }
 }
 
+// SCH-2 spread by AZ: the candidates' zone indexes (PlacementCandidate::zone, what the ECS scheduler
+// gives) are a shortcut for counting by the ecs.availability-zone text; both must choose alike, draw
+// for draw. Uneven AZs (4 + 1 + 2 instances of mixed sizes) so the spread has real choices to make.
+TEST_CASE("spread over AZs by zone index chooses exactly as by the availability-zone attribute") {
+  const std::vector<InstanceSpec> fleet = {{"eu-west-1a", "m5.large", 2048}, {"eu-west-1a", "m5.large", 1024},
+                                           {"eu-west-1b", "m5.large", 4096}, {"eu-west-1a", "m5.large", 2048},
+                                           {"eu-west-1c", "m5.large", 1024}, {"eu-west-1c", "m5.large", 2048},
+                                           {"eu-west-1a", "m5.large", 4096}};
+  const std::map<std::string, std::int32_t> zone_of = {{"eu-west-1c", 0}, {"eu-west-1a", 1}, {"eu-west-1b", 2}};
+  const TaskRequirements task{256, 256, {}};
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    INFO("seed " << seed);
+    RandomStream by_text_rng(seed, "placement", 0), by_zone_rng(seed, "placement", 0);
+    Cluster by_text(fleet), by_zone(fleet);
+    for (auto& c : by_zone.candidates) c.zone = zone_of.at(c.attributes->at("ecs.availability-zone"));
+    by_text.strategies = by_zone.strategies = {kSpreadAz, kBinpackCpu};
+    for (int i = 0; i < 40; ++i) {
+      const auto a = by_text.place(task, by_text_rng), b = by_zone.place(task, by_zone_rng);
+      REQUIRE(a.chosen == b.chosen);
+      REQUIRE(a.failure == b.failure);
+    }
+    CHECK(by_text.tasks_per_instance() == by_zone.tasks_per_instance());
+  }
+}
+
 // SCH-2: AWS's own example is spread on AZ then binpack on memory.
 TEST_CASE("placed one by one, spread over AZs then binpack on memory packs by memory within each AZ") {
   const TaskRequirements task{256, 2048, {}};
