@@ -154,7 +154,7 @@ inline GeneratedScenario generate_random_scenario(std::uint64_t seed) {
       for (const auto& t : my_types) overrides.push_back({{"InstanceType", t}});
       const std::string strategy_name = d.pick_str(
           {"lowest-price", "capacity-optimized", "capacity-optimized-prioritized", "price-capacity-optimized"});
-      json dist = {{"OnDemandBaseCapacity", d.between(0, 2)},
+      json dist = {{"OnDemandBaseCapacity", d.pick_int({0, 0, 1, 2})},
                    {"OnDemandPercentageAboveBaseCapacity", d.pick_int({0, 0, 10, 25, 50, 75, 100})},
                    {"SpotAllocationStrategy", strategy_name},
                    {"OnDemandAllocationStrategy", d.pick_str({"prioritized", "lowest-price"})}};
@@ -302,16 +302,28 @@ inline GeneratedScenario generate_random_scenario(std::uint64_t seed) {
     s["alb"] = {{"initialHealth", d.pick_str({"healthy_threshold", "one_check"})}};
 
     // The load: constant, synthetic (drawn per run: its integral is the model's) or a CSV trace.
+    // A task's capacity, and a load around what the service's tasks serve (0.3 to 1.5 times), so
+    // that scaling, overload and idle fleets all come up.
+    double per_task = 0;
+    if (d.chance(0.5)) {
+      per_task = d.rounded(20, 200, 0);
+      workload_service["requestsPerSecondPerTask"] = per_task;
+    } else {
+      const double cpu_seconds = d.rounded(0.001, 0.02, 4);
+      workload_service["cpuSecondsPerRequest"] = cpu_seconds;
+      per_task = g.task_definitions["prop-api:1"].cpu / 1024.0 / cpu_seconds;
+    }
+    const double level = per_task * std::max(1, g.service_desired);
     const double scale = d.pick(std::vector<double>{1.0, 1.0, 0.5, 2.0});
     const int form = d.between(0, 2);
     json requests;
     if (form == 0) {
-      const double rps = d.rounded(5, 600, 1);
+      const double rps = std::round(level * d.uniform(0.3, 1.5) * 10) / 10;
       requests = {{"rps", rps}};
       g.offered_rps = std::vector<PriceStep>{{0, rps * scale}};
     } else if (form == 1) {
       requests = {{"synthetic",
-                   {{"meanRps", d.rounded(5, 600, 1)},
+                   {{"meanRps", std::round(level * d.uniform(0.3, 1.5) * 10) / 10},
                     {"dailyAmplitude", d.rounded(0, 0.8, 2)},
                     {"peakHourUtc", d.between(0, 23)},
                     {"noise", d.rounded(0, 0.5, 2)},
@@ -321,9 +333,9 @@ inline GeneratedScenario generate_random_scenario(std::uint64_t seed) {
       const SimTime per = minutes(d.pick_int({1, 5, 15}));
       std::string csv = "time,rps\n";
       std::vector<PriceStep> steps;
-      double rps = d.rounded(5, 400, 1);
+      double rps = std::round(level * d.uniform(0.3, 1.5) * 10) / 10;
       for (SimTime t = 0; t < g.duration; t += per) {
-        if (d.chance(0.3)) rps = d.chance(0.1) ? 0.0 : d.rounded(0, 600, 1);
+        if (d.chance(0.3)) rps = d.chance(0.1) ? 0.0 : std::round(level * d.uniform(0, 2) * 10) / 10;
         csv += start_plus(t) + "," + nlohmann::json(rps).dump() + "\n";
         steps.push_back({t, rps * scale});
       }
@@ -335,10 +347,6 @@ inline GeneratedScenario generate_random_scenario(std::uint64_t seed) {
     json traffic = {{"targetGroup", "prop-tg"}, {"requests", requests}};
     if (scale != 1.0) traffic["scale"] = scale;
     s["workload"]["traffic"] = {traffic};
-    if (d.chance(0.5))
-      workload_service["requestsPerSecondPerTask"] = d.rounded(20, 200, 0);
-    else
-      workload_service["cpuSecondsPerRequest"] = d.rounded(0.001, 0.02, 4);
     if (d.chance(0.3)) workload_service["concurrencyPerTask"] = d.between(5, 200);
     workload_service["meanLatency"] = d.pick_str({"20ms", "40ms", "100ms"});
     workload_service["requestTimeout"] = d.pick_str({"1s", "5s", "30s"});

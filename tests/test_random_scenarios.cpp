@@ -89,8 +89,9 @@ std::vector<LogLine> prop_parse_log(const std::string& text) {
 
 struct Violations {
   std::vector<std::string> list;
+  std::map<std::string, int> kinds;  // by the message's first 24 characters: 3 of each are kept
   void add(const std::string& what) {
-    if (list.size() < 25) list.push_back(what);
+    if (++kinds[what.substr(0, 24)] <= 3 && list.size() < 60) list.push_back(what);
   }
   bool near(double a, double b, double rel, double abs = 1e-9) const {
     return std::abs(a - b) <= abs + rel * std::max(std::abs(a), std::abs(b));
@@ -124,6 +125,16 @@ void prop_check_live(World& world, const GeneratedScenario& g, SimTime now, Viol
       v.add("SAS-8: service desired " + std::to_string(desired) + " outside its bounds" + at_time(now));
     if (service.count_running() < 0 || service.count_starting() < 0 || service.count_stopping() < 0)
       v.add("negative task count" + at_time(now));
+  }
+  // Each service's requests so far: none negative, and no more completed or dropped than arrived —
+  // the rest is the tasks' backlog, a queue length that cannot go below zero. (The ledger fills
+  // `in_system` at the end only: the fluid mode counts a request completed as it enters service.)
+  for (const ServiceRequestLedger& l : world.traffic().ledgers()) {
+    if (l.arrived < -1e-6 || l.completed < -1e-6 || l.dropped < -1e-6)
+      v.add("a negative service ledger entry" + at_time(now));
+    if (l.completed + l.dropped > l.arrived + 1e-6 + 1e-9 * l.arrived)
+      v.add("a negative backlog: completed " + std::to_string(l.completed) + " + dropped " +
+            std::to_string(l.dropped) + " > arrived " + std::to_string(l.arrived) + at_time(now));
   }
   const EcsCluster& cluster = world.cluster(0);
   for (const ContainerInstance& ci : cluster.instances()) {
@@ -390,6 +401,34 @@ void prop_check_rows(const RunResult& r, Violations& v) {
       v.add("a negative count in the timeseries" + at_time(row.time));
 }
 
+// How much of the model the scenarios reached (SPOTSIM_PROPERTY_STATS=1 prints it): scenarios
+// with at least one of each.
+struct PropCoverage {
+  std::map<std::string, int> scenarios_with;
+  void note(const std::string& what, bool happened) { scenarios_with[what] += happened ? 1 : 0; }
+  void note_run(const RunResult& r) {
+    note("spot launched", r.instances.launched_spot > 0);
+    note("interruption notice", r.instances.interruption_notices > 0);
+    note("rebalance recommendation", r.instances.rebalance_recommendations > 0);
+    note("launch failure", r.instances.launch_failures > 0);
+    note("managed scaling out", r.scaling.asg_scale_out > 0);
+    note("managed scaling in", r.scaling.asg_scale_in > 0);
+    note("service scale out", r.scaling.service_scale_out > 0);
+    note("service scale in", r.scaling.service_scale_in > 0);
+    note("instance refresh", !r.scaling.instance_refreshes.empty());
+    note("task stopped for draining", r.tasks.stopped_for_draining > 0);
+    note("task killed by termination", r.tasks.killed_by_termination > 0);
+    note("placement failure", r.tasks.placement_failures > 0);
+    note("deployment completed", r.tasks.deployments_completed > 0);
+    note("deployment failed", r.tasks.deployments_failed > 0);
+    note("unhealthy task", r.tasks.unhealthy > 0);
+    if (!r.requests) return;
+    note("traffic", true);
+    for (std::size_t k = 0; k < kDropReasons; ++k)
+      note(std::string("dropped ") + to_string(static_cast<DropReason>(k)), r.requests->dropped[k] > 0.5);
+  }
+};
+
 struct PropOutcome {
   std::string scenario_json;
   std::vector<std::string> violations;
@@ -400,7 +439,7 @@ Scenario prop_load(const GeneratedScenario& g, const std::string& text, const st
   return load_scenario_text(text, "random-scenario-" + std::to_string(g.seed) + ".json", dir);
 }
 
-PropOutcome prop_run_seed(std::uint64_t seed, const std::filesystem::path& dir) {
+PropOutcome prop_run_seed(std::uint64_t seed, const std::filesystem::path& dir, PropCoverage& coverage) {
   const GeneratedScenario g = generate_random_scenario(seed);
   PropOutcome out;
   out.scenario_json = g.doc.dump(2);
@@ -420,6 +459,7 @@ PropOutcome prop_run_seed(std::uint64_t seed, const std::filesystem::path& dir) 
     }
     const RunResult result = world.finish();
     log.flush();
+    coverage.note_run(result);
     const std::string summary = summary_json(scenario, result), timeseries = timeseries_csv(scenario, result);
     prop_check_log(log_text.str(), g, result, v);
     prop_check_requests(world, g, result, summary, v);
@@ -452,8 +492,9 @@ void prop_run_seeds(std::uint64_t first, std::uint64_t count, const std::string&
     first = *only;
     count = 1;
   }
+  PropCoverage coverage;
   for (std::uint64_t seed = first; seed < first + count; ++seed) {
-    const PropOutcome out = prop_run_seed(seed, dir);
+    const PropOutcome out = prop_run_seed(seed, dir, coverage);
     if (out.violations.empty() && out.load_error.empty()) continue;
     std::string report;
     for (const auto& what : out.violations) report += "  " + what + "\n";
@@ -464,6 +505,12 @@ void prop_run_seeds(std::uint64_t first, std::uint64_t count, const std::string&
     INFO("scenario:\n" << out.scenario_json);
     CHECK(out.load_error.empty());
     CHECK(out.violations.empty());
+  }
+  if (const char* stats = std::getenv("SPOTSIM_PROPERTY_STATS"); stats != nullptr && *stats != '\0') {
+    std::ostringstream s;
+    s << count << " scenarios from seed " << first << ", scenarios with:\n";
+    for (const auto& [what, n] : coverage.scenarios_with) s << "  " << what << ": " << n << "\n";
+    WARN(s.str());
   }
 }
 
