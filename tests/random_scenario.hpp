@@ -473,7 +473,15 @@ inline GeneratedScenario generate_random_scenario(std::uint64_t seed) {
     market["prices"]["spot"] = {{"csv", file}};
   }
   const int model = d.between(0, 9);
-  if (model < 2) {
+  const bool traced_prices = market["prices"]["spot"].contains("csv");
+  if (traced_prices && model == 9) {
+    // SP-4, ASG-10: interrupted (and not launched) while the pool's price is above the group's
+    // SpotMaxPrice; between the traced prices' range, so some pools cross it and some do not.
+    market["interruptions"] = {{"model", "price"}};
+    for (auto& group : s["AutoScalingGroups"])
+      if (group.contains("MixedInstancesPolicy"))
+        group["MixedInstancesPolicy"]["InstancesDistribution"]["SpotMaxPrice"] = d.rounded(0.03, 0.15, 3);
+  } else if (model < 2) {
     market["interruptions"] = {{"model", "none"}};
   } else if (model < 5) {
     market["interruptions"] = {{"model", "advisor"}, {"correlation", d.rounded(0, 1, 2)}};

@@ -26,6 +26,8 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -478,20 +480,20 @@ PropOutcome prop_run_seed(std::uint64_t seed, const std::filesystem::path& dir, 
   return out;
 }
 
-// SPOTSIM_PROPERTY_SEED=N runs that seed alone (both test cases).
-std::optional<std::uint64_t> prop_seed_from_env() {
+// SPOTSIM_PROPERTY_SEED=N runs that seed alone, SPOTSIM_PROPERTY_SEED=N-M seeds N to M (both test
+// cases): (first seed, count).
+std::optional<std::pair<std::uint64_t, std::uint64_t>> prop_seeds_from_env() {
   const char* text = std::getenv("SPOTSIM_PROPERTY_SEED");
   if (text == nullptr || *text == '\0') return std::nullopt;
-  return std::strtoull(text, nullptr, 10);
+  char* end = nullptr;
+  const std::uint64_t first = std::strtoull(text, &end, 10);
+  const std::uint64_t last = *end == '-' ? std::strtoull(end + 1, nullptr, 10) : first;
+  return std::make_pair(first, last >= first ? last - first + 1 : 1);
 }
 
 void prop_run_seeds(std::uint64_t first, std::uint64_t count, const std::string& folder) {
   const std::filesystem::path dir = test::scratch_dir(folder);
-  const auto only = prop_seed_from_env();
-  if (only) {
-    first = *only;
-    count = 1;
-  }
+  if (const auto seeds = prop_seeds_from_env()) std::tie(first, count) = *seeds;
   PropCoverage coverage;
   for (std::uint64_t seed = first; seed < first + count; ++seed) {
     const PropOutcome out = prop_run_seed(seed, dir, coverage);
