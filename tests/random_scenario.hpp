@@ -57,6 +57,9 @@ struct GeneratedScenario {
   std::map<std::string, int> reserved_memory_mib;             // group -> ECS_RESERVED_MEMORY
   std::optional<std::vector<PriceStep>> offered_rps;          // the load (scale applied) when known: constant or CSV
   SimTime duration = 0;
+  // Run with --mode per-request (a Poisson count of requests, each routed and queued): short and
+  // light, as that mode simulates every request.
+  bool per_request = false;
   std::string service = "prop-api";
   int service_desired = 0;                    // desiredCount at the start
   std::optional<std::pair<int, int>> service_bounds;  // ScalableTarget [MinCapacity, MaxCapacity]
@@ -113,6 +116,8 @@ inline GeneratedScenario generate_random_scenario(std::uint64_t seed) {
   const std::string region = d.pick_str({"eu-west-1", "us-east-1"});
   const std::string arn = "arn:aws:ecs:" + region + ":" + acct + ":";
   g.duration = hours(d.pick_int({2, 3, 6, 6, 12, 24, 48}));
+  g.per_request = d.chance(0.03);
+  if (g.per_request) g.duration = hours(1);
 
   json s = {{"spotsim", 1},
             {"name", "prop-" + std::to_string(seed)},
@@ -313,7 +318,7 @@ inline GeneratedScenario generate_random_scenario(std::uint64_t seed) {
       workload_service["cpuSecondsPerRequest"] = cpu_seconds;
       per_task = g.task_definitions["prop-api:1"].cpu / 1024.0 / cpu_seconds;
     }
-    const double level = per_task * std::max(1, g.service_desired);
+    const double level = std::min(g.per_request ? 100.0 : 1e9, per_task * std::max(1, g.service_desired));
     const double scale = d.pick(std::vector<double>{1.0, 1.0, 0.5, 2.0});
     const int form = d.between(0, 2);
     json requests;

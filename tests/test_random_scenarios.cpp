@@ -343,9 +343,13 @@ void prop_check_requests(World& world, const GeneratedScenario& g, const RunResu
     if (q.dropped[k] < 0) v.add("a negative drop count");
   if (q.served < -1e-9 * scale) v.add("negative served requests");
   // The offered load against the load's own integral (ALB: every request offered is counted once).
+  // (The per-request mode draws a Poisson count: there, offered is an integer near the integral.)
   const double expected = g.offered_rps ? prop_load_integral(*g.offered_rps, 0, g.duration)
                                         : world.config().traffic[0].rps.integral_ms(0, g.duration) / 1000.0;
-  v.expect_near("offered against the load's integral", q.offered, expected, 1e-9, 1e-6);
+  if (!g.per_request)
+    v.expect_near("offered against the load's integral", q.offered, expected, 1e-9, 1e-6);
+  else if (q.offered != std::round(q.offered) || std::abs(q.offered - expected) > 6 * std::sqrt(expected) + 1)
+    v.add("per-request offered " + std::to_string(q.offered) + " is no Poisson count near " + std::to_string(expected));
   // Per service: arrived = completed + dropped + still in flight at the end (no call graph: the
   // services' drops are the entry's drops).
   double dropped = 0;
@@ -385,7 +389,7 @@ void prop_check_requests(World& world, const GeneratedScenario& g, const RunResu
     v.expect_near("row: offered = served + dropped" + at_time(row.time), row.offered_rps,
                   row.served_rps + row.dropped_rps, 1e-9, 1e-6);
     v.expect_near("row: dropped = the sum of its reasons" + at_time(row.time), row.dropped_rps, reasons_rps, 1e-9, 1e-6);
-    if (g.offered_rps && dt > 0)
+    if (g.offered_rps && dt > 0 && !g.per_request)
       v.expect_near("row: offered against the load" + at_time(row.time), row.offered_rps * dt,
                     prop_load_integral(*g.offered_rps, previous, row.time), 1e-9, 1e-6);
     offered_sum += row.offered_rps * dt;
@@ -445,11 +449,13 @@ PropOutcome prop_run_seed(std::uint64_t seed, const std::filesystem::path& dir, 
   const GeneratedScenario g = generate_random_scenario(seed);
   PropOutcome out;
   out.scenario_json = g.doc.dump(2);
+  if (g.per_request) out.scenario_json = "// run with --mode per-request\n" + out.scenario_json;
   for (const auto& [name, contents] : g.files) test::write_text(dir / name, contents);
   Violations v;
   try {
     // The first run: minute by minute, the models checked at every step, the event log kept.
-    const Scenario scenario = prop_load(g, out.scenario_json, dir);
+    Scenario scenario = prop_load(g, out.scenario_json, dir);
+    if (g.per_request) scenario.world.traffic_mode = TrafficMode::per_request;
     std::ostringstream log_text;
     EventLog log(log_text, scenario.world.start_epoch_ms);  // outlives the world that writes to it
     World world(scenario.world);
@@ -462,12 +468,14 @@ PropOutcome prop_run_seed(std::uint64_t seed, const std::filesystem::path& dir, 
     const RunResult result = world.finish();
     log.flush();
     coverage.note_run(result);
+    coverage.note("per-request traffic", g.per_request && result.requests.has_value());
     const std::string summary = summary_json(scenario, result), timeseries = timeseries_csv(scenario, result);
     prop_check_log(log_text.str(), g, result, v);
     prop_check_requests(world, g, result, summary, v);
     prop_check_rows(result, v);
     // The second run: loaded again, run() in one go, no event log: the same bytes.
-    const Scenario again = prop_load(g, out.scenario_json, dir);
+    Scenario again = prop_load(g, out.scenario_json, dir);
+    again.world.traffic_mode = scenario.world.traffic_mode;
     World world2(again.world);
     const RunResult result2 = world2.run();
     if (summary_json(again, result2) != summary) v.add("summary.json differs on a second run");
