@@ -17,7 +17,8 @@
 //     prices); the launch and interruption counts are the log's;
 //   - desired capacity within [MinSize, MaxSize] as scheduled actions move them (ASG-1, ASG-2), the
 //     service's desired count within its scalable target's [MinCapacity, MaxCapacity] (SAS-7, SAS-8)
-//     or fixed without one, every minute and at every change the event log records;
+//     or fixed without one, every minute and at every change the event log records; the log's
+//     desired counts, replayed from their `from`/`to`, are the models' after every minute;
 //   - byte-identical summary.json and timeseries.csv from a second load and plain run() without the
 //     log (same scenario + seed → same bytes; the log only listens; stepping changes nothing).
 // A failure prints the seed, how to rerun it alone (SPOTSIM_PROPERTY_SEED=N; N-M a range), every
@@ -156,6 +157,9 @@ void prop_check_live(World& world, const GeneratedScenario& g, SimTime now, Viol
   }
 }
 
+// The desired counts the models had after each minute of the run: [minute][group..., service].
+using PropDesiredSamples = std::vector<std::vector<int>>;
+
 struct InstanceWitness {
   std::string purchase, type, zone, group;
   std::optional<SimTime> running, terminated;
@@ -173,7 +177,8 @@ struct TaskWitness {
 };
 
 // The event log against the run's figures: instance lifecycles, task placements, billing, desired counts.
-void prop_check_log(const std::string& text, const GeneratedScenario& g, const RunResult& r, Violations& v) {
+void prop_check_log(const std::string& text, const GeneratedScenario& g, const RunResult& r,
+                    const PropDesiredSamples& samples, Violations& v) {
   std::map<std::string, InstanceWitness> instances;
   std::map<std::string, ContainerWitness> containers;
   std::map<std::string, TaskWitness> tasks;
@@ -182,8 +187,32 @@ void prop_check_log(const std::string& text, const GeneratedScenario& g, const R
     limits[group["AutoScalingGroupName"].get<std::string>()] = {group["MinSize"].get<int>(), group["MaxSize"].get<int>()};
   std::uint64_t launched_spot = 0, launched_on_demand = 0, notices = 0, interrupted = 0;
   SimTime last_t = 0;
+  // Every desired count the log records, replayed: after each minute it must be what the models
+  // had then (the log records every state change: results/README.md).
+  std::vector<int> logged_desired;
+  std::map<std::string, std::size_t> desired_index;
+  for (const auto& group : g.doc["AutoScalingGroups"]) {
+    desired_index[group["AutoScalingGroupName"].get<std::string>()] = logged_desired.size();
+    logged_desired.push_back(group["DesiredCapacity"].get<int>());
+  }
+  desired_index[g.service] = logged_desired.size();
+  logged_desired.push_back(g.service_desired);
+  std::size_t minute = 0;
+  const auto compare_until = [&](SimTime t) {  // the minutes that ended before t
+    for (; minute < samples.size() && std::min(minutes(1) * static_cast<SimTime>(minute + 1), g.duration) < t; ++minute)
+      if (samples[minute] != logged_desired)
+        v.add("the event log's desired counts differ from the models' after minute " + std::to_string(minute + 1));
+  };
   for (const LogLine& l : prop_parse_log(text)) {
     const std::string where = " (" + std::string(l.text) + ")";
+    compare_until(l.t);
+    if ((l.entity == "auto_scaling_group" || l.entity == "service") && l.event == "desired_changed") {
+      const auto it = desired_index.find(std::string(l.id));
+      if (it == desired_index.end() || logged_desired[it->second] != l.number("from"))
+        v.add("a desired_changed whose `from` is not the last logged value" + where);
+      else
+        logged_desired[it->second] = static_cast<int>(l.number("to"));
+    }
     if (l.t < last_t) v.add("event log time goes back" + where);
     last_t = l.t;
     if (l.entity == "instance") {
@@ -282,6 +311,7 @@ void prop_check_log(const std::string& text, const GeneratedScenario& g, const R
         v.add("SAS-8: service desired changed outside its scalable target's bounds" + where);
     }
   }
+  compare_until(kNever);
   // Every task of a terminated instance ended STOPPED: none is left running on a dead instance.
   for (const auto& [id, task] : tasks)
     if (task.state != "stopped" && instances[task.instance].terminated)
@@ -469,16 +499,20 @@ PropOutcome prop_run_seed(std::uint64_t seed, const std::filesystem::path& dir, 
     World world(scenario.world);
     world.set_event_log(&log);
     world.start();
+    PropDesiredSamples samples;
     for (SimTime t = minutes(1); t < g.duration + minutes(1); t += minutes(1)) {
       world.run_until(std::min(t, g.duration));
       prop_check_live(world, g, std::min(t, g.duration), v);
+      std::vector<int>& desired = samples.emplace_back();
+      for (std::size_t i = 0; i < world.group_count(); ++i) desired.push_back(world.group(i).desired());
+      desired.push_back(world.service(0).desired());
     }
     const RunResult result = world.finish();
     log.flush();
     coverage.note_run(result);
     coverage.note("per-request traffic", g.per_request && result.requests.has_value());
     const std::string summary = summary_json(scenario, result), timeseries = timeseries_csv(scenario, result);
-    prop_check_log(log_text.str(), g, result, v);
+    prop_check_log(log_text.str(), g, result, samples, v);
     prop_check_requests(world, g, result, summary, v);
     prop_check_rows(result, v);
     // The second run: loaded again, run() in one go, no event log: the same bytes.
