@@ -45,7 +45,7 @@ void rejected_by_cli(const json& doc, const std::string& pointer, const std::str
   CHECK_FALSE(fs::exists(dir.path() / "out"));
 }
 
-std::string warnings_of(const json& doc) {
+std::string scaling_warnings_of(const json& doc) {
   std::string all;
   for (const auto& w : load(doc).warnings) all += w.str() + "\n";
   return all;
@@ -304,7 +304,7 @@ TEST_CASE("scenario_scaling: an On-Demand and a spot capacity provider with base
   CHECK(same(b.world.services[0].strategy, {{0, 2, 0}, {1, 0, 3}}));
   CHECK(b.resolved["services"][0]["capacityProviderStrategy"][0]["weight"] == 0);
   CHECK(b.resolved["services"][0]["capacityProviderStrategy"][1]["base"] == 0);
-  CHECK(warnings_of(doc).empty());
+  CHECK(scaling_warnings_of(doc).empty());
   const test_support::TempDir dir;
   const Run r = cli({"validate", dir.write("two.json", doc.dump(2)).string()});
   INFO(r.output);
@@ -741,13 +741,13 @@ TEST_CASE("scenario_scaling: a step policy's configuration and alarm are checked
 TEST_CASE("scenario_scaling: steps that a firing alarm never reaches are warned about", "[scenario][scaling][warnings]") {
   json doc = scaling_scenario({step_out()});
   doc["ScalingPolicies"][0]["alarm"]["ComparisonOperator"] = "LessThanThreshold";
-  CHECK_THAT(warnings_of(doc), Catch::Contains("/ScalingPolicies/0/StepScalingPolicyConfiguration/StepAdjustments: "
+  CHECK_THAT(scaling_warnings_of(doc), Catch::Contains("/ScalingPolicies/0/StepScalingPolicyConfiguration/StepAdjustments: "
                                                "warning: the alarm fires below its threshold (LessThanThreshold), "
                                                "but every step lies above it: the policy never scales"));
   doc = scaling_scenario({step_out()});
   auto& steps = doc["ScalingPolicies"][0]["StepScalingPolicyConfiguration"]["StepAdjustments"];
   steps.erase(0);
-  CHECK_THAT(warnings_of(doc), Catch::Contains("no step covers the first 10 above it: such breaches scale nothing"));
+  CHECK_THAT(scaling_warnings_of(doc), Catch::Contains("no step covers the first 10 above it: such breaches scale nothing"));
 }
 
 // ---- validate warnings (contract.md "known spot pitfalls")
@@ -756,7 +756,7 @@ TEST_CASE("scenario_scaling: scale-in protection without managed termination pro
           "[scenario][scaling][warnings]") {
   json doc = two_capacity_provider_scenario();
   doc["capacityProviders"][1]["autoScalingGroupProvider"]["managedTerminationProtection"] = "DISABLED";
-  const std::string w = warnings_of(doc);
+  const std::string w = scaling_warnings_of(doc);
   CHECK_THAT(w, Catch::Contains("test.json: /AutoScalingGroups/1/NewInstancesProtectedFromScaleIn: warning: group "
                                 "\"small-spot-asg\" protects its new instances from scale-in, but capacity provider "
                                 "\"small-spot-cp\" scales it with managed scaling and managedTerminationProtection "
@@ -774,7 +774,7 @@ TEST_CASE("scenario_scaling: a capacity provider whose group joins another clust
   doc["LaunchTemplateVersions"].push_back(od_template);
   doc["AutoScalingGroups"][0]["MixedInstancesPolicy"]["LaunchTemplate"]["LaunchTemplateSpecification"]
      ["LaunchTemplateName"] = "od-lt";
-  CHECK_THAT(warnings_of(doc),
+  CHECK_THAT(scaling_warnings_of(doc),
              Catch::Contains("test.json: /clusters/0/capacityProviders/0: warning: capacity provider \"small-od-cp\" is "
                              "attached to cluster \"small\", but its group \"small-od-asg\"'s instances join cluster "
                              "\"staging\" (ECS_CLUSTER)"));
@@ -785,19 +785,19 @@ TEST_CASE("scenario_scaling: a single spot pool is warned about", "[scenario][sc
   auto& spot = doc["AutoScalingGroups"][1];
   spot["AvailabilityZones"] = {"eu-west-1a"};
   spot["MixedInstancesPolicy"]["LaunchTemplate"]["Overrides"] = {{{"InstanceType", "m5.large"}}};
-  CHECK_THAT(warnings_of(doc), Catch::Contains("test.json: /AutoScalingGroups/1: warning: group \"small-spot-asg\" has "
+  CHECK_THAT(scaling_warnings_of(doc), Catch::Contains("test.json: /AutoScalingGroups/1: warning: group \"small-spot-asg\" has "
                                                "a single spot pool (m5.large/eu-west-1a)"));
   // The On-Demand group runs no spot: no warning for it even in one pool.
-  CHECK(warnings_of(doc).find("small-od-asg") == std::string::npos);
+  CHECK(scaling_warnings_of(doc).find("small-od-asg") == std::string::npos);
   // lowest-price with SpotInstancePools 1 in one Availability Zone draws on one pool whatever the types.
   spot["MixedInstancesPolicy"]["LaunchTemplate"]["Overrides"] = {{{"InstanceType", "m5.large"}}, {{"InstanceType", "c5.large"}}};
   spot["MixedInstancesPolicy"]["InstancesDistribution"]["SpotAllocationStrategy"] = "lowest-price";
   spot["MixedInstancesPolicy"]["InstancesDistribution"]["SpotInstancePools"] = 1;
-  CHECK_THAT(warnings_of(doc), Catch::Contains("group \"small-spot-asg\" draws its spot instances from a single pool: one "
+  CHECK_THAT(scaling_warnings_of(doc), Catch::Contains("group \"small-spot-asg\" draws its spot instances from a single pool: one "
                                                "Availability Zone (eu-west-1a) and SpotAllocationStrategy lowest-price "
                                                "with SpotInstancePools 1"));
   spot["MixedInstancesPolicy"]["InstancesDistribution"]["SpotInstancePools"] = 2;
-  CHECK(warnings_of(doc).find("single") == std::string::npos);
+  CHECK(scaling_warnings_of(doc).find("single") == std::string::npos);
 }
 
 TEST_CASE("scenario_scaling: an instance refresh that managed termination protection would stall is warned about",
@@ -807,18 +807,18 @@ TEST_CASE("scenario_scaling: an instance refresh that managed termination protec
   // cluster). The ECS Developer Guide asks for Refresh ("Replace") with managed termination protection.
   json doc = two_capacity_provider_scenario();
   doc["deployments"] = {{{"at", "1h"}, {"instanceRefresh", "small-spot-asg"}, {"MinHealthyPercentage", 90}}};
-  std::string w = warnings_of(doc);
+  std::string w = scaling_warnings_of(doc);
   CHECK_THAT(w, Catch::Contains("test.json: /deployments/0: warning: instance refresh of group \"small-spot-asg\" "
                                 "with ScaleInProtectedInstances Wait (the default), but capacity provider "
                                 "\"small-spot-cp\" has managed termination protection"));
   CHECK_THAT(w, Catch::Contains("set \"ScaleInProtectedInstances\": \"Refresh\""));
   doc["deployments"][0]["ScaleInProtectedInstances"] = "Ignore";
-  CHECK_THAT(warnings_of(doc), Catch::Contains("the refresh skips every busy instance"));
+  CHECK_THAT(scaling_warnings_of(doc), Catch::Contains("the refresh skips every busy instance"));
   doc["deployments"][0]["ScaleInProtectedInstances"] = "Refresh";
-  CHECK(warnings_of(doc).find("instance refresh") == std::string::npos);
+  CHECK(scaling_warnings_of(doc).find("instance refresh") == std::string::npos);
   // Without managed draining (CP-14) the refreshed instances' tasks die with them.
   doc["capacityProviders"][1]["autoScalingGroupProvider"]["managedDraining"] = "DISABLED";
-  CHECK_THAT(warnings_of(doc), Catch::Contains("test.json: /deployments/0: warning: instance refresh of group "
+  CHECK_THAT(scaling_warnings_of(doc), Catch::Contains("test.json: /deployments/0: warning: instance refresh of group "
                                                "\"small-spot-asg\", but capacity provider \"small-spot-cp\" has "
                                                "managedDraining DISABLED"));
 }
