@@ -17,6 +17,8 @@ TEST_CASE("a negative or too large seed is refused, not wrapped", "[cli][bad-inp
   const Run ok = run_spotsim("run --quiet --duration 1h --seed 9223372036854775807 -o " + quote(dir / "ok"));
   CHECK(ok.exit_code == 0);
   CHECK(read_text(dir / "ok" / "summary.json").find("\"seed\": 9223372036854775807") != std::string::npos);
+  // The report's subtitle names it exactly too (it went through a double and an undefined cast).
+  CHECK(read_text(dir / "ok" / "report.html").find("seed 9223372036854775807") != std::string::npos);
 }
 
 TEST_CASE("a scenario seed beyond 2^63 - 1 is an error at /seed", "[cli][bad-input]") {

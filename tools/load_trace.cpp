@@ -191,7 +191,9 @@ class SpecReader {
   SpecReader(const Json& spec, const SpecPlace& place) : spec_(spec), place_(place), problems_(place.file) {}
 
   void allow_only(std::initializer_list<const char*> keys, const char* form) {
-    for (const auto& [key, value] : spec_.items()) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    for (const auto& item : spec_.items()) {
+      const std::string& key = item.key();
       const bool known = std::any_of(keys.begin(), keys.end(), [&](const char* k) { return key == k; });
       if (!known) error(key, "unknown key \"" + key + "\" for " + form + "; expected " + join_keys(keys));
     }

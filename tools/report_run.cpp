@@ -143,7 +143,10 @@ json run_data(const fs::path& dir) {
   const std::string name = summary.value("scenario", std::string("run"));
   run["title"] = "spotsim — " + name;
   const double duration_s = number_at(summary, {"simulated_seconds"}, ts.t_s.back());
-  std::string subtitle = "seed " + std::to_string(static_cast<long long>(number_at(summary, {"seed"}, 0)));
+  // The seed as written: seeds reach 2^63 - 1, beyond a double's exact integers (and its cast to an
+  // integer was undefined there, which clang's UBSan caught on seed 9223372036854775807).
+  const json* seed = at_path(summary, {"seed"});
+  std::string subtitle = "seed " + (seed && seed->is_number_integer() ? seed->dump() : std::string("?"));
   subtitle += " · " + fixed(duration_s / 86400.0, duration_s >= 86400 * 10 ? 0 : 2) + " days from " +
               format_iso8601(ts.start_epoch_ms);
   if (const json* mode = at_path(summary, {"requests", "mode"}); mode && mode->is_string())
