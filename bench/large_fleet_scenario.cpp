@@ -120,8 +120,8 @@ json large_fleet_scenario(const LargeFleetShape& shape) {
               {"start", "2024-01-01T00:00:00Z"},
               {"duration", std::to_string(shape.days) + "d"},
               {"seed", 1}};
-  doc["AutoScalingGroups"] = {auto_scaling_group(shape)};
-  doc["LaunchTemplateVersions"] = {launch_template()};
+  doc["AutoScalingGroups"] = json::array({auto_scaling_group(shape)});  // {x} alone is x itself under clang
+  doc["LaunchTemplateVersions"] = json::array({launch_template()});
   doc["capacityProviders"] = {{{"name", kProvider},
                                {"autoScalingGroupProvider",
                                 {{"autoScalingGroupArn", kGroup},

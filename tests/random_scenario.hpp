@@ -351,14 +351,14 @@ inline GeneratedScenario generate_random_scenario(std::uint64_t seed) {
     }
     json traffic = {{"targetGroup", "prop-tg"}, {"requests", requests}};
     if (scale != 1.0) traffic["scale"] = scale;
-    s["workload"]["traffic"] = {traffic};
+    s["workload"]["traffic"] = json::array({traffic});  // not {traffic}: clang makes that the object itself
     if (d.chance(0.3)) workload_service["concurrencyPerTask"] = d.between(5, 200);
     workload_service["meanLatency"] = d.pick_str({"20ms", "40ms", "100ms"});
     workload_service["requestTimeout"] = d.pick_str({"1s", "5s", "30s"});
     if (d.chance(0.5)) workload_service["shutdown"] = d.pick_str({"1s", "5s", "20s"});
     if (d.chance(0.15)) workload_service["hangRatePerTaskHour"] = d.rounded(0.01, 0.2, 3);
   }
-  s["services"] = {service};
+  s["services"] = json::array({service});
   s["workload"]["services"] = {{"prop-api", workload_service}};
 
   // ---- service auto scaling (§6): a scalable target and one or two policies
@@ -534,7 +534,7 @@ inline GeneratedScenario generate_random_scenario(std::uint64_t seed) {
                    {"MinSize", min},
                    {"MaxSize", max}};
     if (d.chance(0.5)) action["DesiredCapacity"] = d.between(min, max);
-    s["ScheduledUpdateGroupActions"] = {action};
+    s["ScheduledUpdateGroupActions"] = json::array({action});
   }
   g.doc = std::move(s);
   return g;
