@@ -139,6 +139,7 @@ void TargetGroup::refresh_view(SimTime now) const {
       later(now + 1);
   }
   view_.version = version_;
+  ++view_serial_;
   view_.from = now;
   view_.until = until;
 }

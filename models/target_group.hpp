@@ -98,6 +98,8 @@ class TargetGroup {
     const std::vector<Route>& routes;  // valid until the next call or change of the group
   };
   View view(SimTime now) const;
+  // Bumped whenever view() recomputes the routes: equal serials, the same view.
+  std::uint64_t view_serial() const { return view_serial_; }
   // The same view, the routes copied into `out`.
   RoutingMode routes(SimTime now, std::vector<Route>& out) const;
   // Healthy targets at `now` (RequestCountPerTarget's divisor).
@@ -134,6 +136,7 @@ class TargetGroup {
     std::vector<Route> routes;
   };
   mutable CachedView view_;
+  mutable std::uint64_t view_serial_ = 0;
 };
 
 }  // namespace spotsim

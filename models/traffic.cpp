@@ -41,8 +41,13 @@ Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
   m.service_groups.resize(n);
   m.service_external.assign(n, 0);
   m.params.resize(n);
-  m.flows.resize(n);
+  m.flow_slot.resize(n);
+  m.routed.resize(n);
   m.alive.resize(n);
+  m.service_plans.resize(n);
+  m.last_mu.assign(n, 0.0);
+  m.group_plans.resize(groups_.size());
+  m.group_services.resize(groups_.size());
   m.own.resize(n);
   m.arrived.assign(n, 0);
   m.minute_busy.assign(n, 0);
@@ -63,6 +68,8 @@ Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
     for (std::size_t g : sc.target_groups) {
       if (g >= groups_.size()) continue;
       m.service_groups[v].push_back(static_cast<std::uint32_t>(g));
+      if (std::find(m.group_services[g].begin(), m.group_services[g].end(), v) == m.group_services[g].end())
+        m.group_services[g].push_back(static_cast<std::uint32_t>(v));
       // A target group routes to the tasks of the first service that registers with it.
       if (m.group_service[g] < 0) m.group_service[g] = static_cast<std::int32_t>(v);
     }
@@ -94,8 +101,12 @@ void Traffic::start(Engine& engine, SimTime duration, bool minute_ticks) {
   Impl& m = *impl_;
   m.last = engine.now();
   m.minute_ticks = minute_ticks;
-  // One datapoint a minute per metric over the run: reserved, so on_minute never reallocates.
-  const auto minutes_in_run = static_cast<std::size_t>(std::max<SimTime>(0, duration - engine.now()) / minutes(1)) + 1;
+  // One datapoint a minute per metric over the run (or the latest only): reserved, so on_minute
+  // never reallocates.
+  const auto minutes_in_run =
+      config_.keep_metric_history
+          ? static_cast<std::size_t>(std::max<SimTime>(0, duration - engine.now()) / minutes(1)) + 1
+          : std::size_t{1};
   for (auto* series : {&metrics_.request_count, &metrics_.request_count_per_target, &metrics_.cpu_utilization})
     for (std::vector<double>& v : *series) v.reserve(minutes_in_run);
   for (std::size_t s = 0; s < config_.sources.size(); ++s) {
@@ -155,20 +166,29 @@ void Traffic::on_minute_tick(Engine& engine) {
   for (std::uint32_t source : m.due) step(engine, source);
 }
 
+void Traffic::record(std::vector<double>& series, double datapoint) const {
+  // Without the history a series holds its latest datapoint only: scaling reads back() (a year of
+  // 1-minute datapoints for 20 groups and services would be 250 MB).
+  if (!config_.keep_metric_history && !series.empty())
+    series.back() = datapoint;
+  else
+    series.push_back(datapoint);
+}
+
 void Traffic::on_minute(SimTime now) {
   Impl& m = *impl_;
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     const double count = m.minute_requests[g];
-    metrics_.request_count[g].push_back(count);
+    record(metrics_.request_count[g], count);
     // ALBRequestCountPerTarget: the group's RequestCount over its healthy targets — over the
     // targets it routes to when it fails open; no datapoint (NaN) with no target at all.
     // The routed targets are the healthy ones, or in fail-open all those in rotation.
     const auto routed = static_cast<int>(groups_[g].view(now).routes.size());
-    metrics_.request_count_per_target[g].push_back(routed > 0 ? count / routed : std::nan(""));
+    record(metrics_.request_count_per_target[g], routed > 0 ? count / routed : std::nan(""));
     m.minute_requests[g] = 0;
   }
   for (std::size_t v = 0; v < services_.size(); ++v) {
-    metrics_.cpu_utilization[v].push_back(m.minute_present[v] > 0 ? 100.0 * m.minute_busy[v] / m.minute_present[v] : 0.0);
+    record(metrics_.cpu_utilization[v], m.minute_present[v] > 0 ? 100.0 * m.minute_busy[v] / m.minute_present[v] : 0.0);
     m.minute_busy[v] = 0;
     m.minute_present[v] = 0;
   }
@@ -177,11 +197,24 @@ void Traffic::on_minute(SimTime now) {
 void Traffic::on_task_running(const EcsTask& task, SimTime now) {
   Impl& m = *impl_;
   const std::uint32_t v = task.service;
-  if (v >= m.flows.size() || !m.params[v].has_traffic_config) return;
+  if (v >= m.flow_slot.size() || !m.params[v].has_traffic_config) return;
   const ServiceParams& p = m.params[v];
-  auto& flows = m.flows[v];
-  if (flows.size() <= task.id) flows.resize(task.id + 1);
-  TaskFlow& f = flows[task.id];
+  auto& slots = m.flow_slot[v];
+  if (slots.size() <= task.id) {
+    slots.resize(task.id + 1, -1);
+    m.routed[v].resize(task.id + 1, 0.0);
+  }
+  if (slots[task.id] >= 0) return;  // already running
+  std::int32_t slot;
+  if (!m.free_flows.empty()) {
+    slot = m.free_flows.back();
+    m.free_flows.pop_back();
+  } else {
+    slot = static_cast<std::int32_t>(m.pool.size());
+    m.pool.emplace_back();
+  }
+  slots[task.id] = slot;
+  TaskFlow& f = m.pool[static_cast<std::size_t>(slot)];
   f = TaskFlow{};
   f.alive = true;
   f.mu = p.rps_per_task ? *p.rps_per_task : task.cpu / 1024.0 / *p.cpu_seconds_per_request;
@@ -190,33 +223,40 @@ void Traffic::on_task_running(const EcsTask& task, SimTime now) {
   // saturation hardly waits, and the per-request queue keeps a slot table of size c per task.
   f.slots = static_cast<int>(std::clamp(std::lround(f.mu * p.mean_latency), 1L, 10'000L));
   f.mu_slot = f.mu / f.slots;
+  m.last_mu[v] = f.mu;
   const ServiceWorkload& w = services_[v]->config().workload;
   f.ready = now + w.app_start;
   f.hangs_at = task.hangs_at.value_or(kNever);
-  if (m.mode == TrafficMode::fluid)
-    f.fluid.emplace(f.mu, p.timeout, p.limit);
-  else
+  if (m.mode == TrafficMode::fluid) {
+    // A cohort of its own until its state matches another's (traffic_fluid.cpp).
+    const std::uint32_t c = m.new_cohort(v, f.mu, f.slots, p);
+    m.join_cohort(c, task.id, f);
+  } else {
     f.queue.emplace(f.slots, p.timeout, p.limit ? std::optional<int>(static_cast<int>(*p.limit)) : std::nullopt);
+  }
   m.alive[v].push_back(task.id);
+  m.routing_changed(v, services_[v]->config().target_groups);
 }
 
 void Traffic::on_task_died(const EcsTask& task, SimTime now) {
   Impl& m = *impl_;
   const std::uint32_t v = task.service;
-  if (v >= m.flows.size() || task.id >= m.flows[v].size()) return;
-  TaskFlow& f = m.flows[v][task.id];
-  if (!f.alive) return;
+  TaskFlow* fp = m.flow(v, task.id);
+  if (fp == nullptr || !fp->alive) return;
+  TaskFlow& f = *fp;
   f.alive = false;
   std::erase(m.alive[v], task.id);
   double lost = 0;
-  if (f.fluid) {
+  if (f.cohort >= 0) {
     // Little's law: what the task holds is its backlog plus the requests being served or waiting
     // below it; those were counted completed as they arrived, so they move to dropped.
-    const double backlog = f.fluid->lose_all();
-    const double held = std::min(f.inflight, ledger_[v].completed);
+    Cohort& c = m.cohorts[static_cast<std::size_t>(f.cohort)];
+    const double backlog = c.queue.backlog();
+    const double held = std::min(c.inflight, ledger_[v].completed);
     ledger_[v].completed -= held;
     lost = backlog + held;
-    f.fluid.reset();
+    m.routed[v][task.id] = c.routed - f.routed;
+    m.leave_cohort(task.id, f);
   } else if (f.queue) {
     const double t = static_cast<double>(now) / kMsPerSecond;
     double lost_calls = 0;
@@ -234,11 +274,16 @@ void Traffic::on_task_died(const EcsTask& task, SimTime now) {
     // One lost call fails one entry request that was (or will be) counted served.
     m.served_debt += lost_calls;
     f.queue.reset();
+    m.routed[v][task.id] = f.routed;
   }
   ledger_[v].dropped += lost;
   // Losses count once, at the entry, as target_lost (502) — one failed entry request per lost
   // request or call (exact when each entry request makes at most one call to this service).
   m.totals[DropReason::target_lost] += lost;
+  // Its slot goes back to the pool.
+  m.free_flows.push_back(m.flow_slot[v][task.id]);
+  m.flow_slot[v][task.id] = -1;
+  m.routing_changed(v, services_[v]->config().target_groups);
 }
 
 RequestSummary Traffic::finish() {
@@ -246,8 +291,8 @@ RequestSummary Traffic::finish() {
   // Requests still in a task complete after the run: counted served (fluid: its backlog).
   for (std::size_t v = 0; v < m.alive.size(); ++v)
     for (std::uint32_t id : m.alive[v]) {
-      TaskFlow& f = m.flows[v][id];
-      if (f.fluid) ledger_[v].in_system += f.fluid->backlog();
+      TaskFlow& f = *m.flow(static_cast<std::uint32_t>(v), id);
+      if (f.cohort >= 0) ledger_[v].in_system += m.cohorts[static_cast<std::size_t>(f.cohort)].queue.backlog();
       if (f.queue)
         f.queue->drain_all([&](std::uint32_t tag) {
           ledger_[v].completed += 1;
@@ -272,9 +317,13 @@ RequestSummary Traffic::finish() {
 }
 
 double Traffic::requests_routed_to(std::uint32_t service, std::uint32_t task) const {
-  const Impl& m = *impl_;
-  if (service >= m.flows.size() || task >= m.flows[service].size()) return 0;
-  return m.flows[service][task].routed;
+  Impl& m = *impl_;
+  if (const TaskFlow* f = m.flow(service, task)) {
+    if (f->cohort >= 0) return m.cohorts[static_cast<std::size_t>(f->cohort)].routed - f->routed;
+    return f->routed;
+  }
+  if (service >= m.routed.size() || task >= m.routed[service].size()) return 0;
+  return m.routed[service][task];
 }
 
 

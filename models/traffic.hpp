@@ -98,6 +98,9 @@ struct TrafficConfig {
   TrafficMode mode = TrafficMode::fluid;
   std::vector<TrafficSource> sources;
   std::vector<CallGraphEdgeConfig> call_graph;
+  // Keep every 1-minute datapoint in metrics() (tests, diagnostics); otherwise each series holds
+  // its latest only, which is all scaling reads.
+  bool keep_metric_history = false;
 };
 
 class Traffic {
@@ -142,6 +145,7 @@ class Traffic {
   const std::vector<ServiceRequestLedger>& ledgers() const { return ledger_; }
   // Requests sent to one task over its life (0 for a task that never ran).
   double requests_routed_to(std::uint32_t service, std::uint32_t task) const;
+  // The latest datapoints (back() of each series), every one with TrafficConfig::keep_metric_history.
   const TrafficMetrics& metrics() const { return metrics_; }
   // The mean of the last CPU utilisation datapoints of the services with traffic, % (timeseries).
   // Inline: an optional<double> returned from another unit went through the stack and stalled store
@@ -162,6 +166,7 @@ class Traffic {
 
  private:
   void schedule_step(Engine& engine, std::uint32_t source, SimTime at);
+  void record(std::vector<double>& series, double datapoint) const;  // one datapoint of metrics()
   void step(Engine& engine, std::uint32_t source);  // the source's load steps at engine.now()
   void advance_fluid(SimTime a, SimTime b);        // traffic_fluid.cpp
   void advance_per_request(SimTime a, SimTime b);  // traffic_per_request.cpp

@@ -1,5 +1,15 @@
-// The fluid mode of the traffic model (traffic.hpp): one closed-form step per task per interval
-// between two events of the world.
+// The fluid mode of the traffic model (traffic.hpp): one closed-form step per cohort of alike tasks
+// (traffic_impl.hpp) per interval between two events of the world.
+//
+// Why cohorts: a service's tasks behind round robin get equal shares, and equal tasks at equal rates
+// stay in equal states, so stepping them one by one repeats the same arithmetic hundreds of times
+// per interval (a 2,000-instance fleet: 27 M task-steps a simulated day). A cohort steps once and
+// counts ×members. What makes tasks differ, and so splits or keeps cohorts apart:
+//   - routing: the fraction of each target group's rate a task gets — its rate class, from the
+//     groups' routing views (GroupPlan, rebuilt when a view changes or a routed target starts or
+//     stops answering) and, per service, the distinct rows of fractions (ServicePlan);
+//   - state: a new task starts empty (no backlog, nothing in flight); once its state equals another
+//     cohort's of the same class, bit for bit, the two merge.
 #include <algorithm>
 #include <cmath>
 
@@ -9,62 +19,265 @@ namespace spotsim {
 
 using namespace traffic_detail;
 
+// ---- Cohorts ------------------------------------------------------------------------------------
+
+std::uint32_t Traffic::Impl::new_cohort(std::uint32_t service, double mu, int slots, const ServiceParams& p) {
+  Cohort c(mu, p.timeout, p.limit);
+  c.service = service;
+  c.mu = mu;
+  c.slots = slots;
+  c.mu_slot = mu / slots;
+  std::uint32_t index;
+  if (!free_cohorts.empty()) {
+    index = free_cohorts.back();
+    free_cohorts.pop_back();
+    cohorts[index] = std::move(c);
+  } else {
+    index = static_cast<std::uint32_t>(cohorts.size());
+    cohorts.push_back(std::move(c));
+  }
+  cohorts[index].used = true;
+  service_plans[service].cohorts.push_back(index);
+  return index;
+}
+
+void Traffic::Impl::join_cohort(std::uint32_t cohort, std::uint32_t task, TaskFlow& f) {
+  Cohort& c = cohorts[cohort];
+  f.cohort = static_cast<std::int32_t>(cohort);
+  f.member_pos = static_cast<std::uint32_t>(c.members.size());
+  f.routed = c.routed;  // nothing routed to it yet
+  c.members.push_back(task);
+}
+
+void Traffic::Impl::leave_cohort(std::uint32_t task, TaskFlow& f) {
+  const auto index = static_cast<std::uint32_t>(f.cohort);
+  Cohort& c = cohorts[index];
+  const std::uint32_t pos = f.member_pos;
+  const std::uint32_t moved = c.members.back();
+  c.members[pos] = moved;
+  if (moved != task) flow(c.service, moved)->member_pos = pos;
+  c.members.pop_back();
+  f.cohort = -1;
+  if (!c.members.empty()) return;
+  c.used = false;
+  free_cohorts.push_back(index);
+  std::erase(service_plans[c.service].cohorts, index);
+}
+
+void Traffic::Impl::routing_changed(std::uint32_t service, const std::vector<std::size_t>& target_groups) {
+  service_plans[service].dirty = true;
+  for (std::size_t g : target_groups)
+    if (g < group_plans.size()) group_plans[g].dirty = true;
+}
+
 namespace {
 
-// Requests the load balancer sends to one service over [a, a + dt): split over the group's routed
-// targets, added to each task's rate, or dropped before any task (no_target, target_lost, timeout
-// at a hung app) into `own`.
-void route_fluid(const TargetGroup& group, double rps, SimTime a, double dt, bool least_outstanding,
-                 std::vector<std::vector<TaskFlow>>& flows, std::array<double, kDropReasons>& own) {
-  if (rps <= 0) return;
-  const TargetGroup::View view = group.view(a);
-  if (view.mode == RoutingMode::no_target) {
-    own[static_cast<std::size_t>(DropReason::no_target)] += rps * dt;
-    return;
+using Impl = Traffic::Impl;
+
+// Moves a task from one cohort to another, keeping the requests routed to it.
+void move_member(Impl& m, std::uint32_t task, TaskFlow& f, std::uint32_t to) {
+  const double routed = m.cohorts[static_cast<std::size_t>(f.cohort)].routed - f.routed;
+  Cohort& dest = m.cohorts[to];
+  f.cohort = static_cast<std::int32_t>(to);
+  f.member_pos = static_cast<std::uint32_t>(dest.members.size());
+  f.routed = dest.routed - routed;
+  dest.members.push_back(task);
+}
+
+// A copy of cohort `from`'s state with no members, in the same service.
+std::uint32_t clone_cohort(Impl& m, std::uint32_t from) {
+  Cohort copy = m.cohorts[from];
+  copy.members.clear();
+  std::uint32_t index;
+  if (!m.free_cohorts.empty()) {
+    index = m.free_cohorts.back();
+    m.free_cohorts.pop_back();
+    m.cohorts[index] = std::move(copy);
+  } else {
+    index = static_cast<std::uint32_t>(m.cohorts.size());
+    m.cohorts.push_back(std::move(copy));
   }
-  const std::vector<Route>& routes = view.routes;
-  auto flow_of = [&](const Target& t) -> TaskFlow* {
-    if (t.service >= flows.size() || t.task >= flows[t.service].size()) return nullptr;
-    return &flows[t.service][t.task];
-  };
-  // Least outstanding requests: shares in proportion to capacity (traffic.hpp).
+  m.service_plans[m.cohorts[index].service].cohorts.push_back(index);
+  return index;
+}
+
+// ---- Routing plans ------------------------------------------------------------------------------
+
+// How group `g` splits its rate at `a` (ALB-3, ALB-4: the routed targets of its view): the shares
+// of the answering targets, and the fractions dropped before any task — routed to a target whose
+// app does not answer (502, or 504 when it hangs).
+void refresh_group_plan(Impl& m, const TargetGroup& group, GroupPlan& plan, SimTime a) {
+  const TargetGroup::View view = group.view(a);
+  if (!plan.dirty && plan.serial == group.view_serial() && a < plan.until) return;
+  plan.dirty = false;
+  plan.serial = group.view_serial();
+  plan.build = ++m.plan_builds;
+  plan.until = kNever;
+  plan.mode = view.mode;
+  plan.dropped.fill(0.0);
+  plan.shares.clear();
+  if (view.mode == RoutingMode::no_target) return;
+  // Least outstanding requests: shares in proportion to capacity (traffic.hpp). A target whose task
+  // is gone weighs as its service's tasks do.
+  const bool least_outstanding = group.config().algorithm == RoutingAlgorithm::least_outstanding_requests;
   auto weight = [&](const Route& r) {
-    const TaskFlow* f = flow_of(group.targets()[r.target]);
-    return least_outstanding && f != nullptr && f->mu > 0 ? r.weight * f->mu : r.weight;
+    if (!least_outstanding) return r.weight;
+    const Target& t = group.targets()[r.target];
+    const TaskFlow* f = m.flow(t.service, t.task);
+    const double mu = f != nullptr ? f->mu : t.service < m.last_mu.size() ? m.last_mu[t.service] : 0.0;
+    return mu > 0 ? r.weight * mu : r.weight;
   };
   double total = 0;
-  for (const Route& r : routes) total += weight(r);
-  for (const Route& r : routes) {
-    const double share = rps * weight(r) / total;
+  for (const Route& r : view.routes) total += weight(r);
+  for (const Route& r : view.routes) {
+    const double share = weight(r) / total;
     const Target& t = group.targets()[r.target];
-    TaskFlow* f = flow_of(t);
+    const TaskFlow* f = m.flow(t.service, t.task);
     if (f != nullptr && f->alive && t.answering(a)) {
-      f->rate += share;
+      plan.shares.push_back({t.service, t.task, share});
     } else if (a >= t.hangs_at && a < t.died) {
-      own[static_cast<std::size_t>(DropReason::timeout)] += share * dt;  // a hung app never answers: 504
+      plan.dropped[static_cast<std::size_t>(DropReason::timeout)] += share;  // a hung app never answers: 504
     } else {
-      own[static_cast<std::size_t>(DropReason::target_lost)] += share * dt;  // nothing answers: 502
+      plan.dropped[static_cast<std::size_t>(DropReason::target_lost)] += share;  // nothing answers: 502
     }
+    // Answering starts at `ready` and stops at `hangs_at`: the plan holds until the next of those.
+    if (t.ready > a) plan.until = std::min(plan.until, t.ready);
+    if (t.hangs_at > a) plan.until = std::min(plan.until, t.hangs_at);
   }
 }
 
-// Calls to a service with no target group (service discovery): equal shares over its answering tasks.
-void route_implicit(std::vector<TaskFlow>& flows, const std::vector<std::uint32_t>& alive, double rps, SimTime a,
-                    double dt, std::array<double, kDropReasons>& own) {
-  if (rps <= 0) return;
-  int answering = 0;
-  for (std::uint32_t id : alive) answering += a >= flows[id].ready && a < flows[id].hangs_at ? 1 : 0;
-  if (answering == 0) {
-    own[static_cast<std::size_t>(DropReason::no_target)] += rps * dt;
-    return;
+// Service `v`'s rate classes at `a`, and its cohorts split so that each cohort's members share one.
+void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
+  ServicePlan& sp = m.service_plans[v];
+  const auto& tgs = m.service_groups[v];
+  bool stale = sp.dirty || sp.builds.size() != tgs.size() || (tgs.empty() && a >= sp.until);
+  for (std::size_t k = 0; !stale && k < tgs.size(); ++k) stale = sp.builds[k] != m.group_plans[tgs[k]].build;
+  if (!stale) return;
+  sp.dirty = false;
+  sp.builds.resize(tgs.size());
+  for (std::size_t k = 0; k < tgs.size(); ++k) sp.builds[k] = m.group_plans[tgs[k]].build;
+  sp.until = kNever;
+
+  // One row of fractions per live task: of each of its target groups' rates, or of the calls to it
+  // (no target group: equal shares over its answering tasks).
+  const auto& alive = m.alive[v];
+  const std::uint32_t width = tgs.empty() ? 1 : static_cast<std::uint32_t>(tgs.size());
+  std::vector<double>& rows = m.row_scratch;
+  rows.assign(alive.size() * width, 0.0);
+  for (std::size_t i = 0; i < alive.size(); ++i) m.flow(v, alive[i])->plan_row = static_cast<std::uint32_t>(i);
+  if (tgs.empty()) {
+    int answering = 0;
+    for (std::uint32_t id : alive) {
+      const TaskFlow& f = *m.flow(v, id);
+      answering += a >= f.ready && a < f.hangs_at ? 1 : 0;
+      if (f.ready > a) sp.until = std::min(sp.until, f.ready);
+      if (f.hangs_at > a) sp.until = std::min(sp.until, f.hangs_at);
+    }
+    sp.implicit_none = answering == 0;
+    for (std::uint32_t id : alive) {
+      const TaskFlow& f = *m.flow(v, id);
+      if (a >= f.ready && a < f.hangs_at) rows[f.plan_row] = 1.0 / answering;
+    }
+  } else {
+    for (std::size_t k = 0; k < tgs.size(); ++k)
+      for (const GroupPlan::Share& s : m.group_plans[tgs[k]].shares)
+        if (s.service == v)
+          if (const TaskFlow* f = m.flow(v, s.task)) rows[f->plan_row * width + k] += s.fraction;
   }
-  for (std::uint32_t id : alive)
-    if (a >= flows[id].ready && a < flows[id].hangs_at) flows[id].rate += rps / answering;
+
+  // The distinct rows are the classes (round robin over equal tasks: one).
+  sp.width = width;
+  sp.classes = 0;
+  sp.fraction.clear();
+  auto same_row = [&](std::uint32_t c, const double* row) {
+    return std::equal(row, row + width, sp.fraction.begin() + static_cast<std::ptrdiff_t>(c * width));
+  };
+  for (std::size_t i = 0; i < alive.size(); ++i) {
+    const double* row = rows.data() + i * width;
+    std::uint32_t c = sp.classes;
+    if (c > 0 && same_row(c - 1, row)) {
+      c = c - 1;
+    } else {
+      for (std::uint32_t k = 0; k < sp.classes; ++k)
+        if (same_row(k, row)) {
+          c = k;
+          break;
+        }
+    }
+    if (c == sp.classes) {
+      sp.fraction.insert(sp.fraction.end(), row, row + width);
+      ++sp.classes;
+    }
+    m.flow(v, alive[i])->rate_class = c;
+  }
+  sp.rate.assign(sp.classes, 0.0);
+
+  // Cohorts whose members now differ split, one cohort per class, each with the same state.
+  const std::size_t existing = sp.cohorts.size();
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> split;  // (class, cohort)
+  std::vector<std::uint32_t> keep;
+  for (std::size_t i = 0; i < existing; ++i) {
+    const std::uint32_t ci = m.service_plans[v].cohorts[i];
+    const std::vector<std::uint32_t> members = m.cohorts[ci].members;
+    const std::uint32_t first = m.flow(v, members.front())->rate_class;
+    m.cohorts[ci].rate_class = first;
+    if (std::all_of(members.begin(), members.end(), [&](std::uint32_t id) { return m.flow(v, id)->rate_class == first; }))
+      continue;
+    split.clear();
+    keep.clear();
+    for (std::uint32_t id : members) {
+      TaskFlow& f = *m.flow(v, id);
+      if (f.rate_class == first) {
+        f.member_pos = static_cast<std::uint32_t>(keep.size());
+        keep.push_back(id);
+        continue;
+      }
+      auto it = std::find_if(split.begin(), split.end(), [&](const auto& p) { return p.first == f.rate_class; });
+      if (it == split.end()) {
+        const std::uint32_t to = clone_cohort(m, ci);
+        m.cohorts[to].rate_class = f.rate_class;
+        split.emplace_back(f.rate_class, to);
+        it = split.end() - 1;
+      }
+      move_member(m, id, f, it->second);
+    }
+    m.cohorts[ci].members = keep;
+  }
+}
+
+// After a step: cohorts of service `v` in the same class whose states are now identical merge
+// (the oldest keeps its index).
+void merge_cohorts(Impl& m, std::uint32_t v) {
+  ServicePlan& sp = m.service_plans[v];
+  if (sp.cohorts.size() < 2) return;
+  std::vector<std::uint32_t>& reps = m.merge_scratch;
+  reps.clear();
+  bool merged = false;
+  for (std::uint32_t ci : sp.cohorts) {
+    Cohort& c = m.cohorts[ci];
+    const auto same = [&](std::uint32_t ri) {
+      const Cohort& r = m.cohorts[ri];
+      return r.rate_class == c.rate_class && r.mu == c.mu && r.slots == c.slots && r.mu_slot == c.mu_slot &&
+             r.queue.backlog() == c.queue.backlog() && r.inflight == c.inflight && r.last_rate == c.last_rate &&
+             r.last_response == c.last_response;
+    };
+    const auto rep = std::find_if(reps.begin(), reps.end(), same);
+    if (rep == reps.end()) {
+      reps.push_back(ci);
+      continue;
+    }
+    for (std::uint32_t id : c.members) move_member(m, id, *m.flow(v, id), *rep);
+    c.members.clear();
+    c.used = false;
+    m.free_cohorts.push_back(ci);
+    merged = true;
+  }
+  if (merged) std::erase_if(sp.cohorts, [&](std::uint32_t ci) { return !m.cohorts[ci].used; });
 }
 
 // A double of the step FluidQueue::advance has just returned through memory, loaded on its own.
 // Left alone, GCC pairs `served` and `dropped` into one 16-byte load over the callee's two 8-byte
-// stores; store forwarding then fails and the task loop stalls there (perf: ~8 % of BM_SeedMonth).
+// stores; store forwarding then fails and the loop stalls there (perf: ~8 % of BM_SeedMonth).
 // The empty asm only hides the value's origin from the vectoriser: no instruction, same bits.
 inline double load_alone(double x) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -73,10 +286,10 @@ inline double load_alone(double x) {
   return x;
 }
 
-// Mean response time of a task at rate λ (seconds): M/M/c when stable, else a full backlog's.
-double mean_response(const TaskFlow& f, double lambda) {
-  const MmcQueue q{lambda, f.mu_slot, f.slots};
-  return q.stable() ? q.mean_response() : 1.0 / f.mu_slot;
+// Mean response time of one member at rate λ (seconds): M/M/c when stable, else a full backlog's.
+double mean_response(const Cohort& c, double lambda) {
+  const MmcQueue q{lambda, c.mu_slot, c.slots};
+  return q.stable() ? q.mean_response() : 1.0 / c.mu_slot;
 }
 
 }  // namespace
@@ -100,13 +313,39 @@ void Traffic::advance_fluid(SimTime a, SimTime b) {
     }
   }
 
+  // The routing over [a, b), before any rate is summed (a plan rebuilt later would lose them).
+  for (std::size_t g = 0; g < groups_.size(); ++g)
+    if (!m.group_services[g].empty()) refresh_group_plan(m, groups_[g], m.group_plans[g], a);
+  for (std::size_t v = 0; v < n; ++v)
+    if (m.params[v].has_traffic_config) refresh_service_plan(m, static_cast<std::uint32_t>(v), a);
+
+  // Rate `rps` through group g: its drops before any task, the rest onto the classes of the services
+  // whose tasks it routes to.
+  auto route = [&](std::uint32_t g, double rps, std::array<double, kDropReasons>& own) {
+    if (rps <= 0) return;
+    const GroupPlan& gp = m.group_plans[g];
+    if (gp.mode == RoutingMode::no_target) {
+      own[static_cast<std::size_t>(DropReason::no_target)] += rps * dt;
+      return;
+    }
+    for (std::size_t r = 0; r < kDropReasons; ++r) own[r] += rps * gp.dropped[r] * dt;
+    for (std::uint32_t u : m.group_services[g]) {
+      ServicePlan& sp = m.service_plans[u];
+      const auto& tgs = m.service_groups[u];
+      const auto k = static_cast<std::uint32_t>(std::find(tgs.begin(), tgs.end(), g) - tgs.begin());
+      if (k >= sp.width) continue;
+      for (std::uint32_t c = 0; c < sp.classes; ++c) sp.rate[c] += rps * sp.fraction[c * sp.width + k];
+    }
+  };
+
   // One service over the interval with `internal` rps of calls on top of its external load: route,
-  // then step every task; returns the fraction of its requests it does not drop itself.
+  // then step every cohort; returns the fraction of its requests it does not drop itself.
   auto integrate = [&](std::size_t v, double internal) -> double {
     auto& own = m.own[v];
     own.fill(0.0);
     const double external = m.service_external[v];
     const auto& tgs = m.service_groups[v];
+    ServicePlan& sp = m.service_plans[v];
     const bool least_outstanding =
         !tgs.empty() && groups_[tgs.front()].config().algorithm == RoutingAlgorithm::least_outstanding_requests;
     for (std::size_t k = 0; k < tgs.size(); ++k) {
@@ -114,9 +353,16 @@ void Traffic::advance_fluid(SimTime a, SimTime b) {
       double rps = m.group_service[g] == static_cast<std::int32_t>(v) ? m.group_rate[g] : 0.0;
       if (k == 0) rps += internal;  // calls come through the service's first target group
       m.minute_requests[g] += rps * dt;
-      route_fluid(groups_[g], rps, a, dt, least_outstanding, m.flows, own);
+      route(g, rps, own);
     }
-    if (tgs.empty()) route_implicit(m.flows[v], m.alive[v], internal, a, dt, own);
+    if (tgs.empty() && internal > 0) {
+      // Calls to a service with no target group (service discovery): equal shares over its
+      // answering tasks.
+      if (sp.implicit_none || sp.classes == 0)
+        own[static_cast<std::size_t>(DropReason::no_target)] += internal * dt;
+      else
+        for (std::uint32_t c = 0; c < sp.classes; ++c) sp.rate[c] += internal * sp.fraction[c];
+    }
     const double arrived = (external + internal) * dt;
     m.arrived[v] = arrived;
     ServiceRequestLedger& ledger = ledger_[v];
@@ -127,71 +373,57 @@ void Traffic::advance_fluid(SimTime a, SimTime b) {
     const double entry_share = external + internal > 0 ? external / (external + internal) : 0.0;
     double pooled_lambda = 0, pooled_mu = 0, pooled_served = 0;
     int pooled_slots = 0;
-    // Round robin gives equal tasks equal rates: consecutive tasks usually add the same latency
-    // component, so it is added once with their summed weight.
-    struct Component {
-      int slots = 0;
-      double mu_slot = 0, rho = 0, shift = 0, weight = 0;
-    } pending;
-    auto flush = [&] {
-      if (pending.weight > 0) m.mixture.add(pending.slots, pending.mu_slot, pending.rho, pending.shift, pending.weight);
-      pending.weight = 0;
-    };
-    auto add_component = [&](int slots, double mu_slot, double rho, double shift, double weight) {
-      if (pending.weight > 0 && (slots != pending.slots || mu_slot != pending.mu_slot || rho != pending.rho ||
-                                 shift != pending.shift))
-        flush();
-      pending.slots = slots, pending.mu_slot = mu_slot, pending.rho = rho, pending.shift = shift;
-      pending.weight += weight;
-    };
-    for (std::uint32_t id : m.alive[v]) {
-      TaskFlow& f = m.flows[v][id];
-      const double lambda = f.rate;
-      f.rate = 0;
-      f.routed += lambda * dt;
-      const FluidQueueStep step = f.fluid->advance(lambda, dt);
-      ledger.completed += load_alone(step.served);
-      ledger.dropped += load_alone(step.dropped);
-      own[static_cast<std::size_t>(reason_of(step.reason))] += step.dropped;
-      m.minute_busy[v] += step.served / f.mu;
-      m.minute_present[v] += dt;
-      // Requests in the task below the backlog relax towards Little's L = λ·E[T] with time
-      // constant E[T] (in service ones finish at rate μ_slot each once arrivals stop).
-      if (lambda != f.last_rate) {
-        f.last_rate = lambda;
-        // Equal tasks at equal rates: the previous task's answer serves (Erlang C is O(c)).
-        if (lambda == m.response_cache_lambda && f.slots == m.response_cache_slots && f.mu_slot == m.response_cache_mu) {
-          f.last_response = m.response_cache;
+    for (std::uint32_t ci : sp.cohorts) {
+      Cohort& c = m.cohorts[ci];
+      const auto members = static_cast<double>(c.members.size());
+      const double lambda = c.rate_class < sp.rate.size() ? sp.rate[c.rate_class] : 0.0;
+      c.routed += lambda * dt;
+      const FluidQueueStep step = c.queue.advance(lambda, dt);
+      const double served = load_alone(step.served), dropped = load_alone(step.dropped);
+      ledger.completed += served * members;
+      ledger.dropped += dropped * members;
+      own[static_cast<std::size_t>(reason_of(step.reason))] += dropped * members;
+      m.minute_busy[v] += served * members / c.mu;
+      m.minute_present[v] += dt * members;
+      // Requests in a task below the backlog relax towards Little's L = λ·E[T] with time constant
+      // E[T] (in service ones finish at rate μ_slot each once arrivals stop).
+      if (lambda != c.last_rate) {
+        c.last_rate = lambda;
+        // Equal cohorts at equal rates: the previous answer serves (Erlang C is O(c)).
+        if (lambda == m.response_cache_lambda && c.slots == m.response_cache_slots && c.mu_slot == m.response_cache_mu) {
+          c.last_response = m.response_cache;
         } else {
-          f.last_response = mean_response(f, lambda);
-          m.response_cache_lambda = lambda, m.response_cache_slots = f.slots, m.response_cache_mu = f.mu_slot;
-          m.response_cache = f.last_response;
+          c.last_response = mean_response(c, lambda);
+          m.response_cache_lambda = lambda, m.response_cache_slots = c.slots, m.response_cache_mu = c.mu_slot;
+          m.response_cache = c.last_response;
         }
       }
-      const double busy_level = step.backlog_area > 0 ? f.slots : lambda * f.last_response;
-      if (f.inflight != busy_level) {
+      const double busy_level = step.backlog_area > 0 ? c.slots : lambda * c.last_response;
+      if (c.inflight != busy_level) {
         // Past ~40 time constants the difference is below rounding (and exp's underflow path is slow).
-        const double decay = dt > 40 * f.last_response ? 0.0 : std::exp(-dt / f.last_response);
-        const double relaxed = busy_level + (f.inflight - busy_level) * decay;
+        const double decay = dt > 40 * c.last_response ? 0.0 : std::exp(-dt / c.last_response);
+        const double relaxed = busy_level + (c.inflight - busy_level) * decay;
         // Settled to within rounding: hold it exactly (and skip the exp from now on).
-        f.inflight = std::abs(relaxed - busy_level) <= 1e-12 * std::max(1.0, busy_level) ? busy_level : relaxed;
+        c.inflight = std::abs(relaxed - busy_level) <= 1e-12 * std::max(1.0, busy_level) ? busy_level : relaxed;
       }
       if (entry_share <= 0 || step.served <= 0) continue;
+      const double weight = step.served * members * entry_share;
       if (least_outstanding) {
-        pooled_lambda += lambda;
-        pooled_mu += f.mu;
-        pooled_slots += f.slots;
-        pooled_served += step.served;
+        pooled_lambda += lambda * members;
+        pooled_mu += c.mu * members;
+        pooled_slots += c.slots * static_cast<int>(c.members.size());
+        pooled_served += step.served * members;
       } else if (step.backlog_area > 0) {
         // Backlogged: a request behind N others (the backlog counts those in service too) waits
         // for N − c of them to finish, (N − c)/μ, then takes one service time.
-        const double wait = std::max(0.0, step.backlog_area / dt - f.slots) / f.mu;
-        add_component(f.slots, f.mu_slot, 0.0, wait, step.served * entry_share);
+        const double wait = std::max(0.0, step.backlog_area / dt - c.slots) / c.mu;
+        m.mixture.add(c.slots, c.mu_slot, 0.0, wait, weight);
       } else {
-        add_component(f.slots, f.mu_slot, std::min(lambda / f.mu, 0.999), 0.0, step.served * entry_share);
+        m.mixture.add(c.slots, c.mu_slot, std::min(lambda / c.mu, 0.999), 0.0, weight);
       }
     }
-    flush();
+    std::fill(sp.rate.begin(), sp.rate.end(), 0.0);
+    merge_cohorts(m, static_cast<std::uint32_t>(v));
     if (pooled_served > 0)
       m.mixture.add(pooled_slots, pooled_mu / pooled_slots, std::min(pooled_lambda / pooled_mu, 0.999), 0.0,
                     pooled_served * entry_share);

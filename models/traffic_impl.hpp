@@ -24,7 +24,7 @@ inline DropReason reason_of(OverflowReason r) {
   return r == OverflowReason::rejected ? DropReason::rejected : DropReason::timeout;
 }
 
-// One task as the traffic sees it.
+// One live task as the traffic sees it (slots of Impl::pool, recycled when it dies).
 struct TaskFlow {
   bool alive = false;  // the process runs (RUNNING, DEACTIVATING, STOPPING)
   double mu = 0;       // capacity, requests/s
@@ -32,13 +32,66 @@ struct TaskFlow {
   double mu_slot = 0;  // per-slot service rate
   SimTime ready = 0;
   SimTime hangs_at = kNever;
-  std::optional<FluidQueue> fluid;
-  std::optional<RequestQueue> queue;
-  double rate = 0;       // fluid: routed rate being summed for the current interval
-  double last_rate = -1;  // fluid: the previous interval's rate, and its mean response time
+  std::optional<RequestQueue> queue;  // per-request mode
+  // Per-request: requests the load balancer or callers sent it so far. Fluid: its offset in its
+  // cohort, routed = cohort.routed − this.
+  double routed = 0;
+  // Fluid mode.
+  std::int32_t cohort = -1;      // index in Impl::cohorts
+  std::uint32_t member_pos = 0;  // index in the cohort's members
+  std::uint32_t rate_class = 0;  // its row in the service's routing plan
+  std::uint32_t plan_row = 0;    // scratch while the plan is built
+};
+
+// Fluid mode: tasks of one service that get the same rate and are in the same state integrate as
+// one — a cohort (design.md: round robin gives equal tasks equal shares, so a service's tasks are a
+// handful of cohorts, not hundreds of integrations per interval). Every figure of the cohort is
+// one member's; totals are × members.size(). A new task starts a cohort of its own; cohorts whose
+// state has become identical merge; a routing change that gives members different rates splits one.
+struct Cohort {
+  std::uint32_t service = 0;
+  std::uint32_t rate_class = 0;  // the row of the service's routing plan its members share
+  double mu = 0, mu_slot = 0;
+  int slots = 1;
+  FluidQueue queue;  // one member's
+  double last_rate = -1;  // the previous interval's rate per member, and its mean response time
   double last_response = 0;
-  double inflight = 0;  // fluid: requests in service or waiting below the backlog, L (Little)
-  double routed = 0;    // requests the load balancer or callers sent it, over its life
+  double inflight = 0;  // requests in service or waiting below the backlog, L (Little), per member
+  double routed = 0;    // requests routed to each member since the cohort formed
+  std::vector<std::uint32_t> members;  // task ids
+  bool used = false;
+
+  Cohort(double capacity, double timeout, std::optional<double> limit) : queue(capacity, timeout, limit) {}
+};
+
+// Fluid mode: how one target group's load splits at the moment, rebuilt when its routing view
+// changes or one of its routed targets starts or stops answering.
+struct GroupPlan {
+  struct Share {
+    std::uint32_t service = 0, task = 0;
+    double fraction = 0;  // of the group's rate
+  };
+  bool dirty = true;
+  std::uint64_t serial = ~std::uint64_t{0};  // TargetGroup::view_serial() it was built from
+  std::uint64_t build = 0;                   // bumped at every rebuild
+  SimTime until = kNever;                    // the next ready / hangs_at instant of a routed target
+  RoutingMode mode = RoutingMode::no_target;
+  std::array<double, kDropReasons> dropped{};  // fractions of the group's rate dropped before any task
+  std::vector<Share> shares;                   // answering targets
+};
+
+// Fluid mode: one service's rate classes — the distinct ways its live tasks are routed to, each a
+// row of fractions of its target groups' rates (or of its implicit calls) — and its cohorts.
+struct ServicePlan {
+  bool dirty = true;
+  SimTime until = kNever;              // implicit routing only: the next ready / hangs_at instant
+  std::vector<std::uint64_t> builds;   // GroupPlan::build of each of its target groups, when built
+  std::uint32_t width = 0;             // fractions per class: its target groups, or 1 (implicit)
+  std::uint32_t classes = 0;
+  std::vector<double> fraction;        // [class × width + k]
+  std::vector<double> rate;            // per class, the rate per member this interval
+  bool implicit_none = false;          // implicit routing with no task answering
+  std::vector<std::uint32_t> cohorts;  // indices in Impl::cohorts, oldest first
 };
 
 // Per-request mode: a group's routing view over one interval.
@@ -74,8 +127,23 @@ struct Traffic::Impl {
   std::vector<std::vector<std::uint32_t>> service_groups;  // per service, its target groups
   std::vector<double> service_external;     // per service, external rps now
   std::vector<traffic_detail::ServiceParams> params;
-  std::vector<std::vector<traffic_detail::TaskFlow>> flows;    // [service][task id]
+  // Live tasks: flows in a pool of recycled slots, found by [service][task id] (−1: none), so a
+  // year of churn costs 12 bytes per task ever, not a whole TaskFlow.
+  std::vector<traffic_detail::TaskFlow> pool;
+  std::vector<std::int32_t> free_flows;
+  std::vector<std::vector<std::int32_t>> flow_slot;  // [service][task id]
+  std::vector<std::vector<double>> routed;            // [service][task id] requests sent to it, once it died
   std::vector<std::vector<std::uint32_t>> alive;  // [service] task ids with a live process
+  // Fluid mode.
+  std::vector<traffic_detail::Cohort> cohorts;
+  std::vector<std::uint32_t> free_cohorts;
+  std::vector<traffic_detail::GroupPlan> group_plans;     // per target group
+  std::vector<traffic_detail::ServicePlan> service_plans;  // per service
+  std::vector<std::vector<std::uint32_t>> group_services;  // per target group, the services registering with it
+  std::uint64_t plan_builds = 0;
+  std::vector<double> last_mu;  // per service, its latest task's capacity (a gone target's LOR weight)
+  std::vector<double> row_scratch;
+  std::vector<std::uint32_t> merge_scratch;
   std::optional<CallGraph> graph;
   std::vector<std::vector<std::pair<std::uint32_t, double>>> calls;  // per service: (callee, callsPerRequest), in callGraph order
   CallGraphEvaluation eval;
@@ -85,7 +153,7 @@ struct Traffic::Impl {
   double served_count = 0;  // per-request: entry requests completed
   double served_debt = 0;   // per-request: entry requests counted served whose call was lost later
   LatencyMixture mixture;
-  // Fluid: the last mean response time computed, for the next task at the same rate.
+  // Fluid: the last mean response time computed, for the next cohort at the same rate.
   double response_cache_lambda = -1, response_cache_mu = 0, response_cache = 0;
   int response_cache_slots = 0;
   std::unique_ptr<LatencyHistogram> histogram;  // per-request mode only (148 KiB)
@@ -100,6 +168,18 @@ struct Traffic::Impl {
   RandomStream routing;
   std::vector<double> next_arrival;  // per target group, seconds
   std::vector<traffic_detail::RouteTable> tables;
+
+  traffic_detail::TaskFlow* flow(std::uint32_t service, std::uint32_t task) {
+    if (service >= flow_slot.size() || task >= flow_slot[service].size() || flow_slot[service][task] < 0) return nullptr;
+    return &pool[static_cast<std::size_t>(flow_slot[service][task])];
+  }
+
+  // Fluid cohorts (traffic_fluid.cpp).
+  std::uint32_t new_cohort(std::uint32_t service, double mu, int slots, const traffic_detail::ServiceParams& p);
+  void join_cohort(std::uint32_t cohort, std::uint32_t task, traffic_detail::TaskFlow& f);
+  void leave_cohort(std::uint32_t task, traffic_detail::TaskFlow& f);
+  // A task of `service` started or stopped: its groups' and its own routing plans are stale.
+  void routing_changed(std::uint32_t service, const std::vector<std::size_t>& target_groups);
 
   Impl(TrafficMode m, RequestCounts& entry_totals, std::uint64_t seed, std::uint64_t replication)
       : mode(m),

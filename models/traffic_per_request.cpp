@@ -55,12 +55,11 @@ void Traffic::advance_per_request(SimTime a, SimTime b) {
       for (std::size_t i = 0; i < count; ++i) {
         const std::size_t j = (start + i) % count;
         const Target& t = groups_[g].targets()[tb.routes[j].target];
-        auto& flows = m.flows[t.service];
         std::size_t load = 0;
-        if (t.task < flows.size() && flows[t.task].queue) {
+        if (TaskFlow* f = m.flow(t.service, t.task); f != nullptr && f->queue) {
           // Completions are settled lazily: settle this queue up to now before reading its count.
-          flows[t.task].queue->complete_until(now, on_complete_for(t.service));
-          load = flows[t.task].queue->in_system();
+          f->queue->complete_until(now, on_complete_for(t.service));
+          load = f->queue->in_system();
         }
         if (load < best_load) {
           best_load = load;
@@ -91,8 +90,7 @@ void Traffic::advance_per_request(SimTime a, SimTime b) {
         own = DropReason::no_target;
       } else {
         const Target* target = pick(gi, t);
-        auto& flows = m.flows[target->service];
-        f = target->task < flows.size() ? &flows[target->task] : nullptr;
+        f = m.flow(target->service, target->task);
         if (f == nullptr || !f->alive || !f->queue || !target->answering(now_ms)) {
           own = now_ms >= target->hangs_at && now_ms < target->died ? DropReason::timeout : DropReason::target_lost;
           f = nullptr;
@@ -100,13 +98,16 @@ void Traffic::advance_per_request(SimTime a, SimTime b) {
       }
     } else {
       std::uint32_t answering = 0;
-      for (std::uint32_t id : m.alive[v]) answering += now_ms >= m.flows[v][id].ready && now_ms < m.flows[v][id].hangs_at;
+      for (std::uint32_t id : m.alive[v]) {
+        const TaskFlow& c = *m.flow(static_cast<std::uint32_t>(v), id);
+        answering += now_ms >= c.ready && now_ms < c.hangs_at;
+      }
       if (answering == 0) {
         own = DropReason::no_target;
       } else {
         std::uint32_t k = m.routing.below(answering);
         for (std::uint32_t id : m.alive[v]) {
-          TaskFlow& c = m.flows[v][id];
+          TaskFlow& c = *m.flow(static_cast<std::uint32_t>(v), id);
           if (now_ms >= c.ready && now_ms < c.hangs_at && k-- == 0) {
             f = &c;
             break;

@@ -60,7 +60,8 @@ World::World(const WorldConfig& config)
   target_groups_.reserve(config_.target_groups.size());
   for (std::size_t g = 0; g < config_.target_groups.size(); ++g)
     target_groups_.emplace_back(static_cast<std::uint32_t>(g), config_.target_groups[g]);
-  traffic_ = std::make_unique<Traffic>(TrafficConfig{config_.traffic_mode, config_.traffic, config_.call_graph},
+  traffic_ = std::make_unique<Traffic>(TrafficConfig{config_.traffic_mode, config_.traffic, config_.call_graph,
+                                                                     config_.keep_metric_history},
                                        target_groups_, services_, config_.seed, config_.replication);
   wire_scaling();
 }

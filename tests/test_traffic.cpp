@@ -225,7 +225,9 @@ TEST_CASE("1-minute metrics: RequestCount, RequestCountPerTarget and the service
   // group's RequestCount over its healthy targets; ECSServiceAverageCPUUtilization the tasks' CPU
   // used over reserved). 280 rps over 4 healthy tasks of 100 rps: 16,800 per minute, 4,200 per
   // target, 70 % CPU.
-  World world(traffic_world(3, 4, 280, 100));
+  WorldConfig cfg = traffic_world(3, 4, 280, 100);
+  cfg.keep_metric_history = true;
+  World world(cfg);
   world.run_until(minutes(30));
   const TrafficMetrics& m = world.traffic().metrics();
   REQUIRE(m.request_count[0].size() == 30);
