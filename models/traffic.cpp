@@ -327,6 +327,10 @@ double Traffic::requests_routed_to(std::uint32_t service, std::uint32_t task) co
 }
 
 
+std::size_t Traffic::cohort_count(std::uint32_t service) const {
+  return service < impl_->service_plans.size() ? impl_->service_plans[service].cohorts.size() : 0;
+}
+
 void Traffic::advance_to(SimTime now) {
   Impl& m = *impl_;
   if (!active() || now <= m.last) return;

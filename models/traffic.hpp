@@ -8,9 +8,10 @@
 // functions; the target groups' views change only at their `target_health` boundaries), so the
 // model is advanced from one event to the next, before the event acts: World::dispatch calls
 // advance_to(now) first. Two modes do that advance:
-//   fluid        (default) closed-form integration per task (models/fluid_queue) and latency as a
-//                traffic-weighted mixture of M/M/c response times (models/queueing,
-//                models/latency_distribution);
+//   fluid        (default) closed-form integration (models/fluid_queue) per cohort of alike tasks
+//                — tasks with the same routed rate and the same state step once, counted ×members
+//                (traffic_fluid.cpp) — and latency as a traffic-weighted mixture of M/M/c response
+//                times (models/queueing, models/latency_distribution);
 //   per_request  every request individually: Poisson arrivals of the step rate, routed to a target
 //                by the routing algorithm, served FIFO by the task's slots (models/request_queue);
 //                the validation reference for the fluid mode (tests hold the two together).
@@ -145,6 +146,8 @@ class Traffic {
   const std::vector<ServiceRequestLedger>& ledgers() const { return ledger_; }
   // Requests sent to one task over its life (0 for a task that never ran).
   double requests_routed_to(std::uint32_t service, std::uint32_t task) const;
+  // Fluid mode: the cohorts a service's live tasks integrate as now (traffic_fluid.cpp).
+  std::size_t cohort_count(std::uint32_t service) const;
   // The latest datapoints (back() of each series), every one with TrafficConfig::keep_metric_history.
   const TrafficMetrics& metrics() const { return metrics_; }
   // The mean of the last CPU utilisation datapoints of the services with traffic, % (timeseries).

@@ -91,6 +91,69 @@ TEST_CASE("a new target receives traffic only once it is healthy", "[traffic][al
   check_conservation(world.finish(), world);
 }
 
+TEST_CASE("fluid cohorts: equal tasks integrate as one, a new task apart until its rate and state match", "[traffic][alb]") {
+  // ALB-2 and round robin's equal shares (aws-semantics.md §7): a service's healthy, equal tasks get
+  // equal rates and stay in equal states, so the fluid mode steps them as one cohort. A new task is
+  // apart while it is not routed to, joins once it is healthy and settled; the requests routed to
+  // each task survive the moves (their sum is everything routed).
+  World world(traffic_world(3, 4, 200, 100));
+  world.run_until(minutes(10));
+  CHECK(world.traffic().cohort_count(0) == 1);
+  world.service(0).set_desired(world.engine(), 5);
+  world.run_until(minutes(12));
+  REQUIRE(world.service(0).tasks().size() == 5);
+  const EcsTask& added = world.service(0).tasks().back();
+  const Target* target = world.target_group(0).find(0, added.id);
+  REQUIRE(target != nullptr);
+  world.run_until(target->healthy_at - seconds(1));
+  CHECK(world.traffic().cohort_count(0) == 2);  // not routed to: another rate class
+  CHECK(world.traffic().requests_routed_to(0, added.id) == 0);
+  world.run_until(target->healthy_at + minutes(2));
+  CHECK(world.traffic().cohort_count(0) == 1);  // a fifth of the load each, and settled: merged
+  double routed = 0;
+  for (const EcsTask& t : world.service(0).tasks()) routed += world.traffic().requests_routed_to(0, t.id);
+  const RequestCounts totals = world.traffic().totals();
+  CHECK(routed == Approx(totals.offered - totals.dropped_total()).epsilon(1e-9));
+  check_conservation(world.finish(), world);
+}
+
+TEST_CASE("fluid cohorts: a backlogged cohort and a new empty task stay apart, and requests are conserved", "[traffic]") {
+  // Overload (design.md "Traffic and dropped requests"): the old tasks hold a backlog at the cap, a
+  // new one starts empty — different states, different cohorts, however equal their rates.
+  World world(traffic_world(3, 4, 600, 100));
+  world.run_until(minutes(10));
+  CHECK(world.traffic().cohort_count(0) == 1);
+  world.service(0).set_desired(world.engine(), 5);
+  world.run_until(minutes(12));
+  const EcsTask& added = world.service(0).tasks().back();
+  const Target* target = world.target_group(0).find(0, added.id);
+  REQUIRE(target != nullptr);
+  world.run_until(target->healthy_at + seconds(1));
+  CHECK(world.traffic().cohort_count(0) == 2);
+  // 600 rps over 5 tasks of 100: still overloaded, so the new task's backlog reaches the cap too
+  // (100 rps × 30 s timeout), after which the states are identical and the cohorts merge.
+  world.run_until(target->healthy_at + minutes(5));
+  CHECK(world.traffic().cohort_count(0) == 1);
+  check_conservation(world.finish(), world);
+}
+
+TEST_CASE("1-minute metrics without the history keep the latest datapoint only", "[traffic][metrics]") {
+  // aws-semantics.md §6: scaling reads each minute's datapoint; a year of history is not kept.
+  WorldConfig with = traffic_world(3, 4, 280, 100);
+  with.keep_metric_history = true;
+  World full(with);
+  World latest(traffic_world(3, 4, 280, 100));
+  full.run_until(minutes(30));
+  latest.run_until(minutes(30));
+  const TrafficMetrics& a = full.traffic().metrics();
+  const TrafficMetrics& b = latest.traffic().metrics();
+  REQUIRE(a.cpu_utilization[0].size() == 30);
+  REQUIRE(b.cpu_utilization[0].size() == 1);
+  CHECK(b.cpu_utilization[0].back() == a.cpu_utilization[0].back());
+  CHECK(b.request_count[0].back() == a.request_count[0].back());
+  CHECK(b.request_count_per_target[0].back() == a.request_count_per_target[0].back());
+}
+
 namespace {
 
 // 4 tasks spread over two spot instances (two each), 280 rps; the instance of task 0 gets a spot
