@@ -18,6 +18,7 @@ WorldConfig with_own_load(const WorldConfig& config) {
     t.synthetic->drawn_seed = c.seed;
     t.synthetic->drawn_replication = c.replication;
   }
+  for (std::size_t k = 1; k < c.traffic.size(); ++k) c.traffic[k].rps.share_times_with(c.traffic[k - 1].rps);
   return c;
 }
 
