@@ -25,7 +25,7 @@ enum class ContainerInstanceStatus : std::uint8_t { active, draining, deregister
 // hundreds of thousands a year, so it keeps only these).
 struct ContainerAgent {
   ContainerAgent() = default;
-  ContainerAgent(const EcsAgentConfig& a)  // NOLINT(google-explicit-constructor): registration copies it
+  ContainerAgent(const EcsAgentConfig& a)  // implicit: registration assigns the group's agent config
       : container_stop_timeout(a.container_stop_timeout),
         reserved_memory_mib(a.reserved_memory_mib),
         spot_instance_draining(a.spot_instance_draining) {}
