@@ -4,9 +4,14 @@
 // deregistration set the instants a target's `target_health` events fall on).
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "models/event_kind.hpp"
 #include "models/target_group.hpp"
+#include "models/world.hpp"
 #include "sim/engine.hpp"
+#include "tests/tools_test_support.hpp"
+#include "tools/scenario.hpp"
 
 namespace spotsim {
 namespace {
@@ -78,4 +83,33 @@ TEST_CASE("memory - a target out of rotation keeps its slot while its task lives
   CHECK(lone.group.find(0, 2) == &lone.group.targets()[0]);
 }
 
+// Four weeks of hung apps (each noticed by the target health checks, §7.1, and its task replaced)
+// and spot interruptions replace the service's tasks again and again: the target table stays the
+// size of what lives, and every running task's target is found.
+TEST_CASE("memory - four churning weeks keep the target table the size of the live targets", "[mem]") {
+  nlohmann::json json = test::small_alb_scenario();
+  json["duration"] = "28d";
+  json["workload"]["services"]["small-api"]["hangRatePerTaskHour"] = 0.05;  // a few hundred hung tasks
+  const Scenario s = load_scenario_text(json.dump(), "small-alb.json", std::filesystem::current_path());
+  REQUIRE(s.world.duration == days(28));
+  World world(s.world);
+  world.run();
+  const auto& tasks = world.service(0).tasks();
+  const TargetGroup& group = world.target_group(0);
+  int running = 0;
+  for (const EcsTask& t : tasks) {
+    if (t.state != TaskState::running) continue;
+    ++running;
+    const Target* target = group.find(t.service, t.id);
+    REQUIRE(target != nullptr);
+    CHECK(target->task == t.id);
+  }
+  CHECK(running >= 3);
+  CHECK(tasks.size() >= 300);  // the churn: tasks started (and registered) over the four weeks
+  // The table's size is the most targets alive, draining or awaiting their last boundary at once
+  // (26 here); without slot reuse it would be one per registration, over 300.
+  CHECK(group.targets().size() <= 30);
+}
+
 }  // namespace spotsim
+
