@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "sim/chunked_vector.hpp"
 #include "sim/engine.hpp"
+#include "sim/optional_time.hpp"
 #include "sim/sim_time.hpp"
 
 namespace spotsim {
@@ -59,12 +61,12 @@ struct Ec2Instance {
   bool booted = false;
   double spot_max_price = 0;  // USD/h; EC2 interrupts when the spot price rises above it (model "price")
   SimTime launched = 0;
-  std::optional<SimTime> running_since;
-  std::optional<SimTime> notice_at;      // interruption notice received
-  std::optional<SimTime> rebalance_at;   // rebalance recommendation received
-  std::optional<SimTime> terminating_at;  // termination decided (instance_terminate scheduled)
-  std::optional<SimTime> termination_held_since;  // termination decided, held by a lifecycle hook (draining)
-  std::optional<SimTime> terminated_at;
+  OptionalTime running_since;
+  OptionalTime notice_at;      // interruption notice received
+  OptionalTime rebalance_at;   // rebalance recommendation received
+  OptionalTime terminating_at;  // termination decided (instance_terminate scheduled)
+  OptionalTime termination_held_since;  // termination decided, held by a lifecycle hook (draining)
+  OptionalTime terminated_at;
   TerminationCause cause = TerminationCause::none;
   // Capacity Rebalancing: the instance this one was launched to replace, and vice versa.
   std::optional<InstanceId> replaces;
@@ -82,7 +84,8 @@ class Ec2Fleet {
   const Ec2Config& config() const { return config_; }
   // The event log hears every lifecycle change (models/event_log.hpp); nullptr: none.
   void set_event_log(EventLog* log) { log_ = log; }
-  const std::vector<Ec2Instance>& instances() const { return instances_; }
+  // Every instance ever launched, by id (terminated ones stay: billing reads them at the end).
+  const ChunkedVector<Ec2Instance>& instances() const { return instances_; }
   Ec2Instance& at(InstanceId id) { return instances_[id.value]; }
   const Ec2Instance& at(InstanceId id) const { return instances_[id.value]; }
 
@@ -112,7 +115,7 @@ class Ec2Fleet {
 
  private:
   Ec2Config config_;
-  std::vector<Ec2Instance> instances_;
+  ChunkedVector<Ec2Instance> instances_;
   int alive_ = 0;
   int peak_alive_ = 0;
   std::vector<std::uint32_t> alive_ids_;

@@ -13,10 +13,26 @@
 #include "models/ecs_agent_config.hpp"
 #include "models/ecs_service_config.hpp"
 #include "models/placement.hpp"
+#include "sim/chunked_vector.hpp"
+#include "sim/optional_time.hpp"
 
 namespace spotsim {
 
 enum class ContainerInstanceStatus : std::uint8_t { active, draining, deregistered };
+
+// What the scheduler reads of the agent that registered an instance (its ECS_* variables and
+// ECS_CLUSTER stay in the group's EcsAgentConfig: a record per instance ever registered is kept,
+// hundreds of thousands a year, so it keeps only these).
+struct ContainerAgent {
+  ContainerAgent() = default;
+  ContainerAgent(const EcsAgentConfig& a)  // implicit: registration assigns the group's agent config
+      : container_stop_timeout(a.container_stop_timeout),
+        reserved_memory_mib(a.reserved_memory_mib),
+        spot_instance_draining(a.spot_instance_draining) {}
+  SimTime container_stop_timeout = seconds(30);  // ECS_CONTAINER_STOP_TIMEOUT
+  int reserved_memory_mib = 0;                   // ECS_RESERVED_MEMORY
+  bool spot_instance_draining = false;           // ECS_ENABLE_SPOT_INSTANCE_DRAINING
+};
 
 struct ContainerInstance {
   InstanceId ec2;
@@ -30,9 +46,9 @@ struct ContainerInstance {
   int tasks = 0;                // tasks placed and not yet STOPPED
   Attributes attributes;        // ecs.availability-zone, ecs.instance-type, ecs.instance-lifecycle, instanceId, ...
   std::uint32_t zone = 0;       // its ecs.availability-zone as an index into EcsCluster::zones()
-  EcsAgentConfig agent;
+  ContainerAgent agent;
   SimTime registered_at = 0;
-  std::optional<SimTime> draining_since;
+  OptionalTime draining_since;
 
   bool present() const { return status != ContainerInstanceStatus::deregistered; }
   int remaining_cpu() const { return registered_cpu - used_cpu; }
@@ -46,7 +62,7 @@ class EcsCluster {
   std::uint32_t index() const { return index_; }
   const std::string& name() const { return config_.name; }
   // Every container instance ever registered, by index (deregistered ones stay, with that status).
-  const std::vector<ContainerInstance>& instances() const { return instances_; }
+  const ChunkedVector<ContainerInstance>& instances() const { return instances_; }
   // The indexes of the instances not yet deregistered, ascending: what placement looks at. A year
   // of churn registers hundreds of thousands of instances, of which a few thousand are present.
   const std::vector<std::uint32_t>& present() const { return present_; }
@@ -70,7 +86,7 @@ class EcsCluster {
  private:
   std::uint32_t index_;
   EcsClusterConfig config_;
-  std::vector<ContainerInstance> instances_;
+  ChunkedVector<ContainerInstance> instances_;
   std::vector<std::uint32_t> present_;
   std::vector<std::string> zones_;
   int registered_ = 0;

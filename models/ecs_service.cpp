@@ -278,7 +278,7 @@ bool EcsService::start_task(Engine& engine) {
   task.cluster = cluster_.index();
   task.container_instance = *placed.chosen;
   task.ec2 = cluster_.at(*placed.chosen).ec2;
-  task.task_definition = current_td_;
+  task.task_definition = static_cast<std::uint32_t>(current_td_);
   task.fails_to_start = current_fails_to_start_;
   task.cpu = need.cpu;
   task.memory_mib = need.memory_mib;

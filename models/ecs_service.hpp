@@ -14,6 +14,7 @@
 #include "models/ecs_service_config.hpp"
 #include "models/ecs_task.hpp"
 #include "models/task_definition.hpp"
+#include "sim/chunked_vector.hpp"
 #include "sim/engine.hpp"
 #include "sim/random.hpp"
 
@@ -56,7 +57,8 @@ class EcsService {
   std::uint32_t index() const { return index_; }
   const EcsServiceConfig& config() const { return config_; }
   const ServiceStats& stats() const { return stats_; }
-  const std::vector<EcsTask>& tasks() const { return tasks_; }
+  // Every task ever started, by id (stopped ones stay, STOPPED).
+  const ChunkedVector<EcsTask>& tasks() const { return tasks_; }
   int desired() const { return desired_; }
   std::size_t task_definition() const { return current_td_; }
   RolloutState rollout_state() const { return rollout_; }
@@ -120,7 +122,7 @@ class EcsService {
   const EcsConfig& ecs_;
   RandomStream placement_stream_;  // "ecs.placement/<service>"
   RandomStream hang_stream_;       // "ecs.app.hang/<service>"
-  std::vector<EcsTask> tasks_;
+  ChunkedVector<EcsTask> tasks_;
   std::vector<std::uint32_t> live_;  // indexes of tasks not yet STOPPED
   int running_ = 0;                  // tasks in RUNNING
   int desired_ = 0;

@@ -7,10 +7,12 @@
 // stop timeout (AG-2); resources are free again at STOPPED.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "models/ec2_instance.hpp"
+#include "sim/optional_time.hpp"
 #include "sim/sim_time.hpp"
 
 namespace spotsim {
@@ -38,32 +40,63 @@ enum class TaskStopReason : std::uint8_t {
 };
 const char* to_string(TaskStopReason r);
 
+// One record per task ever started, kept for the whole run (tasks()[id] is the identity the event
+// log names): a year of churn keeps millions, so the record is packed to 96 bytes — 32-bit
+// indexes, flags in bits, optional instants as OptionalTime (8 bytes each instead of 16), the
+// static host ports out of line (TaskPorts: 8 bytes, nothing allocated when there are none).
+// The static host ports a task holds (TaskDefinition::static_host_ports): most tasks use dynamic
+// host ports and hold none, so the list lives on the heap only when it is not empty. Reads as the
+// std::vector<int> the cluster reserves and releases.
+class TaskPorts {
+ public:
+  TaskPorts() = default;
+  TaskPorts(const TaskPorts& o) : ports_(o.ports_ ? std::make_unique<std::vector<int>>(*o.ports_) : nullptr) {}
+  TaskPorts(TaskPorts&&) noexcept = default;
+  TaskPorts& operator=(const TaskPorts& o) { return *this = TaskPorts(o); }
+  TaskPorts& operator=(TaskPorts&&) noexcept = default;
+  TaskPorts& operator=(const std::vector<int>& ports) {
+    ports_ = ports.empty() ? nullptr : std::make_unique<std::vector<int>>(ports);
+    return *this;
+  }
+  operator const std::vector<int>&() const { return ports_ ? *ports_ : empty_list(); }
+  const std::vector<int>& list() const { return *this; }
+  bool empty() const { return !ports_; }
+
+ private:
+  static const std::vector<int>& empty_list() {
+    static const std::vector<int> none;
+    return none;
+  }
+  std::unique_ptr<std::vector<int>> ports_;
+};
+
 struct EcsTask {
   std::uint32_t id = 0;          // index in the owning service's task table
   std::uint32_t service = 0;
   std::uint32_t cluster = 0;
   std::uint32_t container_instance = 0;
   InstanceId ec2;
-  std::size_t task_definition = 0;
-  TaskState state = TaskState::provisioning;
+  std::uint32_t task_definition = 0;
   std::uint32_t generation = 0;  // bumped at every state change: the pending step event goes stale
-  bool healthy = false;
-  bool unhealthy = false;  // UNHEALTHY by its container health check: to be replaced
-  bool fails_to_start = false;
   int cpu = 0;
   int memory_mib = 0;
-  std::vector<int> ports;
-  SimTime created = 0;
-  std::optional<SimTime> running_at;
-  std::optional<SimTime> healthy_at;
-  std::optional<SimTime> stop_requested_at;
-  std::optional<SimTime> stopped_at;
-  std::optional<SimTime> hangs_at;  // when its app stops answering (workload hangRatePerTaskHour)
+  TaskState state = TaskState::provisioning;
   TaskStopReason stop_reason = TaskStopReason::none;
+  bool healthy : 1 = false;
+  bool unhealthy : 1 = false;  // UNHEALTHY by its container health check: to be replaced
+  bool fails_to_start : 1 = false;
+  TaskPorts ports;
+  SimTime created = 0;
+  OptionalTime running_at;
+  OptionalTime healthy_at;
+  OptionalTime stop_requested_at;
+  OptionalTime stopped_at;
+  OptionalTime hangs_at;  // when its app stops answering (workload hangRatePerTaskHour)
 
   // Not yet asked to stop: the scheduler counts it towards the service.
   bool live() const { return !stop_requested_at && state != TaskState::stopped; }
   bool starting() const { return state == TaskState::provisioning || state == TaskState::pending || state == TaskState::activating; }
 };
+static_assert(sizeof(EcsTask) <= 96, "EcsTask: one per task ever started; keep it packed");
 
 }  // namespace spotsim

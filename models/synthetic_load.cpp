@@ -15,6 +15,7 @@ StepFunction synthetic_rps(const SyntheticLoad& load, std::int64_t start_epoch_m
   const std::int64_t steps = span / step + (span % step != 0 ? 1 : 0);
   RandomStream rng(seed, random_stream, replication);
   StepFunction f;
+  f.reserve(static_cast<std::size_t>(steps));  // a year of minutes: 525,600 steps, without doubling's slack
   constexpr std::int64_t kDay = days(1);
   for (std::int64_t k = 0; k < steps; ++k) {
     const SimTime t = k * step;

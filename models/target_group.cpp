@@ -11,6 +11,8 @@ TargetGroup::TargetGroup(std::uint32_t index, const TargetGroupConfig& config) :
 
 void TargetGroup::boundary(Engine& engine, SimTime at, std::uint32_t target) {
   if (at == kNever) return;
+  // The engine runs an instant already past at now: that is when the event falls.
+  targets_[target].last_boundary = std::max({targets_[target].last_boundary, at, engine.now()});
   engine.schedule(at, to_u8(Phase::health), to_u8(EventKind::target_health), index_, 0, target);
 }
 
@@ -35,8 +37,16 @@ void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::ui
   } else {
     t.healthy_at = now;
   }
-  const auto id = static_cast<std::uint32_t>(targets_.size());
-  targets_.push_back(t);
+  t.last_boundary = now;
+  std::uint32_t id = 0;
+  if (free_.empty()) {
+    id = static_cast<std::uint32_t>(targets_.size());
+    targets_.push_back(t);
+  } else {
+    id = free_.back();
+    free_.pop_back();
+    targets_[id] = t;
+  }
   live_.push_back(id);
   by_task_[key(service, task)] = id;
   boundary(engine, now, id);
@@ -170,8 +180,25 @@ void TargetGroup::prune(SimTime now) {
   // A target out of rotation for good: noticed dead/hung, or deregistered and propagated.
   std::erase_if(live_, [&](std::uint32_t id) {
     const Target& t = targets_[id];
-    return now >= t.unhealthy_at ||
-           (t.deregistered != kNever && now >= t.deregistered + config_.deregistration_propagation);
+    const bool out = now >= t.unhealthy_at ||
+                     (t.deregistered != kNever && now >= t.deregistered + config_.deregistration_propagation);
+    if (out) retired_.push_back(id);
+    return out;
+  });
+  recycle(now);
+}
+
+void TargetGroup::recycle(SimTime now) {
+  // A retired target's slot is free once its task is dead (ECS tells the group nothing more about
+  // it: deregister and target_died come before, World::log_targets' find() too) and its last
+  // boundary is strictly past (every `target_health` event naming the slot has been handled; one
+  // at `now` may still be pending).
+  std::erase_if(retired_, [&](std::uint32_t id) {
+    const Target& t = targets_[id];
+    if (t.died == kNever || t.last_boundary >= now) return false;
+    by_task_.erase(key(t.service, t.task));
+    free_.push_back(id);
+    return true;
   });
 }
 

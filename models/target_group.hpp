@@ -57,6 +57,7 @@ struct Target {
   SimTime died = kNever;
   SimTime unhealthy_at = kNever;
   SimTime slow_start_from = kNever;  // set when it became healthy in slow start
+  SimTime last_boundary = 0;         // the latest `target_health` event scheduled for it
 
   // Requests routed to it are served by the task (not lost, not timed out).
   bool answering(SimTime t) const { return t >= ready && t < died && t < hangs_at; }
@@ -81,6 +82,11 @@ class TargetGroup {
 
   std::uint32_t index() const { return index_; }
   const TargetGroupConfig& config() const { return config_; }
+  // The targets by index (what Route::target and `target_health` events name). A slot is reused
+  // by a later registration once its target is gone for good: its task is dead, it is out of
+  // rotation, and every `target_health` event it scheduled is in the past (so no event can name
+  // the slot's old target). A year of churn registers millions of targets; a few thousand live.
+  // So an index is valid while the group does not change: don't keep one across events.
   const std::vector<Target>& targets() const { return targets_; }
 
   // ECS registers a RUNNING task; `hangs_at` when its app will hang (kNever: never).
@@ -104,7 +110,7 @@ class TargetGroup {
   RoutingMode routes(SimTime now, std::vector<Route>& out) const;
   // Healthy targets at `now` (RequestCountPerTarget's divisor).
   int healthy_count(SimTime now) const;
-  // The target of a task, if registered here.
+  // The target of a task, if registered here and not yet gone for good (see targets()).
   const Target* find(std::uint32_t service, std::uint32_t task) const;
 
  private:
@@ -113,6 +119,7 @@ class TargetGroup {
   double weight(const Target& t, SimTime now) const;
   void boundary(Engine& engine, SimTime at, std::uint32_t target);
   void prune(SimTime now);
+  void recycle(SimTime now);
   static std::uint64_t key(std::uint32_t service, std::uint32_t task) {
     return (static_cast<std::uint64_t>(service) << 32) | task;
   }
@@ -121,6 +128,8 @@ class TargetGroup {
   TargetGroupConfig config_;
   std::vector<Target> targets_;
   std::vector<std::uint32_t> live_;  // targets that may still be in rotation, in registration order
+  std::vector<std::uint32_t> retired_;  // out of rotation for good, their slots not yet free
+  std::vector<std::uint32_t> free_;     // slots a registration may reuse
   std::unordered_map<std::uint64_t, std::uint32_t> by_task_;
 
   // The last view computed, reused while it cannot have changed: the traffic model asks for it at

@@ -18,6 +18,7 @@ WorldConfig with_own_load(const WorldConfig& config) {
     t.synthetic->drawn_seed = c.seed;
     t.synthetic->drawn_replication = c.replication;
   }
+  for (std::size_t k = 1; k < c.traffic.size(); ++k) c.traffic[k].rps.share_times_with(c.traffic[k - 1].rps);
   return c;
 }
 
@@ -190,6 +191,8 @@ void World::log_targets(SimTime now, const EcsTask& task, const char* event) {
     if (t == nullptr) continue;
     const auto target = static_cast<std::uint32_t>(t - group.targets().data());
     if (what == "registered" && t->registered != now) continue;   // ALB-10, ALB-2: `initial`
+    // A new target may reuse the slot of one gone for good (TargetGroup::targets()).
+    if (what == "registered") logged_target(static_cast<std::uint32_t>(g), target) = 0;
     if (what == "deregistering" && t->deregistered != now) continue;  // ALB-5: `draining`
     if (what == "deregistered") {  // ALB-5, AG-3: the deregistration delay is over
       std::uint8_t& done = logged_target(static_cast<std::uint32_t>(g), target);

@@ -120,3 +120,41 @@ TEST_CASE("a constant step function keeps its constant before its first step") {
 }
 
 }  // namespace spotsim
+
+namespace spotsim {
+
+// Copies share their steps until one changes (copy-on-write): a World copies its scenario's
+// profiles, and a year of minutes is 525,600 steps per profile.
+TEST_CASE("memory - a copied step function shares its steps until one of the two changes", "[mem]") {
+  StepFunction a;
+  a.add(0, 1.0);
+  a.add(60, 2.0);
+  StepFunction b = a;
+  CHECK(&b.times() == &a.times());
+  b.add(120, 3.0);  // the copy gets its own steps; the original is unchanged
+  CHECK(&b.times() != &a.times());
+  CHECK(a.times() == std::vector<SimTime>{0, 60});
+  CHECK(a.value_at(500) == 2.0);
+  CHECK(b.times() == std::vector<SimTime>{0, 60, 120});
+  CHECK(b.value_at(500) == 3.0);
+}
+
+TEST_CASE("memory - share_times_with shares equal step times only, values stay each one's own", "[mem]") {
+  StepFunction a, b, c;
+  for (SimTime t = 0; t < minutes(5); t += minutes(1)) {
+    a.add(t, static_cast<double>(t));
+    b.add(t, static_cast<double>(-t));
+    c.add(t + 1, 1.0 + static_cast<double>(t));
+  }
+  b.share_times_with(a);
+  c.share_times_with(a);
+  CHECK(&b.times() == &a.times());
+  CHECK(&c.times() != &a.times());  // another grid
+  CHECK(b.value_at(minutes(3)) == static_cast<double>(-minutes(3)));
+  CHECK(a.value_at(minutes(3)) == static_cast<double>(minutes(3)));
+  b.add(minutes(10), 7.0);  // b's change leaves a's times alone
+  CHECK(a.size() == 5);
+  CHECK(b.size() == 6);
+}
+
+}  // namespace spotsim

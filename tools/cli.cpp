@@ -78,14 +78,18 @@ int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::
   }
 
   const auto wall_start = std::chrono::steady_clock::now();
-  World world(scenario.world);
   // --events: events.jsonl streams into the results folder while the world runs.
   std::unique_ptr<EventLogFile> events;
-  if (o.events) {
-    events = std::make_unique<EventLogFile>(dir, scenario.world.start_epoch_ms);
-    world.set_event_log(&events->log());
-  }
-  const RunResult result = world.run();
+  // The world is gone before the results are written and read back for the report: a long run's
+  // world (every task and instance record) and the report's copy of the timeseries never add up.
+  const RunResult result = [&] {
+    World world(scenario.world);
+    if (o.events) {
+      events = std::make_unique<EventLogFile>(dir, scenario.world.start_epoch_ms);
+      world.set_event_log(&events->log());
+    }
+    return world.run();
+  }();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   write_results(dir, scenario, result, events.get());
   const std::filesystem::path report = write_report(dir);  // from the files just written (tools/report.hpp)

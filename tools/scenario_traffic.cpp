@@ -102,6 +102,8 @@ void load_traffic_entry(const Node& t, LoadContext& ctx, std::map<std::string, i
     if (trace.synthetic)
       source.synthetic = SyntheticSource{*trace.synthetic, ctx.world.start_epoch_ms, scale.value_or(1.0), stream,
                                          ctx.world.seed, ctx.world.replication};
+    // Profiles on one grid (every synthetic one of the run) hold their step times once.
+    if (!ctx.world.traffic.empty()) source.rps.share_times_with(ctx.world.traffic.back().rps);
     ctx.world.traffic.push_back(std::move(source));
   } catch (const InputError& e) {
     ctx.diag.add_all(e.diagnostics());
