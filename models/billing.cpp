@@ -38,6 +38,7 @@ void Billing::add(const Ec2Instance& instance, SimTime end, bool interrupted) {
 }
 
 void Billing::on_terminated(const Ec2Instance& instance) {
+  accrue(instance, -1);
   add(instance, *instance.terminated_at, instance.cause == TerminationCause::spot_interruption);
 }
 
@@ -47,23 +48,44 @@ void Billing::finalize(const Ec2Fleet& fleet, SimTime end) {
     if (instance.alive()) add(instance, end, false);
 }
 
-double Billing::cumulative_usd(const Ec2Fleet& fleet, SimTime now) const {
+void Billing::accrue(const Ec2Instance& instance, double sign) {
+  if (!instance.running_since) return;
+  if (accruing_.size() <= instance.pool) accruing_.resize(instance.pool + 1);
+  Accruing& a = accruing_[instance.pool];
+  const SimTime since = *instance.running_since;
+  const SpotPool& pool = market_.pool(instance.pool);
+  if (instance.option == PurchaseOption::spot && pool.spot_price != nullptr) {
+    a.spot += sign;
+    a.spot_since_hours += sign * to_hours(since);
+    a.spot_integral_at_since += sign * pool.spot_price->integral_hours(0, since);
+  } else {
+    a.on_demand += sign;
+    a.on_demand_since_hours += sign * to_hours(since);
+  }
+}
+
+void Billing::on_running(const Ec2Instance& instance) { accrue(instance, +1); }
+
+double Billing::cumulative_usd(SimTime now) const {
   double sum = totals_.total_usd();
-  for (std::uint32_t id : fleet.alive_ids()) {
-    const Ec2Instance& i = fleet.at(InstanceId{id});
-    if (!i.running_since) continue;
-    const SpotPool& pool = market_.pool(i.pool);
-    sum += i.option == PurchaseOption::spot ? pool.spot_price->integral_hours(*i.running_since, now)
-                                            : pool.on_demand_price * to_hours(now - *i.running_since);
+  for (std::size_t p = 0; p < accruing_.size(); ++p) {
+    const Accruing& a = accruing_[p];
+    const SpotPool& pool = market_.pool(static_cast<std::uint32_t>(p));
+    if (a.spot != 0) sum += a.spot * pool.spot_price->integral_hours(0, now) - a.spot_integral_at_since;
+    if (a.on_demand != 0) sum += pool.on_demand_price * (a.on_demand * to_hours(now) - a.on_demand_since_hours);
   }
   return sum;
 }
 
-double Billing::cumulative_baseline_usd(const Ec2Fleet& fleet, SimTime now) const {
+double Billing::cumulative_baseline_usd(SimTime now) const {
+  // The baseline prices every running instance's seconds at On-Demand, spot ones too.
   double sum = totals_.baseline_usd;
-  for (std::uint32_t id : fleet.alive_ids()) {
-    const Ec2Instance& i = fleet.at(InstanceId{id});
-    if (i.running_since) sum += market_.pool(i.pool).on_demand_price * to_hours(now - *i.running_since);
+  for (std::size_t p = 0; p < accruing_.size(); ++p) {
+    const Accruing& a = accruing_[p];
+    const double running = a.spot + a.on_demand;
+    if (running != 0)
+      sum += market_.pool(static_cast<std::uint32_t>(p)).on_demand_price *
+             (running * to_hours(now) - (a.spot_since_hours + a.on_demand_since_hours));
   }
   return sum;
 }

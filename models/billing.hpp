@@ -43,19 +43,30 @@ class Billing {
  public:
   explicit Billing(const SpotMarket& market) : market_(market) {}
 
+  // The instance entered `running` (its bill starts accruing) / was terminated (its bill closes).
+  void on_running(const Ec2Instance& instance);
   void on_terminated(const Ec2Instance& instance);
   // Bills every instance still running at `end` as if it stopped then (the run's horizon).
   void finalize(const Ec2Fleet& fleet, SimTime end);
   const BillingTotals& totals() const { return totals_; }
   // Cost so far at `now`: closed bills plus what running instances have accrued (used for the
-  // cumulative-cost column; free-interruption refunds appear when the instance terminates).
-  double cumulative_usd(const Ec2Fleet& fleet, SimTime now) const;
-  double cumulative_baseline_usd(const Ec2Fleet& fleet, SimTime now) const;
+  // cumulative-cost column; free-interruption refunds appear when the instance terminates). Kept per
+  // pool, not per instance — Σ over running instances of ∫[since, now] = n·F(now) − Σ F(since), F the
+  // pool's price integral from 0 — so the per-minute column costs O(pools), not O(fleet).
+  double cumulative_usd(SimTime now) const;
+  double cumulative_baseline_usd(SimTime now) const;
 
  private:
   void add(const Ec2Instance& instance, SimTime end, bool interrupted);
+  void accrue(const Ec2Instance& instance, double sign);
   const SpotMarket& market_;
   BillingTotals totals_;
+  // Per pool, the instances running now: how many, Σ since (hours) and, for spot, Σ F(since).
+  struct Accruing {
+    double spot = 0, spot_since_hours = 0, spot_integral_at_since = 0;
+    double on_demand = 0, on_demand_since_hours = 0;
+  };
+  std::vector<Accruing> accruing_;
 };
 
 }  // namespace spotsim

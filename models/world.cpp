@@ -384,6 +384,7 @@ bool World::dispatch(const Event& e) {
     }
     case EventKind::instance_running: {
       if (!fleet_.on_running(engine_, e)) return false;
+      billing_.on_running(fleet_.at(InstanceId{e.target}));
       market_.on_instance_running(engine_, fleet_.at(InstanceId{e.target}));
       return true;
     }
@@ -560,8 +561,8 @@ void World::sample(SimTime now) {
     row.tasks_stopping += service->count_stopping();
   }
   for (const EcsCluster& cluster : clusters_) row.container_instances += cluster.registered_count();
-  row.cost_usd_cumulative = billing_.cumulative_usd(fleet_, now);
-  row.on_demand_baseline_usd_cumulative = billing_.cumulative_baseline_usd(fleet_, now);
+  row.cost_usd_cumulative = billing_.cumulative_usd(now);
+  row.on_demand_baseline_usd_cumulative = billing_.cumulative_baseline_usd(now);
   if (traffic_->active()) {
     const RequestCounts counts = traffic_->totals();
     if (now > since) {
