@@ -149,7 +149,19 @@ void TargetGroup::refresh_view(SimTime now) const {
       later(now + 1);
   }
   view_.version = version_;
-  ++view_serial_;
+  // The serial moves only when the routing does: the mode, or which tasks are routed with which
+  // weight (a target's slot may hold another task by now, so tasks are compared, not slots).
+  bool same = view_.mode == view_mode_before_ && out.size() == view_keys_.size();
+  for (std::size_t i = 0; same && i < out.size(); ++i) {
+    const Target& t = targets_[out[i].target];
+    same = view_keys_[i].first == key(t.service, t.task) && view_keys_[i].second == out[i].weight;
+  }
+  if (!same) {
+    ++view_serial_;
+    view_mode_before_ = view_.mode;
+    view_keys_.clear();
+    for (const Route& r : out) view_keys_.emplace_back(key(targets_[r.target].service, targets_[r.target].task), r.weight);
+  }
   view_.from = now;
   view_.until = until;
 }

@@ -104,7 +104,8 @@ class TargetGroup {
     const std::vector<Route>& routes;  // valid until the next call or change of the group
   };
   View view(SimTime now) const;
-  // Bumped whenever view() recomputes the routes: equal serials, the same view.
+  // Bumped whenever the view's routing changes (mode, routed tasks, weights): equal serials, the
+  // same routing.
   std::uint64_t view_serial() const { return view_serial_; }
   // The same view, the routes copied into `out`.
   RoutingMode routes(SimTime now, std::vector<Route>& out) const;
@@ -146,6 +147,8 @@ class TargetGroup {
   };
   mutable CachedView view_;
   mutable std::uint64_t view_serial_ = 0;
+  mutable RoutingMode view_mode_before_ = RoutingMode::no_target;
+  mutable std::vector<std::pair<std::uint64_t, double>> view_keys_;  // (task key, weight) of the routes
 };
 
 }  // namespace spotsim

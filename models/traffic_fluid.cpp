@@ -132,8 +132,10 @@ void refresh_group_plan(Impl& m, const TargetGroup& group, GroupPlan& plan, SimT
   for (const Route& r : view.routes) {
     const double share = weight(r) / total;
     const Target& t = group.targets()[r.target];
-    const TaskFlow* f = m.flow(t.service, t.task);
-    if (f != nullptr && f->alive && t.answering(a)) {
+    // A task has a flow from RUNNING until its process dies — when its target's `died` is set too
+    // (World::on_task_state) — if its service has a traffic configuration.
+    const bool flows = t.service < m.params.size() && m.params[t.service].has_traffic_config;
+    if (flows && t.answering(a)) {
       plan.shares.push_back({t.service, t.task, share});
     } else if (a >= t.hangs_at && a < t.died) {
       plan.dropped[static_cast<std::size_t>(DropReason::timeout)] += share;  // a hung app never answers: 504
