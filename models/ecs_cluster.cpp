@@ -60,21 +60,19 @@ void EcsCluster::deregister(std::uint32_t ci) {
 
 void EcsCluster::reserve(std::uint32_t ci, int cpu, int memory_mib, const std::vector<int>& ports) {
   ContainerInstance& c = instances_[ci];
-  const bool indexed = c.status == ContainerInstanceStatus::active;
-  if (indexed) index_remove(ci);
+  const int cpu_before = c.remaining_cpu();
   c.used_cpu += cpu;
   c.used_memory_mib += memory_mib;
   c.used_ports.insert(c.used_ports.end(), ports.begin(), ports.end());
   ++c.tasks;
   if (has_tasks_.size() <= ci) has_tasks_.resize(ci + 1, false);
   has_tasks_[ci] = c.tasks > 0;
-  if (indexed) index_add(ci);
+  if (c.status == ContainerInstanceStatus::active) index_rekey(ci, cpu_before);
 }
 
 void EcsCluster::release(std::uint32_t ci, int cpu, int memory_mib, const std::vector<int>& ports) {
   ContainerInstance& c = instances_[ci];
-  const bool indexed = c.status == ContainerInstanceStatus::active;
-  if (indexed) index_remove(ci);
+  const int cpu_before = c.remaining_cpu();
   c.used_cpu -= cpu;
   c.used_memory_mib -= memory_mib;
   for (int port : ports)
@@ -83,7 +81,7 @@ void EcsCluster::release(std::uint32_t ci, int cpu, int memory_mib, const std::v
   --c.tasks;
   if (has_tasks_.size() <= ci) has_tasks_.resize(ci + 1, false);
   has_tasks_[ci] = c.tasks > 0;
-  if (indexed) index_add(ci);
+  if (c.status == ContainerInstanceStatus::active) index_rekey(ci, cpu_before);
 }
 
 void EcsCluster::index_add(std::uint32_t ci) {
@@ -91,6 +89,16 @@ void EcsCluster::index_add(std::uint32_t ci) {
   if (active_by_cpu_.size() <= c.zone) active_by_cpu_.resize(c.zone + 1);
   active_by_cpu_[c.zone].emplace(c.remaining_cpu(), ci);
   ++active_;
+}
+
+void EcsCluster::index_rekey(std::uint32_t ci, int remaining_cpu_before) {
+  const ContainerInstance& c = instances_[ci];
+  if (c.remaining_cpu() == remaining_cpu_before) return;
+  // The entry's node moves to its new key: no allocation per task placed or stopped.
+  auto& zone = active_by_cpu_[c.zone];
+  auto node = zone.extract({remaining_cpu_before, ci});
+  node.value().first = c.remaining_cpu();
+  zone.insert(std::move(node));
 }
 
 void EcsCluster::index_remove(std::uint32_t ci) {

@@ -90,6 +90,7 @@ class EcsCluster {
  private:
   void index_add(std::uint32_t ci);
   void index_remove(std::uint32_t ci);
+  void index_rekey(std::uint32_t ci, int remaining_cpu_before);  // its remaining cpu changed
   bool fits_beyond_cpu(const ContainerInstance& c, const TaskRequirements& task) const;
 
   std::uint32_t index_;
