@@ -42,6 +42,11 @@ AutoScalingGroup::AutoScalingGroup(std::uint32_t index, AutoScalingGroupConfig c
     for (const std::string& type : config_.instance_types) in_az.push_back(market_.add_pool(type, az));
     pools_.push_back(std::move(in_az));
   }
+  for (std::size_t az = pools_.size(); az-- > 0;)  // backwards: the first AZ listing a pool wins, as a search would
+    for (std::uint32_t pool : pools_[az]) {
+      if (az_by_pool_.size() <= pool) az_by_pool_.resize(pool + 1, 0);
+      az_by_pool_[pool] = static_cast<std::uint32_t>(az);
+    }
 }
 
 bool AutoScalingGroup::counts(const Ec2Instance& i) const {
@@ -85,9 +90,7 @@ int AutoScalingGroup::active_count(PurchaseOption option) const {
 }
 
 std::size_t AutoScalingGroup::az_of(const Ec2Instance& instance) const {
-  for (std::size_t az = 0; az < pools_.size(); ++az)
-    if (std::find(pools_[az].begin(), pools_[az].end(), instance.pool) != pools_[az].end()) return az;
-  return 0;
+  return instance.pool < az_by_pool_.size() ? az_by_pool_[instance.pool] : 0;
 }
 
 void AutoScalingGroup::update(Engine& engine, std::optional<int> min_size, std::optional<int> max_size,
@@ -135,16 +138,18 @@ void AutoScalingGroup::launch_towards_desired(Engine& engine) {
   blocked_ = 0;
   const int od_target = on_demand_count(desired_, config_.on_demand_base_capacity, config_.on_demand_percentage_above_base);
   const int spot_target = desired_ - od_target;
-  int need_od = std::max(0, od_target - active_count(PurchaseOption::on_demand));
-  int need_spot = std::max(0, spot_target - active_count(PurchaseOption::spot));
-  int deficit = desired_ - active_count();
-  // Instances on their way out still occupy the group: Capacity Rebalancing may exceed desired by
-  // a margin only (ASG-15).
-  int alive = 0;
+  // The active instances by purchase option and, as instances on their way out still occupy the
+  // group (Capacity Rebalancing may exceed desired by a margin only, ASG-15), the alive ones: one
+  // pass over the members.
+  int active_od = 0, active_spot = 0, alive = 0;
   for (InstanceId id : members_) {
     const Ec2Instance& i = fleet_.at(id);
+    if (counts(i)) ++(i.option == PurchaseOption::spot ? active_spot : active_od);
     alive += i.alive() && !((i.terminating_at || i.termination_held_since) && !i.notice_at) ? 1 : 0;
   }
+  int need_od = std::max(0, od_target - active_od);
+  int need_spot = std::max(0, spot_target - active_spot);
+  int deficit = desired_ - (active_od + active_spot);
   deficit = std::min(deficit, desired_ + extra_allowed() - alive);
   bool failed = false;
   // ASG-4: the On-Demand base is launched first as the group scales.
@@ -329,24 +334,41 @@ std::vector<InstanceId> AutoScalingGroup::choose_scale_in_victims(int n, SimTime
   std::vector<InstanceId> active;
   for (InstanceId id : members_)
     if (counts(fleet_.at(id))) active.push_back(id);
-  auto is_victim = [&](InstanceId id) { return std::find(victims.begin(), victims.end(), id) != victims.end(); };
+  // The counts below are over the active instances not chosen yet: counted once and kept as
+  // victims are chosen (the same numbers as recounting per victim, without the cost at thousands).
+  std::vector<char> chosen(active.size(), 0);
+  int od = 0, spot = 0;
+  std::vector<int> per_az(pools_.size(), 0);
+  std::vector<std::size_t> az(active.size());
+  std::vector<PurchaseOption> option_of(active.size());
+  std::vector<char> unprotected(active.size());  // ASG-20: protected instances are never scale-in victims
+  for (std::size_t a = 0; a < active.size(); ++a) {
+    const Ec2Instance& i = fleet_.at(active[a]);
+    ++(i.option == PurchaseOption::spot ? spot : od);
+    az[a] = az_of(i);
+    ++per_az[az[a]];
+    option_of[a] = i.option;
+    unprotected[a] = i.protected_from_scale_in ? 0 : 1;
+  }
+  // ASG-18: the policies in list order, Default expanded (ASG-16, ASG-17: allocation strategy,
+  // oldest launch template, closest to the next hour).
+  std::vector<TerminationPolicy> policies;
+  for (TerminationPolicy p : config_.termination_policies) {
+    if (p == TerminationPolicy::Default)
+      policies.insert(policies.end(), {TerminationPolicy::AllocationStrategy, TerminationPolicy::OldestLaunchTemplate,
+                                       TerminationPolicy::ClosestToNextInstanceHour});
+    else
+      policies.push_back(p);
+  }
 
+  std::vector<std::size_t> candidates;  // indexes into active, in its order
   for (int k = 0; k < n; ++k) {
     // ASG-17: first which purchase option to terminate, keeping the ASG-6 split.
-    int od = 0, spot = 0;
-    std::vector<int> per_az(pools_.size(), 0);
-    for (InstanceId id : active) {
-      if (is_victim(id)) continue;
-      const Ec2Instance& i = fleet_.at(id);
-      ++(i.option == PurchaseOption::spot ? spot : od);
-      ++per_az[az_of(i)];
-    }
     const PurchaseOption preferred = od - od_target > spot - spot_target ? PurchaseOption::on_demand : PurchaseOption::spot;
-    std::vector<InstanceId> candidates;
+    candidates.clear();
     for (PurchaseOption option : {preferred, preferred == PurchaseOption::spot ? PurchaseOption::on_demand : PurchaseOption::spot}) {
-      for (InstanceId id : active)
-        if (!is_victim(id) && fleet_.at(id).option == option && !fleet_.at(id).protected_from_scale_in)
-          candidates.push_back(id);  // ASG-20: protected instances are never scale-in victims
+      for (std::size_t a = 0; a < active.size(); ++a)
+        if (!chosen[a] && unprotected[a] && option_of[a] == option) candidates.push_back(a);
       if (!candidates.empty()) break;
     }
     if (candidates.empty()) break;
@@ -354,24 +376,14 @@ std::vector<InstanceId> AutoScalingGroup::choose_scale_in_victims(int n, SimTime
     // ASG-13: AZ balance before the termination policies: keep the candidates of the most
     // populated AZ(s); with balanced AZs the policies apply across all of them.
     int most = -1;
-    for (InstanceId id : candidates) most = std::max(most, per_az[az_of(fleet_.at(id))]);
-    std::erase_if(candidates, [&](InstanceId id) { return per_az[az_of(fleet_.at(id))] != most; });
+    for (std::size_t a : candidates) most = std::max(most, per_az[az[a]]);
+    std::erase_if(candidates, [&](std::size_t a) { return per_az[az[a]] != most; });
 
     // ASG-18: the policies in list order, each breaking the ties the earlier ones left.
-    std::vector<TerminationPolicy> policies;
-    for (TerminationPolicy p : config_.termination_policies) {
-      if (p == TerminationPolicy::Default) {
-        // ASG-16, ASG-17: allocation strategy, oldest launch template, closest to the next hour.
-        policies.insert(policies.end(), {TerminationPolicy::AllocationStrategy, TerminationPolicy::OldestLaunchTemplate,
-                                         TerminationPolicy::ClosestToNextInstanceHour});
-      } else {
-        policies.push_back(p);
-      }
-    }
     for (TerminationPolicy p : policies) {
       if (candidates.size() <= 1) break;
-      auto key = [&](InstanceId id) -> double {  // smaller key = terminated first
-        const Ec2Instance& i = fleet_.at(id);
+      auto key = [&](std::size_t a) -> double {  // smaller key = terminated first
+        const Ec2Instance& i = fleet_.at(active[a]);
         switch (p) {
           case TerminationPolicy::AllocationStrategy:
             // Remove what the strategy would not have chosen: the priciest (lowest-price,
@@ -401,11 +413,16 @@ std::vector<InstanceId> AutoScalingGroup::choose_scale_in_victims(int n, SimTime
         return 0;
       };
       double best = 1e300;
-      for (InstanceId id : candidates) best = std::min(best, key(id));
-      std::erase_if(candidates, [&](InstanceId id) { return key(id) != best; });
+      for (std::size_t a : candidates) best = std::min(best, key(a));
+      std::erase_if(candidates, [&](std::size_t a) { return key(a) != best; });
     }
     // Remaining ties: random (ASG-16), from the group's own stream.
-    victims.push_back(candidates[candidates.size() == 1 ? 0 : termination_stream_.below(static_cast<std::uint32_t>(candidates.size()))]);
+    const std::size_t victim =
+        candidates[candidates.size() == 1 ? 0 : termination_stream_.below(static_cast<std::uint32_t>(candidates.size()))];
+    victims.push_back(active[victim]);
+    chosen[victim] = 1;
+    --(option_of[victim] == PurchaseOption::spot ? spot : od);
+    --per_az[az[victim]];
   }
   return victims;
 }

@@ -29,20 +29,27 @@ std::uint32_t EcsCluster::register_instance(const Ec2Instance& instance, const s
   ++registered_;
   const auto index = static_cast<std::uint32_t>(instances_.size() - 1);
   present_.push_back(index);  // the largest index yet: present_ stays sorted
+  index_add(index);
   return index;
 }
 
 void EcsCluster::set_draining(std::uint32_t ci, SimTime now) {
   ContainerInstance& c = instances_[ci];
   if (c.status != ContainerInstanceStatus::active) return;
+  index_remove(ci);
   c.status = ContainerInstanceStatus::draining;
+  if (draining_.size() <= ci) draining_.resize(ci + 1, false);
+  draining_[ci] = true;
+  ++drains_;
   c.draining_since = now;
 }
 
 void EcsCluster::deregister(std::uint32_t ci) {
   ContainerInstance& c = instances_[ci];
   if (!c.present()) return;
+  if (c.status == ContainerInstanceStatus::active) index_remove(ci);
   c.status = ContainerInstanceStatus::deregistered;
+  if (ci < draining_.size()) draining_[ci] = false;
   --registered_;
   // Nothing reads a deregistered instance's attributes or ports (its tasks stopped before): a
   // year of churn keeps hundreds of thousands of these records, so they give their memory back.
@@ -53,20 +60,51 @@ void EcsCluster::deregister(std::uint32_t ci) {
 
 void EcsCluster::reserve(std::uint32_t ci, int cpu, int memory_mib, const std::vector<int>& ports) {
   ContainerInstance& c = instances_[ci];
+  const int cpu_before = c.remaining_cpu();
   c.used_cpu += cpu;
   c.used_memory_mib += memory_mib;
   c.used_ports.insert(c.used_ports.end(), ports.begin(), ports.end());
   ++c.tasks;
+  if (has_tasks_.size() <= ci) has_tasks_.resize(ci + 1, false);
+  has_tasks_[ci] = c.tasks > 0;
+  if (c.status == ContainerInstanceStatus::active) index_rekey(ci, cpu_before);
 }
 
 void EcsCluster::release(std::uint32_t ci, int cpu, int memory_mib, const std::vector<int>& ports) {
   ContainerInstance& c = instances_[ci];
+  const int cpu_before = c.remaining_cpu();
   c.used_cpu -= cpu;
   c.used_memory_mib -= memory_mib;
   for (int port : ports)
     if (auto it = std::find(c.used_ports.begin(), c.used_ports.end(), port); it != c.used_ports.end())
       c.used_ports.erase(it);
   --c.tasks;
+  if (has_tasks_.size() <= ci) has_tasks_.resize(ci + 1, false);
+  has_tasks_[ci] = c.tasks > 0;
+  if (c.status == ContainerInstanceStatus::active) index_rekey(ci, cpu_before);
+}
+
+void EcsCluster::index_add(std::uint32_t ci) {
+  const ContainerInstance& c = instances_[ci];
+  if (active_by_cpu_.size() <= c.zone) active_by_cpu_.resize(c.zone + 1);
+  active_by_cpu_[c.zone].emplace(c.remaining_cpu(), ci);
+  ++active_;
+}
+
+void EcsCluster::index_rekey(std::uint32_t ci, int remaining_cpu_before) {
+  const ContainerInstance& c = instances_[ci];
+  if (c.remaining_cpu() == remaining_cpu_before) return;
+  // The entry's node moves to its new key: no allocation per task placed or stopped.
+  auto& zone = active_by_cpu_[c.zone];
+  auto node = zone.extract({remaining_cpu_before, ci});
+  node.value().first = c.remaining_cpu();
+  zone.insert(std::move(node));
+}
+
+void EcsCluster::index_remove(std::uint32_t ci) {
+  const ContainerInstance& c = instances_[ci];
+  active_by_cpu_[c.zone].erase({c.remaining_cpu(), ci});
+  --active_;
 }
 
 }  // namespace spotsim

@@ -6,7 +6,9 @@
 // with the EC2 instance.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/ec2_instance.hpp"
@@ -15,6 +17,7 @@
 #include "models/placement.hpp"
 #include "sim/chunked_vector.hpp"
 #include "sim/optional_time.hpp"
+#include "sim/random.hpp"
 
 namespace spotsim {
 
@@ -76,6 +79,13 @@ class EcsCluster {
                                   const std::string& availability_zone, int vcpu, int physical_memory_mib,
                                   const EcsAgentConfig& agent, SimTime now);
   void set_draining(std::uint32_t ci, SimTime now);
+  // at(ci).status == DRAINING, from a bit per instance: the service scheduler asks it for each of
+  // its tasks at every look, and a 256-byte record per ask was most of that look's cost.
+  bool draining(std::uint32_t ci) const { return ci < draining_.size() && draining_[ci]; }
+  // at(ci).tasks > 0, from a bit per instance: managed scaling asks it of every instance each minute.
+  bool has_tasks(std::uint32_t ci) const { return ci < has_tasks_.size() && has_tasks_[ci]; }
+  // How many times an instance turned DRAINING: unchanged, no task anywhere started to sit on one.
+  std::uint64_t drains() const { return drains_; }
   void deregister(std::uint32_t ci);
 
   void reserve(std::uint32_t ci, int cpu, int memory_mib, const std::vector<int>& ports);
@@ -83,13 +93,34 @@ class EcsCluster {
 
   int registered_count() const { return registered_; }
 
+  // place_task over every present instance, answered from an index of the ACTIVE instances by AZ
+  // and remaining CPU instead (ecs_cluster_placement.cpp): the same choice, the same failure, the
+  // same draw, at a cost that does not grow with the fleet. `tasks_per_zone[z]`: the service's live
+  // tasks in zones()[z] (spread counts them). nullopt: strategies or constraints the index does not
+  // answer (it answers binpack on cpu, optionally with spread over ecs.availability-zone before or
+  // after it, random anywhere, and no constraints): place_task over the candidates then.
+  std::optional<PlacementResult> place_indexed(const TaskRequirements& task, const std::vector<PlacementStrategy>& strategies,
+                                               const std::vector<PlacementConstraint>& constraints,
+                                               const std::vector<int>& tasks_per_zone, RandomStream& rng) const;
+
  private:
+  void index_add(std::uint32_t ci);
+  void index_remove(std::uint32_t ci);
+  void index_rekey(std::uint32_t ci, int remaining_cpu_before);  // its remaining cpu changed
+  bool fits_beyond_cpu(const ContainerInstance& c, const TaskRequirements& task) const;
+
   std::uint32_t index_;
   EcsClusterConfig config_;
   ChunkedVector<ContainerInstance> instances_;
   std::vector<std::uint32_t> present_;
   std::vector<std::string> zones_;
   int registered_ = 0;
+  // The ACTIVE instances per zone, by (remaining cpu, index): kept by every change of either.
+  std::vector<std::set<std::pair<int, std::uint32_t>>> active_by_cpu_;
+  std::size_t active_ = 0;
+  std::vector<bool> draining_;  // by instance index
+  std::uint64_t drains_ = 0;
+  std::vector<bool> has_tasks_;  // by instance index
 };
 
 }  // namespace spotsim

@@ -78,6 +78,7 @@ void EcsService::deploy(Engine& engine, std::size_t task_definition, bool fails_
   current_td_ = task_definition;
   current_fails_to_start_ = fails_to_start;
   rollout_ = RolloutState::in_progress;
+  none_to_replace_ = false;  // the tasks of the previous revision are to be replaced
   launches_blocked_ = false;
   breaker_failures_ = 0;
   // SCH-12: a new task definition resets the start throttle at once.
@@ -93,33 +94,29 @@ void EcsService::request_reconcile(Engine& engine, SimTime when) {
 }
 
 bool EcsService::must_replace(const EcsTask& task) const {
-  return cluster_.at(task.container_instance).status == ContainerInstanceStatus::draining ||
-         task.task_definition != current_td_ || task.unhealthy;
+  return cluster_.draining(task.container_instance) || task.task_definition != current_td_ || task.unhealthy;
 }
 
 int EcsService::count_running() const { return running_; }
 
 void EcsService::set_state(EcsTask& task, TaskState state) {
   running_ += (state == TaskState::running ? 1 : 0) - (task.state == TaskState::running ? 1 : 0);
+  --in_state_[static_cast<std::size_t>(task.state)];
+  ++in_state_[static_cast<std::size_t>(state)];
   task.state = state;
 }
+static_assert(static_cast<std::size_t>(TaskState::stopped) == 7, "in_state_ holds one count per TaskState");
+int EcsService::in_state(TaskState s) const { return in_state_[static_cast<std::size_t>(s)]; }
 int EcsService::count_healthy() const {
   int n = 0;
   for (std::uint32_t t : live_) n += tasks_[t].live() && tasks_[t].healthy ? 1 : 0;
   return n;
 }
 int EcsService::count_starting() const {
-  int n = provisioning();
-  for (std::uint32_t t : live_) n += tasks_[t].starting() ? 1 : 0;
-  return n;
+  return provisioning() + in_state(TaskState::provisioning) + in_state(TaskState::pending) + in_state(TaskState::activating);
 }
 int EcsService::count_stopping() const {
-  int n = 0;
-  for (std::uint32_t t : live_) {
-    const TaskState s = tasks_[t].state;
-    n += s == TaskState::deactivating || s == TaskState::stopping || s == TaskState::deprovisioning ? 1 : 0;
-  }
-  return n;
+  return in_state(TaskState::deactivating) + in_state(TaskState::stopping) + in_state(TaskState::deprovisioning);
 }
 
 bool EcsService::on_reconcile(Engine& engine, const Event& e) {
@@ -128,18 +125,20 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
   const int max_tasks = desired_ * config_.deployment.maximum_percent / 100;                // SCH-7: rounded down
   const int min_healthy = (desired_ * config_.deployment.minimum_healthy_percent + 99) / 100;  // SCH-8: rounded up
 
-  // AG-5: service tasks still starting on a DRAINING instance are stopped at once.
-  for (std::size_t k = 0; k < live_.size(); ++k) {
-    EcsTask& t = tasks_[live_[k]];
-    if (t.live() && t.starting() && cluster_.at(t.container_instance).status == ContainerInstanceStatus::draining)
-      stop_task(engine, t, TaskStopReason::draining);
-  }
-
+  // AG-5: service tasks still starting on a DRAINING instance are stopped at once; the rest are
+  // counted. One pass: stopping a task changes no other task, and counting schedules nothing.
   int live = 0, keep = 0, healthy = 0;
   std::vector<std::uint32_t> replace;
-  for (std::uint32_t idx : live_) {
-    const EcsTask& t = tasks_[idx];
+  const bool pass_needed = !none_to_replace_ || drains_seen_ != cluster_.drains();
+  if (!pass_needed) live = keep = live_count_;  // healthy only matters with tasks to replace
+  for (std::size_t k = 0; pass_needed && k < live_.size(); ++k) {
+    const std::uint32_t idx = live_[k];
+    EcsTask& t = tasks_[idx];
     if (!t.live()) continue;
+    if (t.starting() && cluster_.draining(t.container_instance)) {
+      stop_task(engine, t, TaskStopReason::draining);
+      continue;
+    }
     ++live;
     healthy += t.healthy ? 1 : 0;
     if (must_replace(t))
@@ -147,6 +146,8 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
     else
       ++keep;
   }
+  none_to_replace_ = replace.empty();
+  drains_seen_ = cluster_.drains();
 
   // Start tasks while the service is below desired (counting only tasks that stay) and under
   // maximumPercent (counting every live task, those being replaced included).
@@ -174,8 +175,7 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
   for (std::uint32_t idx : replace) {
     EcsTask& t = tasks_[idx];
     const TaskStopReason reason = t.unhealthy ? TaskStopReason::unhealthy
-                                  : cluster_.at(t.container_instance).status == ContainerInstanceStatus::draining
-                                      ? TaskStopReason::draining
+                                  : cluster_.draining(t.container_instance) ? TaskStopReason::draining
                                       : TaskStopReason::deployment;
     if (!t.healthy) {
       stop_task(engine, t, reason);
@@ -191,25 +191,37 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
     std::vector<std::uint32_t> extra;
     for (std::uint32_t idx : live_)
       if (tasks_[idx].live() && !must_replace(tasks_[idx])) extra.push_back(idx);
-    // Each candidate's AZ once, and the live candidates per AZ, kept as victims stop: the same
-    // choice as recounting per comparison, without the cubic cost at hundreds of tasks.
-    std::vector<std::uint32_t> az_of(extra.size());
-    std::vector<int> per_az(cluster_.zones().size(), 0);
+    // Each candidate's AZ once, and the live candidates per AZ, kept as victims stop. The victim is
+    // the least of (starting first, then unhealthy, then the most populated AZ), the earliest in
+    // live_ among equals: with the candidates queued by (starting, healthy, AZ) in live_ order, it
+    // is the front of one queue — the same choice as ranking every candidate per victim, without
+    // the cost of that when hundreds of tasks go at once. Stopping a victim changes no other task.
+    const std::size_t zones = cluster_.zones().size();
+    std::vector<int> per_az(zones, 0);
+    std::vector<std::vector<std::size_t>> queue(4 * zones);  // [class * zones + az]: positions in extra
     for (std::size_t i = 0; i < extra.size(); ++i) {
-      az_of[i] = cluster_.at(tasks_[extra[i]].container_instance).zone;
-      ++per_az[az_of[i]];
+      const EcsTask& t = tasks_[extra[i]];
+      const std::uint32_t az = cluster_.at(t.container_instance).zone;
+      ++per_az[az];
+      const std::size_t rank_class = (t.starting() ? 0 : 2) + (t.healthy ? 1 : 0);
+      queue[rank_class * zones + az].push_back(i);
     }
+    std::vector<std::size_t> head(queue.size(), 0);
     for (int n = keep - desired_; n > 0; --n) {
-      std::optional<std::size_t> victim;
-      auto rank = [&](std::size_t i) {
-        const EcsTask& t = tasks_[extra[i]];
-        return std::make_tuple(t.starting() ? 0 : 1, t.healthy ? 1 : 0, -per_az[az_of[i]]);
-      };
-      for (std::size_t i = 0; i < extra.size(); ++i)
-        if (tasks_[extra[i]].live() && (!victim || rank(i) < rank(*victim))) victim = i;
-      if (!victim) break;
-      stop_task(engine, tasks_[extra[*victim]], TaskStopReason::scale_in);
-      --per_az[az_of[*victim]];
+      std::optional<std::size_t> chosen;  // a queue
+      for (std::size_t rank_class = 0; rank_class < 4 && !chosen; ++rank_class)
+        for (std::size_t az = 0; az < zones; ++az) {
+          const std::size_t q = rank_class * zones + az;
+          if (head[q] == queue[q].size()) continue;
+          const std::size_t best = chosen ? *chosen % zones : 0;
+          if (!chosen || per_az[az] > per_az[best] ||
+              (per_az[az] == per_az[best] && queue[q][head[q]] < queue[*chosen][head[*chosen]]))
+            chosen = q;
+        }
+      if (!chosen) break;
+      EcsTask& victim = tasks_[extra[queue[*chosen][head[*chosen]++]]];
+      stop_task(engine, victim, TaskStopReason::scale_in);
+      --per_az[*chosen % zones];
     }
   }
 
@@ -232,34 +244,14 @@ bool EcsService::start_task(Engine& engine) {
   need.memory_mib = td.reserved_memory_mib();
   need.static_ports = td.static_host_ports();
 
-  // Every present instance (of the capacity provider's group when one chooses), in index order —
-  // the order the uniform choice among equals draws from. Attributes and ports by pointer.
-  std::vector<PlacementCandidate> candidates;
   const std::optional<std::uint32_t> only_group = group_chooser_ ? group_chooser_(*this) : std::nullopt;
-  candidates.reserve(cluster_.present().size());
-  for (const std::uint32_t ci : cluster_.present()) {
-    const ContainerInstance& c = cluster_.at(ci);
-    if (only_group && c.group != *only_group) continue;
-    PlacementCandidate cand;
-    cand.id = ci;
-    cand.active = c.status == ContainerInstanceStatus::active;
-    cand.remaining_cpu = c.remaining_cpu();
-    cand.remaining_memory_mib = c.remaining_memory_mib();
-    cand.used_ports = &c.used_ports;
-    cand.attributes = &c.attributes;
-    cand.zone = static_cast<std::int32_t>(c.zone);
-    candidates.push_back(cand);
-  }
-  // The service's tasks per candidate: candidates are sorted by id, so a binary search each.
-  const auto by_id = [](const PlacementCandidate& cand, std::uint32_t id) { return cand.id < id; };
-  for (std::uint32_t idx : live_) {
-    const EcsTask& t = tasks_[idx];
-    if (!t.live()) continue;
-    const auto it = std::lower_bound(candidates.begin(), candidates.end(), t.container_instance, by_id);
-    if (it != candidates.end() && it->id == t.container_instance) ++it->tasks_of_group;
-  }
-  const PlacementResult placed =
-      place_task(candidates, need, config_.placement_strategy, config_.placement_constraints, placement_stream_);
+  // The cluster's index answers the common strategies over the whole cluster without a candidate
+  // per instance (ecs_cluster_placement.cpp); the same choice as place_task over the candidates.
+  std::optional<PlacementResult> indexed;
+  if (!only_group)
+    indexed = cluster_.place_indexed(need, config_.placement_strategy, config_.placement_constraints, live_per_zone_,
+                                     placement_stream_);
+  const PlacementResult placed = indexed ? *indexed : place_over_candidates(need, only_group);
   if (!placed.chosen) {
     ++stats_.placement_failures;
     switch (placed.failure) {
@@ -287,11 +279,50 @@ bool EcsService::start_task(Engine& engine) {
   cluster_.reserve(task.container_instance, task.cpu, task.memory_mib, task.ports);
   tasks_.push_back(task);
   live_.push_back(task.id);
+  ++in_state_[static_cast<std::size_t>(task.state)];  // PROVISIONING, left at once below
+  const std::uint32_t zone = cluster_.at(task.container_instance).zone;
+  if (live_per_zone_.size() <= zone) live_per_zone_.resize(zone + 1, 0);
+  ++live_per_zone_[zone];
+  ++live_count_;
   ++stats_.started;
   // PROVISIONING lasts no time without a capacity provider waiting for capacity (CP-15); PENDING
   // covers the image pull and container creation.
   enter(engine, tasks_.back(), TaskState::pending, config_.workload.image_pull);
   return true;
+}
+
+PlacementResult EcsService::place_over_candidates(const TaskRequirements& need, std::optional<std::uint32_t> only_group) {
+  // Every present instance (of the capacity provider's group when one chooses), in index order —
+  // the order the uniform choice among equals draws from. Attributes and ports by pointer.
+  std::vector<PlacementCandidate> candidates;
+  candidates.reserve(cluster_.present().size());
+  for (const std::uint32_t ci : cluster_.present()) {
+    const ContainerInstance& c = cluster_.at(ci);
+    if (only_group && c.group != *only_group) continue;
+    PlacementCandidate cand;
+    cand.id = ci;
+    cand.active = c.status == ContainerInstanceStatus::active;
+    cand.remaining_cpu = c.remaining_cpu();
+    cand.remaining_memory_mib = c.remaining_memory_mib();
+    cand.used_ports = &c.used_ports;
+    cand.attributes = &c.attributes;
+    cand.zone = static_cast<std::int32_t>(c.zone);
+    candidates.push_back(cand);
+  }
+  // The service's tasks per candidate: candidates are sorted by id, so a binary search each.
+  const auto by_id = [](const PlacementCandidate& cand, std::uint32_t id) { return cand.id < id; };
+  for (std::uint32_t idx : live_) {
+    const EcsTask& t = tasks_[idx];
+    if (!t.live()) continue;
+    const auto it = std::lower_bound(candidates.begin(), candidates.end(), t.container_instance, by_id);
+    if (it != candidates.end() && it->id == t.container_instance) ++it->tasks_of_group;
+  }
+  return place_task(candidates, need, config_.placement_strategy, config_.placement_constraints, placement_stream_);
+}
+
+void EcsService::leaves_live(const EcsTask& task) {
+  --live_per_zone_[cluster_.at(task.container_instance).zone];
+  --live_count_;
 }
 
 void EcsService::enter(Engine& engine, EcsTask& task, TaskState state, SimTime next_step_in) {
@@ -345,6 +376,7 @@ SimTime EcsService::stop_duration(const EcsTask& task) const {
 
 void EcsService::stop_task(Engine& engine, EcsTask& task, TaskStopReason reason) {
   if (!task.live()) return;
+  leaves_live(task);
   task.stop_requested_at = engine.now();
   task.stop_reason = reason;
   task.healthy = false;
@@ -359,6 +391,7 @@ void EcsService::stop_task(Engine& engine, EcsTask& task, TaskStopReason reason)
 }
 
 void EcsService::finish_stop(Engine& engine, EcsTask& task) {
+  if (task.live()) leaves_live(task);  // every caller asked it to stop first; kept true regardless
   const TaskState from = task.state;
   set_state(task, TaskState::stopped);
   ++task.generation;
@@ -407,6 +440,7 @@ bool EcsService::on_task_step(Engine& engine, const Event& e) {
       break;
     case TaskState::pending:
       if (task.fails_to_start) {
+        leaves_live(task);  // PENDING and not asked to stop: live until now
         task.stop_requested_at = engine.now();
         task.stop_reason = TaskStopReason::failed_to_start;
         enter(engine, task, TaskState::deprovisioning, ecs_.deprovisioning);
@@ -480,6 +514,7 @@ bool EcsService::on_task_healthy(Engine& engine, const Event& e) {
   if (turns_unhealthy) {
     task.healthy = false;
     task.unhealthy = true;
+    none_to_replace_ = false;
     ++stats_.unhealthy;
     request_reconcile(engine, engine.now());  // SCH-9: replace it, starting the replacement first
     return true;
@@ -493,6 +528,9 @@ bool EcsService::on_task_healthy(Engine& engine, const Event& e) {
 }
 
 void EcsService::on_instance_terminated(Engine& engine, std::uint32_t container_instance) {
+  // No task of any service left on it (its count covers every task not yet STOPPED): nothing to
+  // look for among this service's tasks — the common case after a drain.
+  if (cluster_.at(container_instance).tasks == 0) return;
   bool any = false;
   for (std::size_t k = 0; k < live_.size();) {
     EcsTask& task = tasks_[live_[k]];
@@ -501,6 +539,7 @@ void EcsService::on_instance_terminated(Engine& engine, std::uint32_t container_
       continue;
     }
     if (task.live()) {
+      leaves_live(task);
       task.stop_requested_at = engine.now();
       task.stop_reason = TaskStopReason::instance_terminated;
     }

@@ -5,6 +5,7 @@
 // maximumPercent (rounded down) and minimumHealthyPercent (rounded up) of desiredCount (SCH-7,
 // SCH-8, AG-5), trips the deployment circuit breaker (SCH-11), backs off tasks that fail to start
 // (SCH-12), and walks each task through its lifecycle (ecs_task.hpp).
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -59,6 +60,8 @@ class EcsService {
   const ServiceStats& stats() const { return stats_; }
   // Every task ever started, by id (stopped ones stay, STOPPED).
   const ChunkedVector<EcsTask>& tasks() const { return tasks_; }
+  // The ids of its tasks not yet STOPPED (some may have been asked to stop: check live()).
+  const std::vector<std::uint32_t>& unstopped_tasks() const { return live_; }
   int desired() const { return desired_; }
   std::size_t task_definition() const { return current_td_; }
   RolloutState rollout_state() const { return rollout_; }
@@ -99,8 +102,13 @@ class EcsService {
 
  private:
   void set_state(EcsTask& task, TaskState state);  // every state change, so running_ stays true
+  int in_state(TaskState s) const;
   void request_reconcile(Engine& engine, SimTime when);
   bool start_task(Engine& engine);
+  // place_task over every present instance (of `only_group` if given), with the service's tasks on each.
+  PlacementResult place_over_candidates(const TaskRequirements& need, std::optional<std::uint32_t> only_group);
+  // The task no longer counts towards the service (asked to stop, or STOPPED without being asked).
+  void leaves_live(const EcsTask& task);
   void stop_task(Engine& engine, EcsTask& task, TaskStopReason reason);
   void enter(Engine& engine, EcsTask& task, TaskState state, SimTime next_step_in);
   void finish_stop(Engine& engine, EcsTask& task);
@@ -125,6 +133,17 @@ class EcsService {
   ChunkedVector<EcsTask> tasks_;
   std::vector<std::uint32_t> live_;  // indexes of tasks not yet STOPPED
   int running_ = 0;                  // tasks in RUNNING
+  // Tasks per state, kept by set_state: the counts the world samples, without a scan of live_.
+  std::array<int, 8> in_state_{};
+  // Live tasks per zone of the cluster (EcsCluster::zones()): what spread over AZs counts.
+  std::vector<int> live_per_zone_;
+  int live_count_ = 0;  // tasks for which live() holds
+  // True when the last full look found no live task to replace (must_replace) and nothing since
+  // could have made one so — no instance of the cluster turned DRAINING (cluster drains() still
+  // drains_seen_), no deployment, no task turned UNHEALTHY; new tasks never need replacing. Then a
+  // look needs no pass over the tasks: every live task stays.
+  bool none_to_replace_ = false;
+  std::uint64_t drains_seen_ = 0;
   int desired_ = 0;
   std::size_t current_td_ = 0;
   std::size_t previous_td_ = 0;

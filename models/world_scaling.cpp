@@ -24,7 +24,8 @@ const CapacityProviderStrategy* World::resolve_strategy(std::size_t service) con
 // The service's live tasks per item of its strategy, by the group of the instance each runs on.
 std::vector<int> World::tasks_per_strategy_item(const EcsService& service, const CapacityProviderStrategy& strategy) const {
   std::vector<int> counts(strategy.size(), 0);
-  for (const EcsTask& t : service.tasks()) {
+  for (const std::uint32_t id : service.unstopped_tasks()) {  // not every task it ever had
+    const EcsTask& t = service.tasks()[id];
     if (!t.live()) continue;
     const std::uint32_t group = clusters_[t.cluster].at(t.container_instance).group;
     for (std::size_t k = 0; k < strategy.size(); ++k)
@@ -107,7 +108,7 @@ void World::scaling_minute(SimTime now) {
       if (i.state == InstanceState::pending) continue;
       ++in.running_instances;  // N: running, warming ones included (CP-5)
       const auto ci = container_instance_of(i.id);
-      const bool busy = ci && clusters_[ci->first].at(ci->second).tasks > 0;
+      const bool busy = ci && clusters_[ci->first].has_tasks(ci->second);
       in.busy_instances += busy ? 1 : 0;
       // CP-12: ECS protects the instances it runs tasks on and unprotects them once empty.
       if (cp.managed_termination_protection && ci && i.protected_from_scale_in != busy)
