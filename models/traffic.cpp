@@ -216,7 +216,6 @@ void Traffic::on_task_running(const EcsTask& task, SimTime now) {
   slots[task.id] = slot;
   TaskFlow& f = m.pool[static_cast<std::size_t>(slot)];
   f = TaskFlow{};
-  f.alive = true;
   f.mu = p.rps_per_task ? *p.rps_per_task : task.cpu / 1024.0 / *p.cpu_seconds_per_request;
   if (!(f.mu > 0)) f.mu = 1e-9;  // a task with no cpu serves (almost) nothing
   // c = round(μ × meanLatency), at most 10,000: past that many slots an M/M/c at any load short of
@@ -232,7 +231,8 @@ void Traffic::on_task_running(const EcsTask& task, SimTime now) {
     const std::uint32_t c = m.new_cohort(v, f.mu, f.slots, p);
     m.join_cohort(c, task.id, f);
   } else {
-    f.queue.emplace(f.slots, p.timeout, p.limit ? std::optional<int>(static_cast<int>(*p.limit)) : std::nullopt);
+    f.queue = std::make_unique<RequestQueue>(f.slots, p.timeout,
+                                             p.limit ? std::optional<int>(static_cast<int>(*p.limit)) : std::nullopt);
   }
   m.alive[v].push_back(task.id);
   m.routing_changed(v, services_[v]->config().target_groups);
@@ -242,9 +242,8 @@ void Traffic::on_task_died(const EcsTask& task, SimTime now) {
   Impl& m = *impl_;
   const std::uint32_t v = task.service;
   TaskFlow* fp = m.flow(v, task.id);
-  if (fp == nullptr || !fp->alive) return;
+  if (fp == nullptr) return;
   TaskFlow& f = *fp;
-  f.alive = false;
   std::erase(m.alive[v], task.id);
   double lost = 0;
   if (f.cohort >= 0) {

@@ -166,7 +166,7 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
   const std::uint32_t width = tgs.empty() ? 1 : static_cast<std::uint32_t>(tgs.size());
   std::vector<double>& rows = m.row_scratch;
   rows.assign(alive.size() * width, 0.0);
-  for (std::size_t i = 0; i < alive.size(); ++i) m.flow(v, alive[i])->plan_row = static_cast<std::uint32_t>(i);
+  for (std::size_t i = 0; i < alive.size(); ++i) m.flow(v, alive[i])->rate_class = static_cast<std::uint32_t>(i);  // its row, for now
   if (tgs.empty()) {
     int answering = 0;
     for (std::uint32_t id : alive) {
@@ -178,13 +178,13 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
     sp.implicit_none = answering == 0;
     for (std::uint32_t id : alive) {
       const TaskFlow& f = *m.flow(v, id);
-      if (a >= f.ready && a < f.hangs_at) rows[f.plan_row] = 1.0 / answering;
+      if (a >= f.ready && a < f.hangs_at) rows[f.rate_class] = 1.0 / answering;
     }
   } else {
     for (std::size_t k = 0; k < tgs.size(); ++k)
       for (const GroupPlan::Share& s : m.group_plans[tgs[k]].shares)
         if (s.service == v)
-          if (const TaskFlow* f = m.flow(v, s.task)) rows[f->plan_row * width + k] += s.fraction;
+          if (const TaskFlow* f = m.flow(v, s.task)) rows[f->rate_class * width + k] += s.fraction;
   }
 
   // The distinct rows are the classes (round robin over equal tasks: one).

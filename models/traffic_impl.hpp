@@ -24,24 +24,25 @@ inline DropReason reason_of(OverflowReason r) {
   return r == OverflowReason::rejected ? DropReason::rejected : DropReason::timeout;
 }
 
-// One live task as the traffic sees it (slots of Impl::pool, recycled when it dies).
+// One live task as the traffic sees it (slots of Impl::pool, recycled when it dies: a flow exists
+// from RUNNING until the task's process dies). 64 bytes: the fluid plans touch every live task's
+// flow when a service's routing changes.
 struct TaskFlow {
-  bool alive = false;  // the process runs (RUNNING, DEACTIVATING, STOPPING)
   double mu = 0;       // capacity, requests/s
-  int slots = 1;       // c
   double mu_slot = 0;  // per-slot service rate
   SimTime ready = 0;
   SimTime hangs_at = kNever;
-  std::optional<RequestQueue> queue;  // per-request mode
   // Per-request: requests the load balancer or callers sent it so far. Fluid: its offset in its
   // cohort, routed = cohort.routed − this.
   double routed = 0;
+  std::unique_ptr<RequestQueue> queue;  // per-request mode
+  int slots = 1;  // c
   // Fluid mode.
   std::int32_t cohort = -1;      // index in Impl::cohorts
   std::uint32_t member_pos = 0;  // index in the cohort's members
-  std::uint32_t rate_class = 0;  // its row in the service's routing plan
-  std::uint32_t plan_row = 0;    // scratch while the plan is built
+  std::uint32_t rate_class = 0;  // its row in the service's routing plan (while the plan is built: its row of scratch)
 };
+static_assert(sizeof(TaskFlow) <= 64, "a live task's flow: one cache line");
 
 // Fluid mode: tasks of one service that get the same rate and are in the same state integrate as
 // one — a cohort (design.md: round robin gives equal tasks equal shares, so a service's tasks are a

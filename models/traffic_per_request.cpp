@@ -91,7 +91,7 @@ void Traffic::advance_per_request(SimTime a, SimTime b) {
       } else {
         const Target* target = pick(gi, t);
         f = m.flow(target->service, target->task);
-        if (f == nullptr || !f->alive || !f->queue || !target->answering(now_ms)) {
+        if (f == nullptr || !f->queue || !target->answering(now_ms)) {
           own = now_ms >= target->hangs_at && now_ms < target->died ? DropReason::timeout : DropReason::target_lost;
           f = nullptr;
         }
