@@ -62,6 +62,38 @@ TEST_CASE("a whole run bills running to termination and reports the baseline and
   CHECK(r.timeseries.back().cost_usd_cumulative == Approx(r.cost.total_usd()));
 }
 
+TEST_CASE("the cumulative cost columns equal each running instance's accrued bill, summed", "[billing]") {
+  // SP-5: a running instance accrues the price in force each second (spot: the integral of the step
+  // function) or the On-Demand price. Billing keeps the running ones per pool (count, Σ start,
+  // Σ price integral at start); this checks it against the sum over the fleet's instances, at many
+  // instants of a run whose instances are interrupted and replaced while the spot price steps.
+  WorldConfig cfg = fleet_world(12, 2, 50);
+  cfg.duration = hours(12);
+  StepFunction price(0.03);
+  for (int h = 1; h < 12; ++h) price.add(hours(h), 0.03 + 0.004 * (h % 5));
+  cfg.market.spot_price_by_type["m5.large"] = price;
+  cfg.market.model = InterruptionModel::hazard;
+  cfg.market.rate_per_instance_hour = 0.2;
+  World world(cfg);
+  int checked = 0;
+  for (SimTime t = minutes(7); t < cfg.duration; t += minutes(13)) {
+    world.run_until(t);
+    double usd = world.billing().totals().total_usd(), baseline = world.billing().totals().baseline_usd;
+    for (const Ec2Instance& i : world.fleet().instances()) {
+      if (!i.alive() || !i.running_since) continue;
+      const SpotPool& pool = world.market().pool(i.pool);
+      usd += i.option == PurchaseOption::spot ? pool.spot_price->integral_hours(*i.running_since, t)
+                                              : pool.on_demand_price * to_hours(t - *i.running_since);
+      baseline += pool.on_demand_price * to_hours(t - *i.running_since);
+    }
+    CHECK(world.billing().cumulative_usd(t) == Approx(usd).epsilon(1e-12));
+    CHECK(world.billing().cumulative_baseline_usd(t) == Approx(baseline).epsilon(1e-12));
+    ++checked;
+  }
+  CHECK(checked > 50);
+  CHECK(world.fleet().instances().size() > 12);  // some were interrupted and replaced
+}
+
 namespace {
 
 // An independent reading of the real c5a.2xlarge price history (us-east-1b only): (epoch ms, price)
