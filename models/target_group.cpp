@@ -48,6 +48,7 @@ void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::ui
     targets_[id] = t;
   }
   live_.push_back(id);
+  next_out_ = std::min(next_out_, out_at(t));
   by_task_[key(service, task)] = id;
   boundary(engine, now, id);
   boundary(engine, t.ready, id);
@@ -63,6 +64,7 @@ void TargetGroup::deregister(Engine& engine, std::uint32_t service, std::uint32_
   if (t.deregistered != kNever) return;
   ++version_;
   t.deregistered = engine.now();
+  next_out_ = std::min(next_out_, out_at(t));
   boundary(engine, engine.now(), it->second);
   boundary(engine, engine.now() + config_.deregistration_propagation, it->second);
 }
@@ -79,6 +81,7 @@ void TargetGroup::target_died(Engine& engine, std::uint32_t service, std::uint32
   // failed checks; until then (and within the deregistration propagation) requests still reach it.
   const SimTime noticed = config_.health_check_enabled ? target_unhealthy_at(config_.health, t.registered, now) : now;
   t.unhealthy_at = std::min(t.unhealthy_at, noticed);
+  next_out_ = std::min(next_out_, out_at(t));
   boundary(engine, now, it->second);
   boundary(engine, t.unhealthy_at, it->second);
 }
@@ -121,25 +124,25 @@ double TargetGroup::weight(const Target& t, SimTime now) const {
 }
 
 void TargetGroup::refresh_view(SimTime now) const {
+  // One pass over the live targets: the healthy ones with their weights, the others in rotation
+  // (the fail-open routes when none is healthy, in the same order), and the next instant after `now`
+  // where in_rotation(), healthy() or weight() of a live target can change (targets outside live_
+  // never come back into rotation).
   std::vector<Route>& out = view_.routes;
   out.clear();
-  for (std::uint32_t id : live_)
-    if (healthy(targets_[id], now)) out.push_back({id, weight(targets_[id], now)});
-  if (!out.empty()) {
-    view_.mode = RoutingMode::healthy;
-  } else {
-    for (std::uint32_t id : live_)
-      if (in_rotation(targets_[id], now)) out.push_back({id, 1.0});
-    view_.mode = out.empty() ? RoutingMode::no_target : RoutingMode::fail_open;
-  }
-  // The next instant after `now` where in_rotation(), healthy() or weight() of a live target can
-  // change (targets outside live_ never come back into rotation).
+  rotation_only_.clear();
   SimTime until = kNever;
   const auto later = [&](SimTime at) {
     if (at > now && at < until) until = at;
   };
   for (std::uint32_t id : live_) {
     const Target& t = targets_[id];
+    if (in_rotation(t, now)) {
+      if (now >= t.healthy_at)
+        out.push_back({id, weight(t, now)});
+      else
+        rotation_only_.push_back(id);
+    }
     later(t.registered);
     later(t.healthy_at);
     later(t.unhealthy_at);
@@ -147,6 +150,12 @@ void TargetGroup::refresh_view(SimTime now) const {
     // Within a slow-start ramp the weight steps: no reuse past this instant (rare, and cheap to redo).
     if (t.slow_start_from != kNever && config_.slow_start > 0 && now < t.slow_start_from + config_.slow_start)
       later(now + 1);
+  }
+  if (!out.empty()) {
+    view_.mode = RoutingMode::healthy;
+  } else {
+    for (std::uint32_t id : rotation_only_) out.push_back({id, 1.0});
+    view_.mode = out.empty() ? RoutingMode::no_target : RoutingMode::fail_open;
   }
   view_.version = version_;
   // The serial moves only when the routing does: the mode, or which tasks are routed with which
@@ -188,15 +197,27 @@ const Target* TargetGroup::find(std::uint32_t service, std::uint32_t task) const
   return it == by_task_.end() ? nullptr : &targets_[it->second];
 }
 
+SimTime TargetGroup::out_at(const Target& t) const {
+  // Out of rotation for good: noticed dead/hung, or deregistered and propagated.
+  const SimTime deregistered =
+      t.deregistered != kNever ? t.deregistered + config_.deregistration_propagation : kNever;
+  return std::min(t.unhealthy_at, deregistered);
+}
+
 void TargetGroup::prune(SimTime now) {
-  // A target out of rotation for good: noticed dead/hung, or deregistered and propagated.
-  std::erase_if(live_, [&](std::uint32_t id) {
-    const Target& t = targets_[id];
-    const bool out = now >= t.unhealthy_at ||
-                     (t.deregistered != kNever && now >= t.deregistered + config_.deregistration_propagation);
-    if (out) retired_.push_back(id);
-    return out;
-  });
+  // Only when some live target is out for good by now (next_out_: the earliest such instant).
+  if (now >= next_out_) {
+    next_out_ = kNever;
+    std::erase_if(live_, [&](std::uint32_t id) {
+      const SimTime out = out_at(targets_[id]);
+      if (now >= out) {
+        retired_.push_back(id);
+        return true;
+      }
+      next_out_ = std::min(next_out_, out);
+      return false;
+    });
+  }
   recycle(now);
 }
 

@@ -120,6 +120,7 @@ class TargetGroup {
   double weight(const Target& t, SimTime now) const;
   void boundary(Engine& engine, SimTime at, std::uint32_t target);
   void prune(SimTime now);
+  SimTime out_at(const Target& t) const;  // when it leaves rotation for good (kNever: not yet known)
   void recycle(SimTime now);
   static std::uint64_t key(std::uint32_t service, std::uint32_t task) {
     return (static_cast<std::uint64_t>(service) << 32) | task;
@@ -146,7 +147,9 @@ class TargetGroup {
     std::vector<Route> routes;
   };
   mutable CachedView view_;
+  SimTime next_out_ = kNever;  // the earliest out_at() of the live targets: prune() has work from then
   mutable std::uint64_t view_serial_ = 0;
+  mutable std::vector<std::uint32_t> rotation_only_;  // refresh_view's scratch
   mutable RoutingMode view_mode_before_ = RoutingMode::no_target;
   mutable std::vector<std::pair<std::uint64_t, double>> view_keys_;  // (task key, weight) of the routes
 };
