@@ -221,6 +221,7 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
   for (std::size_t i = 0; i < existing; ++i) {
     const std::uint32_t ci = m.service_plans[v].cohorts[i];
     const std::vector<std::uint32_t> members = m.cohorts[ci].members;
+    if (members.empty()) continue;  // (a cohort is freed when its last member leaves)
     const std::uint32_t first = m.flow(v, members.front())->rate_class;
     m.cohorts[ci].rate_class = first;
     if (std::all_of(members.begin(), members.end(), [&](std::uint32_t id) { return m.flow(v, id)->rate_class == first; }))
