@@ -105,6 +105,7 @@ void AutoScalingGroup::update(Engine& engine, std::optional<int> min_size, std::
 void AutoScalingGroup::set_protection(Engine& engine, InstanceId id, bool on) {
   if (log_ && fleet_.at(id).protected_from_scale_in != on) [[unlikely]]
     log_->instance(engine.now(), fleet_.at(id), "scale_in_protection").boolean("from", !on).boolean("to", on);
+  if (fleet_.at(id).protected_from_scale_in != on) fleet_.note_changed(id);  // managed scaling re-examines it
   fleet_.at(id).protected_from_scale_in = on;
   if (!on && (blocked_ > 0 || refresh_in_progress())) request_reconcile(engine, engine.now());
 }

@@ -32,6 +32,24 @@ const char* to_string(TerminationCause c) {
   return "unknown";
 }
 
+void Ec2Fleet::count(const Ec2Instance& instance, int sign) {
+  if (!instance.alive()) return;
+  if (instance.state == InstanceState::pending)
+    tally_.pending += sign;
+  else if (instance.terminating_at)
+    tally_.draining += sign;
+  else
+    (instance.option == PurchaseOption::spot ? tally_.spot : tally_.on_demand) += sign;
+  if (instance.terminating_at) return;
+  if (groups_.size() <= instance.group) groups_.resize(instance.group + 1);
+  GroupTally& group = groups_[instance.group];
+  if (sign > 0)
+    group.undecided.insert(instance.id.value);
+  else
+    group.undecided.erase(instance.id.value);
+  if (instance.state != InstanceState::pending) group.running += sign;
+}
+
 InstanceId Ec2Fleet::launch(Engine& engine, std::uint32_t group, std::uint32_t pool, PurchaseOption option,
                             int launch_template_version, bool protect, double spot_max_price) {
   Ec2Instance instance;
@@ -46,6 +64,7 @@ InstanceId Ec2Fleet::launch(Engine& engine, std::uint32_t group, std::uint32_t p
   instance.spot_max_price = spot_max_price;
   instance.launched = engine.now();
   instances_.push_back(instance);
+  count(instance, +1);
   peak_alive_ = std::max(peak_alive_, ++alive_);
   alive_pos_.push_back(static_cast<std::uint32_t>(alive_ids_.size()));
   alive_ids_.push_back(instance.id.value);
@@ -62,7 +81,10 @@ void Ec2Fleet::schedule_termination(Engine& engine, InstanceId id, SimTime when,
   if (!instance.alive()) return;
   if (when < engine.now()) when = engine.now();
   if (instance.terminating_at && *instance.terminating_at <= when) return;
+  count(instance, -1);
   instance.terminating_at = when;
+  count(instance, +1);
+  note_changed(id);
   instance.cause = cause;
   engine.schedule(when, to_u8(Phase::instance), to_u8(EventKind::instance_terminate), id.value,
                   instance.generation, static_cast<std::int64_t>(cause));
@@ -85,7 +107,10 @@ void Ec2Fleet::hold_termination(Engine& engine, InstanceId id, TerminationCause 
 bool Ec2Fleet::on_running(Engine& engine, const Event& e) {
   Ec2Instance& instance = instances_[e.target];
   if (instance.generation != e.generation || instance.state != InstanceState::pending) return false;
+  count(instance, -1);
   instance.state = InstanceState::running;
+  count(instance, +1);
+  note_changed(instance.id);
   instance.running_since = engine.now();
   if (log_) [[unlikely]] log_change(*log_, engine.now(), instance, "running");
   return true;
@@ -105,6 +130,7 @@ bool Ec2Fleet::on_terminate(const Event& e) {
   if (instance.generation != e.generation || !instance.alive() || !instance.terminating_at ||
       *instance.terminating_at != e.time)
     return false;
+  count(instance, -1);
   instance.state = InstanceState::terminated;
   instance.terminated_at = e.time;
   instance.cause = static_cast<TerminationCause>(e.arg);

@@ -5,6 +5,7 @@
 // from launch; it passes the group's EC2 health check once booted.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -112,8 +113,47 @@ class Ec2Fleet {
   // not to its history.
   const std::vector<std::uint32_t>& alive_ids() const { return alive_ids_; }
   int peak_alive() const { return peak_alive_; }
+  // An alive instance's index in alive_ids() (the order the per-minute loops visited them in).
+  std::uint32_t alive_position(InstanceId id) const { return alive_pos_[id.value]; }
+
+  // The alive instances by timeseries column, kept by every state change here so a sample costs
+  // O(1), not O(fleet): pending; running with a termination decided (an interruption notice always
+  // decides one at once, World's interruption_notice); the other running ones by purchase option.
+  struct Tally {
+    int pending = 0;
+    int draining = 0;
+    int spot = 0;
+    int on_demand = 0;
+  };
+  const Tally& tally() const { return tally_; }
+  // Per Auto Scaling group, what managed scaling reads (CP-5): its alive instances with no
+  // termination decided, how many of them run, and the newest one's launch.
+  int group_running(std::uint32_t group) const { return group < groups_.size() ? groups_[group].running : 0; }
+  std::optional<SimTime> group_newest_launch(std::uint32_t group) const {
+    if (group >= groups_.size() || groups_[group].undecided.empty()) return std::nullopt;
+    return at(InstanceId{*groups_[group].undecided.rbegin()}).launched;  // ids ascend with launch time
+  }
+  // The instances that entered running, had a termination decided or their scale-in protection
+  // changed since clear_changed() (repeats possible): what per-minute readers re-examine instead of
+  // the whole fleet. Kept only once track_changes(true) (else it would grow without a reader).
+  void track_changes(bool on) { track_changes_ = on; }
+  const std::vector<std::uint32_t>& changed() const { return changed_; }
+  void clear_changed() { changed_.clear(); }
+  void note_changed(InstanceId id) {
+    if (track_changes_) changed_.push_back(id.value);
+  }
 
  private:
+  struct GroupTally {
+    std::set<std::uint32_t> undecided;  // alive, terminating_at unset
+    int running = 0;                    // of those, not pending
+  };
+  // Every change of an instance's state goes between count(i, -1) and count(i, +1).
+  void count(const Ec2Instance& instance, int sign);
+  Tally tally_;
+  std::vector<GroupTally> groups_;
+  std::vector<std::uint32_t> changed_;
+  bool track_changes_ = false;
   Ec2Config config_;
   ChunkedVector<Ec2Instance> instances_;
   int alive_ = 0;

@@ -30,7 +30,15 @@ std::uint32_t EcsCluster::register_instance(const Ec2Instance& instance, const s
   const auto index = static_cast<std::uint32_t>(instances_.size() - 1);
   present_.push_back(index);  // the largest index yet: present_ stays sorted
   index_add(index);
+  if (track_busy_changes_) busy_changes_.push_back(instance.id.value);
   return index;
+}
+
+void EcsCluster::set_has_tasks(std::uint32_t ci, bool on) {
+  if (has_tasks_.size() <= ci) has_tasks_.resize(ci + 1, false);
+  if (has_tasks_[ci] == on) return;
+  has_tasks_[ci] = on;
+  if (track_busy_changes_) busy_changes_.push_back(instances_[ci].ec2.value);
 }
 
 void EcsCluster::set_draining(std::uint32_t ci, SimTime now) {
@@ -65,8 +73,7 @@ void EcsCluster::reserve(std::uint32_t ci, int cpu, int memory_mib, const std::v
   c.used_memory_mib += memory_mib;
   c.used_ports.insert(c.used_ports.end(), ports.begin(), ports.end());
   ++c.tasks;
-  if (has_tasks_.size() <= ci) has_tasks_.resize(ci + 1, false);
-  has_tasks_[ci] = c.tasks > 0;
+  set_has_tasks(ci, c.tasks > 0);
   if (c.status == ContainerInstanceStatus::active) index_rekey(ci, cpu_before);
 }
 
@@ -79,8 +86,7 @@ void EcsCluster::release(std::uint32_t ci, int cpu, int memory_mib, const std::v
     if (auto it = std::find(c.used_ports.begin(), c.used_ports.end(), port); it != c.used_ports.end())
       c.used_ports.erase(it);
   --c.tasks;
-  if (has_tasks_.size() <= ci) has_tasks_.resize(ci + 1, false);
-  has_tasks_[ci] = c.tasks > 0;
+  set_has_tasks(ci, c.tasks > 0);
   if (c.status == ContainerInstanceStatus::active) index_rekey(ci, cpu_before);
 }
 

@@ -84,6 +84,12 @@ class EcsCluster {
   bool draining(std::uint32_t ci) const { return ci < draining_.size() && draining_[ci]; }
   // at(ci).tasks > 0, from a bit per instance: managed scaling asks it of every instance each minute.
   bool has_tasks(std::uint32_t ci) const { return ci < has_tasks_.size() && has_tasks_[ci]; }
+  // The EC2 instances whose container instance registered, or whose has_tasks() turned, since
+  // clear_busy_changes() (repeats possible): managed scaling re-examines only these each minute.
+  // Kept only once track_busy_changes(true) (else it would grow without a reader).
+  void track_busy_changes(bool on) { track_busy_changes_ = on; }
+  const std::vector<std::uint32_t>& busy_changes() const { return busy_changes_; }
+  void clear_busy_changes() { busy_changes_.clear(); }
   // How many times an instance turned DRAINING: unchanged, no task anywhere started to sit on one.
   std::uint64_t drains() const { return drains_; }
   void deregister(std::uint32_t ci);
@@ -121,6 +127,9 @@ class EcsCluster {
   std::vector<bool> draining_;  // by instance index
   std::uint64_t drains_ = 0;
   std::vector<bool> has_tasks_;  // by instance index
+  void set_has_tasks(std::uint32_t ci, bool on);
+  std::vector<std::uint32_t> busy_changes_;  // EC2 instance ids
+  bool track_busy_changes_ = false;
 };
 
 }  // namespace spotsim

@@ -542,16 +542,12 @@ void World::sample(SimTime now) {
   TimeseriesRow& row = rows_.emplace_back();
   row.time = now;
   for (const auto& group : groups_) row.asg_desired += group->desired();
-  for (std::uint32_t id : fleet_.alive_ids()) {
-    const Ec2Instance& i = fleet_.at(InstanceId{id});
-    if (i.state == InstanceState::pending) {
-      ++row.instances_pending;
-    } else if (i.notice_at || i.terminating_at) {
-      ++row.instances_draining;
-    } else {
-      ++(i.option == PurchaseOption::spot ? row.instances_spot : row.instances_on_demand);
-    }
-  }
+  // Kept by the fleet as instances change (Ec2Fleet::tally): no walk over the fleet per row.
+  const Ec2Fleet::Tally& fleet = fleet_.tally();
+  row.instances_pending = fleet.pending;
+  row.instances_draining = fleet.draining;
+  row.instances_spot = fleet.spot;
+  row.instances_on_demand = fleet.on_demand;
   row.interruption_notices = notices_;
   for (const auto& group : groups_) row.launch_failures += group->stats().launch_failures;
   for (const auto& service : services_) {

@@ -177,6 +177,16 @@ class World : private TaskObserver {
     return capacity_policies_[static_cast<std::size_t>(first_managed_)]->last_reservation();
   }
   const ScalingSummary& scaling() const { return scaling_; }
+  // What managed scaling reads of a group's fleet each minute (CP-5, CP-9): its running instances
+  // with no termination decided, how many of them are busy (their container instance has a task),
+  // and the newest launch among its undecided instances. Kept as instances change (world_scaling.cpp);
+  // busy is kept only in worlds with capacity providers (0 in others: nothing reads it).
+  struct GroupFleetCounts {
+    int running = 0;
+    int busy = 0;
+    std::optional<SimTime> newest_launch;
+  };
+  GroupFleetCounts group_fleet_counts(std::uint32_t group);
 
  private:
   bool dispatch(const Event& e);
@@ -185,6 +195,10 @@ class World : private TaskObserver {
   void wire_scaling();
   void start_scaling();
   void scaling_minute(SimTime now);
+  // The fleet's and clusters' change lists into review_ and group_busy_ (world_scaling.cpp).
+  void absorb_fleet_changes();
+  bool counts_busy(const Ec2Instance& instance) const;
+  void protect_busy_instances(std::uint32_t group);
   const CapacityProviderStrategy* strategy_of(std::size_t service) const;
   const CapacityProviderStrategy* resolve_strategy(std::size_t service) const;
   std::vector<int> tasks_per_strategy_item(const EcsService& service, const CapacityProviderStrategy& strategy) const;
@@ -213,6 +227,14 @@ class World : private TaskObserver {
   std::vector<std::optional<ShapeBounds>> provider_shapes_;              // per capacity provider: its group's types (CP-7)
   std::vector<const CapacityProviderStrategy*> service_strategy_;        // per service: strategy_of(), resolved once
   ScalingSummary scaling_;
+  // Managed scaling's per-minute view of the fleet, kept from what changed instead of walking it
+  // (world_scaling.cpp): per EC2 instance whether it counts as busy, per group how many do, and the
+  // instances whose busy-ness or protection may have changed since their group's last CP-12 pass.
+  std::vector<std::uint8_t> busy_counted_;
+  std::vector<int> group_busy_;
+  std::vector<std::uint8_t> group_protected_;  // per group: some capacity provider of it has CP-12
+  std::vector<std::uint32_t> review_;
+  std::vector<std::uint32_t> due_;  // scratch: review_'s mismatched instances of one group
   std::vector<std::int32_t> group_cluster_;          // per group: the cluster its ECS_CLUSTER names, or -1
   std::vector<std::int32_t> container_instance_of_;  // per EC2 instance: its container-instance index, or -1
   RandomStream agent_poll_stream_;                    // "ecs.agent.poll": where in its 1 s poll the agent is

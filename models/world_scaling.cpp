@@ -42,6 +42,16 @@ const CapacityProviderStrategy* World::strategy_of(std::size_t service) const {
 }
 
 void World::wire_scaling() {
+  // Managed scaling reads the fleet from what changed (scaling_minute): the fleet and the clusters
+  // list their changes only when someone reads them each minute.
+  group_busy_.assign(groups_.size(), 0);
+  group_protected_.assign(groups_.size(), 0);
+  for (const CapacityProviderConfig& cp : config_.capacity_providers)
+    if (cp.managed_termination_protection && cp.group < group_protected_.size()) group_protected_[cp.group] = 1;
+  if (!config_.capacity_providers.empty()) {
+    fleet_.track_changes(true);
+    for (EcsCluster& cluster : clusters_) cluster.track_busy_changes(true);
+  }
   for (std::size_t s = 0; s < config_.services.size(); ++s) service_strategy_.push_back(resolve_strategy(s));
   for (const CapacityProviderConfig& cp : config_.capacity_providers) {
     if (cp.scaling.enabled && first_managed_ < 0) first_managed_ = static_cast<std::int32_t>(capacity_policies_.size());
@@ -95,25 +105,76 @@ void World::start_scaling() {
   }
 }
 
+// Counted in busy_instances (CP-9): running, no termination decided, its container instance has a task.
+bool World::counts_busy(const Ec2Instance& i) const {
+  if (!i.alive() || i.terminating_at || i.state == InstanceState::pending) return false;
+  const auto ci = container_instance_of(i.id);
+  return ci && clusters_[ci->first].has_tasks(ci->second);
+}
+
+// Every change that can move an instance in or out of busy_instances, or make its protection differ
+// from its busy-ness, is listed by the fleet (running, termination decided, protection changed) or
+// its cluster (registered, first task placed, last task gone): only those are looked at again.
+void World::absorb_fleet_changes() {
+  const std::size_t from = review_.size();
+  review_.insert(review_.end(), fleet_.changed().begin(), fleet_.changed().end());
+  fleet_.clear_changed();
+  for (EcsCluster& cluster : clusters_) {
+    review_.insert(review_.end(), cluster.busy_changes().begin(), cluster.busy_changes().end());
+    cluster.clear_busy_changes();
+  }
+  if (review_.size() == from) return;
+  if (busy_counted_.size() < fleet_.instances().size()) busy_counted_.resize(fleet_.instances().size(), 0);
+  for (std::size_t k = from; k < review_.size(); ++k) {
+    const Ec2Instance& i = fleet_.at(InstanceId{review_[k]});
+    const std::uint8_t busy = counts_busy(i) ? 1 : 0;
+    if (busy_counted_[i.id.value] == busy) continue;
+    busy_counted_[i.id.value] = busy;
+    group_busy_[i.group] += busy ? 1 : -1;
+  }
+  std::sort(review_.begin(), review_.end());
+  review_.erase(std::unique(review_.begin(), review_.end()), review_.end());
+}
+
+World::GroupFleetCounts World::group_fleet_counts(std::uint32_t group) {
+  absorb_fleet_changes();
+  return {fleet_.group_running(group), group < group_busy_.size() ? group_busy_[group] : 0,
+          fleet_.group_newest_launch(group)};
+}
+
+// CP-12: ECS protects the instances it runs tasks on and unprotects them once empty. Only the
+// group's instances under review can differ (every other one was set right at an earlier pass and
+// has not changed since); they are set in the order of the fleet's alive list, the order a walk
+// over the whole fleet met them in (the event log's order).
+void World::protect_busy_instances(std::uint32_t g) {
+  due_.clear();
+  for (const std::uint32_t id : review_) {
+    const Ec2Instance& i = fleet_.at(InstanceId{id});
+    if (i.group != g || !i.alive() || i.terminating_at || i.state == InstanceState::pending) continue;
+    const auto ci = container_instance_of(i.id);
+    if (ci && i.protected_from_scale_in != clusters_[ci->first].has_tasks(ci->second)) due_.push_back(id);
+  }
+  std::erase_if(review_, [&](std::uint32_t id) { return fleet_.at(InstanceId{id}).group == g; });
+  std::sort(due_.begin(), due_.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return fleet_.alive_position(InstanceId{a}) < fleet_.alive_position(InstanceId{b});
+  });
+  AutoScalingGroup& group = *groups_[g];
+  for (const std::uint32_t id : due_) group.set_protection(engine_, InstanceId{id}, !fleet_.at(InstanceId{id}).protected_from_scale_in);
+}
+
 void World::scaling_minute(SimTime now) {
   // Capacity providers (§1): one CapacityProviderReservation datapoint each.
   for (std::size_t p = 0; p < config_.capacity_providers.size(); ++p) {
     const CapacityProviderConfig& cp = config_.capacity_providers[p];
     AutoScalingGroup& group = *groups_[cp.group];
     ManagedScalingInput in;
-    for (std::uint32_t id : fleet_.alive_ids()) {
-      const Ec2Instance& i = fleet_.at(InstanceId{id});
-      if (i.group != cp.group || i.terminating_at) continue;
-      in.newest_launch = std::max(in.newest_launch.value_or(i.launched), i.launched);
-      if (i.state == InstanceState::pending) continue;
-      ++in.running_instances;  // N: running, warming ones included (CP-5)
-      const auto ci = container_instance_of(i.id);
-      const bool busy = ci && clusters_[ci->first].has_tasks(ci->second);
-      in.busy_instances += busy ? 1 : 0;
-      // CP-12: ECS protects the instances it runs tasks on and unprotects them once empty.
-      if (cp.managed_termination_protection && ci && i.protected_from_scale_in != busy)
-        group.set_protection(engine_, i.id, busy);
-    }
+    const auto g = static_cast<std::uint32_t>(cp.group);
+    // N: running, warming ones included (CP-5); no termination decided.
+    const GroupFleetCounts counts = group_fleet_counts(g);
+    in.running_instances = counts.running;
+    in.busy_instances = counts.busy;
+    in.newest_launch = counts.newest_launch;
+    if (cp.managed_termination_protection) protect_busy_instances(g);
     if (!capacity_policies_[p]) continue;
     // CP-7: the PROVISIONING tasks that chose this provider, binpacked on the group's types.
     std::vector<TaskNeed> needs;
@@ -150,6 +211,8 @@ void World::scaling_minute(SimTime now) {
       group.set_desired(engine_, *desired);
     }
   }
+  // What no capacity provider protects needs no review (what one does waits for its next pass).
+  std::erase_if(review_, [&](std::uint32_t id) { return !group_protected_[fleet_.at(InstanceId{id}).group]; });
 
   // Service auto scaling (§6): this minute's datapoints of each scalable target's service.
   const TrafficMetrics& metrics = traffic_->metrics();
