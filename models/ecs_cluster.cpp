@@ -40,7 +40,7 @@ void EcsCluster::set_draining(std::uint32_t ci, SimTime now) {
   c.status = ContainerInstanceStatus::draining;
   if (draining_.size() <= ci) draining_.resize(ci + 1, false);
   draining_[ci] = true;
-  ++drains_;
+  drained_.push_back(ci);
   c.draining_since = now;
 }
 

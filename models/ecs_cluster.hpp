@@ -85,7 +85,10 @@ class EcsCluster {
   // at(ci).tasks > 0, from a bit per instance: managed scaling asks it of every instance each minute.
   bool has_tasks(std::uint32_t ci) const { return ci < has_tasks_.size() && has_tasks_[ci]; }
   // How many times an instance turned DRAINING: unchanged, no task anywhere started to sit on one.
-  std::uint64_t drains() const { return drains_; }
+  std::uint64_t drains() const { return drained_.size(); }
+  // The instances in the order they turned DRAINING (each once: DRAINING never turns back): what a
+  // service that saw the first k drains looks at, its tasks on drained()[k..], instead of all its tasks.
+  const std::vector<std::uint32_t>& drained() const { return drained_; }
   void deregister(std::uint32_t ci);
 
   void reserve(std::uint32_t ci, int cpu, int memory_mib, const std::vector<int>& ports);
@@ -119,7 +122,7 @@ class EcsCluster {
   std::vector<std::set<std::pair<int, std::uint32_t>>> active_by_cpu_;
   std::size_t active_ = 0;
   std::vector<bool> draining_;  // by instance index
-  std::uint64_t drains_ = 0;
+  std::vector<std::uint32_t> drained_;  // 4 bytes per instance drained: the records above take 256
   std::vector<bool> has_tasks_;  // by instance index
 };
 
