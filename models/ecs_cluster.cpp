@@ -55,6 +55,7 @@ void EcsCluster::deregister(std::uint32_t ci) {
   // year of churn keeps hundreds of thousands of these records, so they give their memory back.
   Attributes().swap(c.attributes);
   std::vector<int>().swap(c.used_ports);
+  std::vector<PlacedTask>().swap(c.placed);
   present_.erase(std::lower_bound(present_.begin(), present_.end(), ci));
 }
 

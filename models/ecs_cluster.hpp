@@ -37,6 +37,13 @@ struct ContainerAgent {
   bool spot_instance_draining = false;           // ECS_ENABLE_SPOT_INSTANCE_DRAINING
 };
 
+// A task not yet STOPPED on a container instance: its service and its id in that service.
+struct PlacedTask {
+  std::uint32_t service = 0;
+  std::uint32_t task = 0;
+  friend bool operator==(PlacedTask, PlacedTask) = default;
+};
+
 struct ContainerInstance {
   InstanceId ec2;
   std::uint32_t group = 0;  // the Auto Scaling group of its EC2 instance (a capacity provider's)
@@ -47,6 +54,9 @@ struct ContainerInstance {
   int used_memory_mib = 0;
   std::vector<int> used_ports;  // static host ports reserved by tasks
   int tasks = 0;                // tasks placed and not yet STOPPED
+  // Those tasks, in the order they were placed (so each service's ascending), kept by the services:
+  // a drain or a termination finds a service's tasks on the instance here, not among all its tasks.
+  std::vector<PlacedTask> placed;
   Attributes attributes;        // ecs.availability-zone, ecs.instance-type, ecs.instance-lifecycle, instanceId, ...
   std::uint32_t zone = 0;       // its ecs.availability-zone as an index into EcsCluster::zones()
   ContainerAgent agent;

@@ -1,6 +1,7 @@
 #include "models/ecs_service.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <tuple>
 
@@ -114,20 +115,31 @@ void EcsService::set_healthy(EcsTask& task, bool healthy) {
   task.healthy = healthy;
 }
 
+std::vector<std::uint32_t> EcsService::unstopped_on(std::uint32_t container_instance) const {
+  std::vector<std::uint32_t> ids;
+  for (const PlacedTask& p : cluster_.at(container_instance).placed)
+    if (p.service == index_) ids.push_back(p.task);
+  return ids;
+}
+
 std::string EcsService::bookkeeping_mismatch() const {
   std::string out;
   int live = 0, healthy = 0;
-  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> on;
+  std::map<std::uint32_t, std::vector<std::uint32_t>> on;
   for (std::uint32_t idx : live_) {
     const EcsTask& t = tasks_[idx];
     live += t.live() ? 1 : 0;
     healthy += t.healthy ? 1 : 0;
     if (t.healthy && !t.live()) out += "task " + std::to_string(idx) + " healthy but not live; ";
+    if (zone_of(t) != cluster_.at(t.container_instance).zone) out += "task " + std::to_string(idx) + " zone; ";
     on[t.container_instance].push_back(idx);
   }
   if (live != live_count_) out += "live: kept " + std::to_string(live_count_) + ", recounted " + std::to_string(live) + "; ";
   if (healthy != healthy_) out += "healthy: kept " + std::to_string(healthy_) + ", recounted " + std::to_string(healthy) + "; ";
-  if (on != unstopped_on_) out += "tasks by container instance differ; ";
+  std::map<std::uint32_t, std::vector<std::uint32_t>> kept;
+  for (const std::uint32_t ci : cluster_.present())
+    if (auto ids = unstopped_on(ci); !ids.empty()) kept[ci] = std::move(ids);
+  if (on != kept) out += "tasks by container instance differ; ";
   if (none_to_replace_) {
     // What a look skips: only tasks on instances drained since drains_seen_ may need replacing.
     const auto& drained = cluster_.drained();
@@ -181,8 +193,8 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
       std::vector<std::uint32_t> on_drained;
       const auto& drained = cluster_.drained();
       for (std::size_t d = drains_seen_; d < drained.size(); ++d)
-        if (const auto it = unstopped_on_.find(drained[d]); it != unstopped_on_.end())
-          on_drained.insert(on_drained.end(), it->second.begin(), it->second.end());
+        for (const PlacedTask& p : cluster_.at(drained[d]).placed)
+          if (p.service == index_) on_drained.push_back(p.task);
       std::sort(on_drained.begin(), on_drained.end());
       for (const std::uint32_t idx : on_drained) {
         EcsTask& t = tasks_[idx];
@@ -252,7 +264,7 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
     std::vector<std::vector<std::size_t>> queue(4 * zones);  // [class * zones + az]: positions in extra
     for (std::size_t i = 0; i < extra.size(); ++i) {
       const EcsTask& t = tasks_[extra[i]];
-      const std::uint32_t az = cluster_.at(t.container_instance).zone;
+      const std::uint32_t az = zone_of(t);
       ++per_az[az];
       const std::size_t rank_class = (t.starting() ? 0 : 2) + (t.healthy ? 1 : 0);
       queue[rank_class * zones + az].push_back(i);
@@ -328,9 +340,11 @@ bool EcsService::start_task(Engine& engine) {
   cluster_.reserve(task.container_instance, task.cpu, task.memory_mib, task.ports);
   tasks_.push_back(task);
   live_.push_back(task.id);
-  unstopped_on_[task.container_instance].push_back(task.id);
+  ContainerInstance& instance = cluster_.at(task.container_instance);
+  instance.placed.push_back({index_, task.id});
   ++in_state_[static_cast<std::size_t>(task.state)];  // PROVISIONING, left at once below
-  const std::uint32_t zone = cluster_.at(task.container_instance).zone;
+  const std::uint32_t zone = instance.zone;
+  tasks_.back().zone = zone < EcsTask::kALotOfZones ? static_cast<std::uint8_t>(zone) : EcsTask::kALotOfZones;
   if (live_per_zone_.size() <= zone) live_per_zone_.resize(zone + 1, 0);
   ++live_per_zone_[zone];
   ++live_count_;
@@ -371,7 +385,7 @@ PlacementResult EcsService::place_over_candidates(const TaskRequirements& need, 
 }
 
 void EcsService::leaves_live(const EcsTask& task) {
-  --live_per_zone_[cluster_.at(task.container_instance).zone];
+  --live_per_zone_[zone_of(task)];
   --live_count_;
 }
 
@@ -449,10 +463,7 @@ void EcsService::finish_stop(Engine& engine, EcsTask& task) {
   set_healthy(task, false);
   cluster_.release(task.container_instance, task.cpu, task.memory_mib, task.ports);
   std::erase(live_, task.id);
-  if (const auto it = unstopped_on_.find(task.container_instance); it != unstopped_on_.end()) {
-    std::erase(it->second, task.id);
-    if (it->second.empty()) unstopped_on_.erase(it);
-  }
+  std::erase(cluster_.at(task.container_instance).placed, PlacedTask{index_, task.id});
   request_reconcile(engine, engine.now());
   notify(engine, task, from);
 }
@@ -585,10 +596,8 @@ void EcsService::on_instance_terminated(Engine& engine, std::uint32_t container_
   // No task of any service left on it (its count covers every task not yet STOPPED): nothing to
   // look for among this service's tasks — the common case after a drain.
   if (cluster_.at(container_instance).tasks == 0) return;
-  const auto on = unstopped_on_.find(container_instance);
-  if (on == unstopped_on_.end()) return;
-  // Its tasks in live_ order (ascending ids); finish_stop takes each out of the list.
-  const std::vector<std::uint32_t> doomed = on->second;
+  // Its tasks in live_ order (ascending ids); finish_stop takes each out of the instance's list.
+  const std::vector<std::uint32_t> doomed = unstopped_on(container_instance);
   bool any = false;
   for (const std::uint32_t idx : doomed) {
     EcsTask& task = tasks_[idx];

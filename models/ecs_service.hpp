@@ -10,7 +10,6 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "models/ecs_cluster.hpp"
@@ -115,6 +114,11 @@ class EcsService {
   // The task no longer counts towards the service (asked to stop, or STOPPED without being asked).
   void leaves_live(const EcsTask& task);
   void set_healthy(EcsTask& task, bool healthy);  // every change of task.healthy, so healthy_ stays true
+  std::uint32_t zone_of(const EcsTask& task) const {
+    return task.zone != EcsTask::kALotOfZones ? task.zone : cluster_.at(task.container_instance).zone;
+  }
+  // The ids of this service's tasks not yet STOPPED on the container instance, ascending.
+  std::vector<std::uint32_t> unstopped_on(std::uint32_t container_instance) const;
   void stop_task(Engine& engine, EcsTask& task, TaskStopReason reason);
   void enter(Engine& engine, EcsTask& task, TaskState state, SimTime next_step_in);
   void finish_stop(Engine& engine, EcsTask& task);
@@ -145,10 +149,6 @@ class EcsService {
   std::vector<int> live_per_zone_;
   int live_count_ = 0;  // tasks for which live() holds
   int healthy_ = 0;     // tasks with healthy set (all of them live: stopping clears it)
-  // By container instance: the ids of this service's tasks on it not yet STOPPED (its share of
-  // live_), ascending. A drain or a termination looks at the tasks on that instance only. Only
-  // instances with such tasks have an entry: a year registers hundreds of thousands of instances.
-  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> unstopped_on_;
   // True when the last full look found no live task to replace (must_replace) and nothing since
   // could have made one so — no instance of the cluster turned DRAINING (cluster drains() still
   // drains_seen_), no deployment, no task turned UNHEALTHY; new tasks never need replacing. Then a
