@@ -47,6 +47,8 @@ AutoScalingGroup::AutoScalingGroup(std::uint32_t index, AutoScalingGroupConfig c
       if (az_by_pool_.size() <= pool) az_by_pool_.resize(pool + 1, 0);
       az_by_pool_[pool] = static_cast<std::uint32_t>(az);
     }
+  counted_by_az_.assign(pools_.size() * 2, 0);
+  counted_spot_by_pool_.assign(az_by_pool_.size(), 0);
 }
 
 bool AutoScalingGroup::counts(const Ec2Instance& i) const {
@@ -63,6 +65,62 @@ bool AutoScalingGroup::counts(const Ec2Instance& i) const {
   return true;
 }
 
+bool AutoScalingGroup::occupies(const Ec2Instance& i) const {
+  return i.group == index_ && i.alive() && !((i.terminating_at || i.termination_held_since) && !i.notice_at);
+}
+
+void AutoScalingGroup::recount_member(InstanceId id) {
+  const Ec2Instance& i = fleet_.at(id);
+  if (counted_as_.size() <= id.value) counted_as_.resize(id.value + 1, 0);
+  const std::uint8_t was = counted_as_[id.value];
+  const bool counted = counts(i);
+  const std::uint8_t now = static_cast<std::uint8_t>((counted ? 1 : 0) | (occupies(i) ? 2 : 0) |
+                                                     (counted && !i.protected_from_scale_in ? 4 : 0));
+  if (was == now) return;
+  counted_as_[id.value] = now;
+  occupying_ += ((now >> 1) & 1) - ((was >> 1) & 1);
+  counted_unprotected_ += ((now >> 2) & 1) - ((was >> 2) & 1);
+  const int delta = (now & 1) - (was & 1);
+  if (delta == 0) return;
+  const auto option = static_cast<std::size_t>(i.option);
+  counted_[option] += delta;
+  counted_by_az_[az_of(i) * 2 + option] += delta;
+  if (i.option == PurchaseOption::spot && i.pool < counted_spot_by_pool_.size()) counted_spot_by_pool_[i.pool] += delta;
+}
+
+std::string AutoScalingGroup::bookkeeping_mismatch() const {
+  int by_option[2] = {0, 0}, occupying = 0, unprotected = 0;
+  std::vector<int> by_az(counted_by_az_.size(), 0), spot_by_pool(counted_spot_by_pool_.size(), 0);
+  for (InstanceId id : members_) {
+    const Ec2Instance& i = fleet_.at(id);
+    occupying += occupies(i) ? 1 : 0;
+    if (!counts(i)) continue;
+    unprotected += i.protected_from_scale_in ? 0 : 1;
+    const auto option = static_cast<std::size_t>(i.option);
+    ++by_option[option];
+    ++by_az[az_of(i) * 2 + option];
+    if (i.option == PurchaseOption::spot && i.pool < spot_by_pool.size()) ++spot_by_pool[i.pool];
+  }
+  std::string out;
+  auto check = [&](const char* what, int kept, int recounted) {
+    if (kept != recounted)
+      out += std::string(what) + ": kept " + std::to_string(kept) + ", recounted " + std::to_string(recounted) + "; ";
+  };
+  check("on-demand", counted_[0], by_option[0]);
+  check("spot", counted_[1], by_option[1]);
+  check("occupying", occupying_, occupying);
+  check("unprotected", counted_unprotected_, unprotected);
+  for (std::size_t k = 0; k < by_az.size(); ++k) check("az x option", counted_by_az_[k], by_az[k]);
+  for (std::size_t k = 0; k < spot_by_pool.size(); ++k) check("spot pool", counted_spot_by_pool_[k], spot_by_pool[k]);
+  for (InstanceId id : members_) {
+    const Ec2Instance& i = fleet_.at(id);
+    const bool tie_possible = i.alive() && i.rebalance_at && !i.replaced_by;
+    if (tie_possible != std::binary_search(rebalanced_.begin(), rebalanced_.end(), id))
+      out += "rebalanced list: instance " + std::to_string(id.value) + "; ";
+  }
+  return out;
+}
+
 int AutoScalingGroup::extra_allowed() const {
   // ASG-15: with Capacity Rebalancing the group may exceed desired by up to 10 % (at least one);
   // an instance refresh launching before it terminates, by the instances it replaces so (within
@@ -74,20 +132,9 @@ bool AutoScalingGroup::being_replaced_first(InstanceId id) const {
   return std::find(replaced_first_.begin(), replaced_first_.end(), id) != replaced_first_.end();
 }
 
-int AutoScalingGroup::active_count() const {
-  int n = 0;
-  for (InstanceId id : members_) n += counts(fleet_.at(id)) ? 1 : 0;
-  return n;
-}
+int AutoScalingGroup::active_count() const { return counted_[0] + counted_[1]; }
 
-int AutoScalingGroup::active_count(PurchaseOption option) const {
-  int n = 0;
-  for (InstanceId id : members_) {
-    const Ec2Instance& i = fleet_.at(id);
-    n += counts(i) && i.option == option ? 1 : 0;
-  }
-  return n;
-}
+int AutoScalingGroup::active_count(PurchaseOption option) const { return counted_[static_cast<std::size_t>(option)]; }
 
 std::size_t AutoScalingGroup::az_of(const Ec2Instance& instance) const {
   return instance.pool < az_by_pool_.size() ? az_by_pool_[instance.pool] : 0;
@@ -107,6 +154,7 @@ void AutoScalingGroup::set_protection(Engine& engine, InstanceId id, bool on) {
     log_->instance(engine.now(), fleet_.at(id), "scale_in_protection").boolean("from", !on).boolean("to", on);
   if (fleet_.at(id).protected_from_scale_in != on) fleet_.note_changed(id);  // managed scaling re-examines it
   fleet_.at(id).protected_from_scale_in = on;
+  recount_member(id);  // ASG-24: a recommended instance is replaced only while unprotected
   if (!on && (blocked_ > 0 || refresh_in_progress())) request_reconcile(engine, engine.now());
 }
 
@@ -140,14 +188,10 @@ void AutoScalingGroup::launch_towards_desired(Engine& engine) {
   const int od_target = on_demand_count(desired_, config_.on_demand_base_capacity, config_.on_demand_percentage_above_base);
   const int spot_target = desired_ - od_target;
   // The active instances by purchase option and, as instances on their way out still occupy the
-  // group (Capacity Rebalancing may exceed desired by a margin only, ASG-15), the alive ones: one
-  // pass over the members.
-  int active_od = 0, active_spot = 0, alive = 0;
-  for (InstanceId id : members_) {
-    const Ec2Instance& i = fleet_.at(id);
-    if (counts(i)) ++(i.option == PurchaseOption::spot ? active_spot : active_od);
-    alive += i.alive() && !((i.terminating_at || i.termination_held_since) && !i.notice_at) ? 1 : 0;
-  }
+  // group (Capacity Rebalancing may exceed desired by a margin only, ASG-15), the alive ones.
+  const int active_od = counted_[static_cast<std::size_t>(PurchaseOption::on_demand)];
+  const int active_spot = counted_[static_cast<std::size_t>(PurchaseOption::spot)];
+  const int alive = occupying_;
   int need_od = std::max(0, od_target - active_od);
   int need_spot = std::max(0, spot_target - active_spot);
   int deficit = desired_ - (active_od + active_spot);
@@ -192,6 +236,7 @@ bool AutoScalingGroup::launch_one(Engine& engine, PurchaseOption option) {
       const InstanceId id = fleet_.launch(engine, index_, pool, option, config_.launch_template_version,
                                           config_.new_instances_protected_from_scale_in, max_price);
       members_.push_back(id);
+      recount_member(id);
       ++(option == PurchaseOption::spot ? stats_.launched_spot : stats_.launched_on_demand);
       const char* reason = "desired_capacity";
       if (refresh_launches_due_ > 0) {
@@ -205,13 +250,16 @@ bool AutoScalingGroup::launch_one(Engine& engine, PurchaseOption option) {
       }
       // Capacity Rebalancing: tie the new spot instance to one it replaces, to terminate that one
       // once the new one passes its health check (ASG-22).
+      // The first such member in launch order: rebalanced_ holds every member that may be one.
       if (option == PurchaseOption::spot && config_.capacity_rebalance) {
-        for (InstanceId old_id : members_) {
+        for (auto it = rebalanced_.begin(); it != rebalanced_.end(); ++it) {
+          const InstanceId old_id = *it;
           Ec2Instance& old = fleet_.at(old_id);
           if (old_id != id && old.alive() && old.option == PurchaseOption::spot && old.rebalance_at &&
               !old.notice_at && !old.replaced_by && !old.protected_from_scale_in) {
             old.replaced_by = id;
             fleet_.at(id).replaces = old_id;
+            rebalanced_.erase(it);
             break;
           }
         }
@@ -234,12 +282,9 @@ std::vector<std::size_t> AutoScalingGroup::az_launch_order(PurchaseOption option
   // by the order the group lists its AZs.
   const std::size_t n = pools_.size();
   std::vector<int> total(n, 0), same(n, 0);
-  for (InstanceId id : members_) {
-    const Ec2Instance& i = fleet_.at(id);
-    if (!counts(i)) continue;
-    const std::size_t az = az_of(i);
-    ++total[az];
-    same[az] += i.option == option ? 1 : 0;
+  for (std::size_t az = 0; az < n; ++az) {
+    total[az] = counted_by_az_[az * 2] + counted_by_az_[az * 2 + 1];
+    same[az] = counted_by_az_[az * 2 + static_cast<std::size_t>(option)];
   }
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -272,11 +317,7 @@ std::vector<std::uint32_t> AutoScalingGroup::ranked_pools(std::size_t az, Purcha
         std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return price(a) < price(b); });
         const std::size_t n = std::min<std::size_t>(order.size(), static_cast<std::size_t>(std::max(1, config_.spot_instance_pools)));
         std::vector<int> in_pool(pools.size(), 0);
-        for (InstanceId id : members_) {
-          const Ec2Instance& i = fleet_.at(id);
-          if (!counts(i) || i.option != PurchaseOption::spot) continue;
-          for (std::size_t k = 0; k < pools.size(); ++k) in_pool[k] += pools[k] == i.pool ? 1 : 0;
-        }
+        for (std::size_t k = 0; k < pools.size(); ++k) in_pool[k] = counted_spot_by_pool_[pools[k]];
         std::stable_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n),
                          [&](auto a, auto b) { return in_pool[a] < in_pool[b]; });
         break;
@@ -321,6 +362,7 @@ void AutoScalingGroup::terminate_towards_desired(Engine& engine) {
       fleet_.hold_termination(engine, id, TerminationCause::scale_in);  // CP-14: drained first
     else
       fleet_.schedule_termination(engine, id, engine.now(), TerminationCause::scale_in);
+    recount_member(id);
     ++stats_.scale_in_terminations;
   }
   // ASG-21: desired has dropped; the protected rest stays until its protection is removed.
@@ -329,12 +371,15 @@ void AutoScalingGroup::terminate_towards_desired(Engine& engine) {
 
 std::vector<InstanceId> AutoScalingGroup::choose_scale_in_victims(int n, SimTime now) {
   std::vector<InstanceId> victims;
-  if (n <= 0) return victims;
+  // ASG-20, ASG-21: every active instance protected (a managed-termination-protection group that
+  // wants to shrink, looking again at every change): no victim, and no draw, without a pass.
+  if (n <= 0 || counted_unprotected_ == 0) return victims;
   const int od_target = on_demand_count(desired_, config_.on_demand_base_capacity, config_.on_demand_percentage_above_base);
   const int spot_target = desired_ - od_target;
   std::vector<InstanceId> active;
+  active.reserve(static_cast<std::size_t>(active_count()));
   for (InstanceId id : members_)
-    if (counts(fleet_.at(id))) active.push_back(id);
+    if (counted_as_[id.value] & 1) active.push_back(id);  // counts(), as recount_member keeps it
   // The counts below are over the active instances not chosen yet: counted once and kept as
   // victims are chosen (the same numbers as recounting per victim, without the cost at thousands).
   std::vector<char> chosen(active.size(), 0);
@@ -342,14 +387,16 @@ std::vector<InstanceId> AutoScalingGroup::choose_scale_in_victims(int n, SimTime
   std::vector<int> per_az(pools_.size(), 0);
   std::vector<std::size_t> az(active.size());
   std::vector<PurchaseOption> option_of(active.size());
-  std::vector<char> unprotected(active.size());  // ASG-20: protected instances are never scale-in victims
+  // ASG-20: protected instances are never scale-in victims. The unprotected ones by purchase option,
+  // in `active` order: what a victim is chosen from (most of a managed-scaling group is protected).
+  std::vector<std::size_t> unprotected_of[2];
   for (std::size_t a = 0; a < active.size(); ++a) {
     const Ec2Instance& i = fleet_.at(active[a]);
     ++(i.option == PurchaseOption::spot ? spot : od);
     az[a] = az_of(i);
     ++per_az[az[a]];
     option_of[a] = i.option;
-    unprotected[a] = i.protected_from_scale_in ? 0 : 1;
+    if (!i.protected_from_scale_in) unprotected_of[static_cast<std::size_t>(i.option)].push_back(a);
   }
   // ASG-18: the policies in list order, Default expanded (ASG-16, ASG-17: allocation strategy,
   // oldest launch template, closest to the next hour).
@@ -368,8 +415,8 @@ std::vector<InstanceId> AutoScalingGroup::choose_scale_in_victims(int n, SimTime
     const PurchaseOption preferred = od - od_target > spot - spot_target ? PurchaseOption::on_demand : PurchaseOption::spot;
     candidates.clear();
     for (PurchaseOption option : {preferred, preferred == PurchaseOption::spot ? PurchaseOption::on_demand : PurchaseOption::spot}) {
-      for (std::size_t a = 0; a < active.size(); ++a)
-        if (!chosen[a] && unprotected[a] && option_of[a] == option) candidates.push_back(a);
+      for (std::size_t a : unprotected_of[static_cast<std::size_t>(option)])
+        if (!chosen[a]) candidates.push_back(a);
       if (!candidates.empty()) break;
     }
     if (candidates.empty()) break;
@@ -436,6 +483,7 @@ void AutoScalingGroup::on_booted(Engine& engine, InstanceId id) {
   Ec2Instance& old = fleet_.at(*instance.replaces);
   if (old.alive() && !old.terminating_at && !old.protected_from_scale_in) {
     fleet_.schedule_termination(engine, old.id, engine.now(), TerminationCause::capacity_rebalance);
+    recount_member(old.id);
     ++stats_.rebalance_terminations;
   }
 }
@@ -444,6 +492,9 @@ void AutoScalingGroup::on_terminated(Engine& engine, InstanceId id) {
   const Ec2Instance& instance = fleet_.at(id);
   std::erase(members_, id);  // the group's scans stay proportional to its size, not its history
   std::erase(replaced_first_, id);
+  if (const auto it = std::lower_bound(rebalanced_.begin(), rebalanced_.end(), id); it != rebalanced_.end() && *it == id)
+    rebalanced_.erase(it);
+  recount_member(id);
   // ASG-1: the group maintains desired capacity; unexpected terminations are replaced.
   if (instance.cause == TerminationCause::unhealthy ||
       (instance.cause == TerminationCause::spot_interruption && !config_.capacity_rebalance))
@@ -452,12 +503,19 @@ void AutoScalingGroup::on_terminated(Engine& engine, InstanceId id) {
 }
 
 void AutoScalingGroup::on_rebalance_recommendation(Engine& engine, InstanceId id) {
+  // The world has just set its rebalance_at: it may be tied to a replacement now (launch_one).
+  if (const Ec2Instance& i = fleet_.at(id); i.group == index_ && i.alive() && !i.replaced_by) {
+    const auto it = std::lower_bound(rebalanced_.begin(), rebalanced_.end(), id);
+    if (it == rebalanced_.end() || *it != id) rebalanced_.insert(it, id);
+  }
+  recount_member(id);
   if (!config_.capacity_rebalance || fleet_.at(id).protected_from_scale_in) return;
   ++pending_replacements_;
   request_reconcile(engine, engine.now());  // ASG-22: launch before terminate
 }
 
 void AutoScalingGroup::on_interruption_notice(Engine& engine, InstanceId id) {
+  recount_member(id);  // the world has just set its notice_at and decided its termination
   if (!config_.capacity_rebalance) return;  // ASG-25: replaced after it is gone
   // ASG-23: on the notice, a replacement is launched at once, unless one is already coming.
   if (!fleet_.at(id).replaced_by && !fleet_.at(id).rebalance_at) ++pending_replacements_;
@@ -471,6 +529,7 @@ bool AutoScalingGroup::mark_unhealthy(Engine& engine, InstanceId id) {
   if (engine.now() < instance.launched + config_.health_check_grace_period) return false;
   // ASG-15: terminate-and-launch.
   fleet_.schedule_termination(engine, id, engine.now(), TerminationCause::unhealthy);
+  recount_member(id);
   return true;
 }
 
@@ -580,6 +639,7 @@ bool AutoScalingGroup::refresh_step(Engine& engine) {
       fleet_.hold_termination(engine, id, TerminationCause::instance_refresh);  // CP-14: drained first
     else
       fleet_.schedule_termination(engine, id, now, TerminationCause::instance_refresh);
+    recount_member(id);
     ++progress.terminated;
     ++stats_.refresh_terminations;
   };
@@ -595,16 +655,21 @@ bool AutoScalingGroup::refresh_step(Engine& engine) {
       settling = true;
   }
   // Launch-before-terminate: once their replacements are ready, the instances they replace go.
+  std::vector<InstanceId> released;  // no longer being replaced first: counted again if they count
   std::erase_if(replaced_first_, [&](InstanceId id) {
     const Ec2Instance& i = fleet_.at(id);
-    return !i.alive() || i.terminating_at || i.termination_held_since;  // going anyway
+    const bool going = !i.alive() || i.terminating_at || i.termination_held_since;  // going anyway
+    if (going) released.push_back(id);
+    return going;
   });
+  for (InstanceId id : released) recount_member(id);
   if (!settling) {
-    for (InstanceId id : replaced_first_) {
+    const std::vector<InstanceId> first = std::move(replaced_first_);
+    replaced_first_.clear();
+    for (InstanceId id : first) {
       condemn(id);
       ++progress.launched_first;
     }
-    replaced_first_.clear();
   }
 
   std::vector<InstanceId> eligible;  // on the old template, not on their way out, replaceable now
@@ -675,8 +740,10 @@ bool AutoScalingGroup::refresh_step(Engine& engine) {
     const InstanceId id = eligible[static_cast<std::size_t>(k)];  // members_ order: oldest first
     if (k < batch - first)
       condemn(id);
-    else
+    else {
       replaced_first_.push_back(id);
+      recount_member(id);
+    }
   }
   ++progress.batches;
   refresh_launches_due_ += batch;

@@ -189,6 +189,9 @@ class AutoScalingGroup {
   int scale_in_blocked() const { return blocked_; }
   // The victims a scale-in by n would choose now, in order (exposed for tests and what-if output).
   std::vector<InstanceId> choose_scale_in_victims(int n, SimTime now);
+  // Tests: the counts the group keeps as its members change (by purchase option, AZ and pool) against
+  // a recount over its members; empty when they agree, else what differs.
+  std::string bookkeeping_mismatch() const;
 
  private:
   void request_reconcile(Engine& engine, SimTime when);
@@ -202,6 +205,13 @@ class AutoScalingGroup {
   // not being replaced by Capacity Rebalancing)
   bool counts(const Ec2Instance& i) const;
   int extra_allowed() const;
+  // The instance may have changed in what the group counts (counts(), occupies()): move it between
+  // the kept counts. Called wherever the group or the world changes a member (launch, termination
+  // decided or done, notice, recommendation, protection, launch-before-terminate).
+  void recount_member(InstanceId id);
+  // Does the instance still occupy the group (alive and not condemned by it; a noticed instance
+  // does until it is gone)? What launches may add is desired + extra_allowed() less these.
+  bool occupies(const Ec2Instance& i) const;
   void reconcile_capacity(Engine& engine);
   // The running refresh: replaces its next batch if the group is ready for one, finishes it when
   // done, and schedules its next look; returns true if it condemned instances.
@@ -227,7 +237,20 @@ class AutoScalingGroup {
   // scale-in and launch-order scans ask it once per member, and a search of pools_ per ask was a
   // measurable share of a large fleet's run.
   std::vector<std::uint32_t> az_by_pool_;
-  std::vector<InstanceId> members_;  // the group's live instances, in launch order
+  std::vector<InstanceId> members_;  // the group's live instances, in launch order (ascending ids)
+  // Kept by recount_member instead of a pass over the members per launch and per look (a large
+  // fleet's group launches and looks thousands of times a day): per member instance, what it was
+  // last counted as (bit 0: counts(), bit 1: occupies(), bit 2: counts() and not protected from
+  // scale in), and the totals over the members.
+  std::vector<std::uint8_t> counted_as_;     // by instance id
+  int counted_[2] = {0, 0};                  // counts(), by PurchaseOption
+  std::vector<int> counted_by_az_;           // counts(), [az * 2 + PurchaseOption]
+  std::vector<int> counted_spot_by_pool_;    // counts() and spot, by the market's pool index
+  int occupying_ = 0;                        // occupies()
+  int counted_unprotected_ = 0;              // counts() and not protected from scale in: victims possible
+  // Members that received a rebalance recommendation and have no replacement tied to them yet,
+  // ascending ids (= launch order): the only ones a Capacity Rebalancing launch may tie itself to.
+  std::vector<InstanceId> rebalanced_;
   int min_ = 0, max_ = 0, desired_ = 0;
   std::optional<SimTime> reconcile_pending_;
   std::uint32_t reconcile_generation_ = 0;

@@ -48,7 +48,7 @@ void EcsCluster::set_draining(std::uint32_t ci, SimTime now) {
   c.status = ContainerInstanceStatus::draining;
   if (draining_.size() <= ci) draining_.resize(ci + 1, false);
   draining_[ci] = true;
-  ++drains_;
+  drained_.push_back(ci);
   c.draining_since = now;
 }
 
@@ -63,6 +63,7 @@ void EcsCluster::deregister(std::uint32_t ci) {
   // year of churn keeps hundreds of thousands of these records, so they give their memory back.
   Attributes().swap(c.attributes);
   std::vector<int>().swap(c.used_ports);
+  std::vector<PlacedTask>().swap(c.placed);
   present_.erase(std::lower_bound(present_.begin(), present_.end(), ci));
 }
 

@@ -37,6 +37,13 @@ struct ContainerAgent {
   bool spot_instance_draining = false;           // ECS_ENABLE_SPOT_INSTANCE_DRAINING
 };
 
+// A task not yet STOPPED on a container instance: its service and its id in that service.
+struct PlacedTask {
+  std::uint32_t service = 0;
+  std::uint32_t task = 0;
+  friend bool operator==(PlacedTask, PlacedTask) = default;
+};
+
 struct ContainerInstance {
   InstanceId ec2;
   std::uint32_t group = 0;  // the Auto Scaling group of its EC2 instance (a capacity provider's)
@@ -47,6 +54,9 @@ struct ContainerInstance {
   int used_memory_mib = 0;
   std::vector<int> used_ports;  // static host ports reserved by tasks
   int tasks = 0;                // tasks placed and not yet STOPPED
+  // Those tasks, in the order they were placed (so each service's ascending), kept by the services:
+  // a drain or a termination finds a service's tasks on the instance here, not among all its tasks.
+  std::vector<PlacedTask> placed;
   Attributes attributes;        // ecs.availability-zone, ecs.instance-type, ecs.instance-lifecycle, instanceId, ...
   std::uint32_t zone = 0;       // its ecs.availability-zone as an index into EcsCluster::zones()
   ContainerAgent agent;
@@ -91,7 +101,10 @@ class EcsCluster {
   const std::vector<std::uint32_t>& busy_changes() const { return busy_changes_; }
   void clear_busy_changes() { busy_changes_.clear(); }
   // How many times an instance turned DRAINING: unchanged, no task anywhere started to sit on one.
-  std::uint64_t drains() const { return drains_; }
+  std::uint64_t drains() const { return drained_.size(); }
+  // The instances in the order they turned DRAINING (each once: DRAINING never turns back): what a
+  // service that saw the first k drains looks at, its tasks on drained()[k..], instead of all its tasks.
+  const std::vector<std::uint32_t>& drained() const { return drained_; }
   void deregister(std::uint32_t ci);
 
   void reserve(std::uint32_t ci, int cpu, int memory_mib, const std::vector<int>& ports);
@@ -125,7 +138,7 @@ class EcsCluster {
   std::vector<std::set<std::pair<int, std::uint32_t>>> active_by_cpu_;
   std::size_t active_ = 0;
   std::vector<bool> draining_;  // by instance index
-  std::uint64_t drains_ = 0;
+  std::vector<std::uint32_t> drained_;  // 4 bytes per instance drained: the records above take 256
   std::vector<bool> has_tasks_;  // by instance index
   void set_has_tasks(std::uint32_t ci, bool on);
   std::vector<std::uint32_t> busy_changes_;  // EC2 instance ids

@@ -1,6 +1,7 @@
 #include "models/ecs_service.hpp"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <tuple>
 
@@ -107,10 +108,50 @@ void EcsService::set_state(EcsTask& task, TaskState state) {
 }
 static_assert(static_cast<std::size_t>(TaskState::stopped) == 7, "in_state_ holds one count per TaskState");
 int EcsService::in_state(TaskState s) const { return in_state_[static_cast<std::size_t>(s)]; }
-int EcsService::count_healthy() const {
-  int n = 0;
-  for (std::uint32_t t : live_) n += tasks_[t].live() && tasks_[t].healthy ? 1 : 0;
-  return n;
+int EcsService::count_healthy() const { return healthy_; }  // healthy implies live (stop_task clears it)
+
+void EcsService::set_healthy(EcsTask& task, bool healthy) {
+  healthy_ += (healthy ? 1 : 0) - (task.healthy ? 1 : 0);
+  task.healthy = healthy;
+}
+
+std::vector<std::uint32_t> EcsService::unstopped_on(std::uint32_t container_instance) const {
+  std::vector<std::uint32_t> ids;
+  for (const PlacedTask& p : cluster_.at(container_instance).placed)
+    if (p.service == index_) ids.push_back(p.task);
+  return ids;
+}
+
+std::string EcsService::bookkeeping_mismatch() const {
+  std::string out;
+  int live = 0, healthy = 0;
+  std::map<std::uint32_t, std::vector<std::uint32_t>> on;
+  for (std::uint32_t idx : live_) {
+    const EcsTask& t = tasks_[idx];
+    live += t.live() ? 1 : 0;
+    healthy += t.healthy ? 1 : 0;
+    if (t.healthy && !t.live()) out += "task " + std::to_string(idx) + " healthy but not live; ";
+    if (zone_of(t) != cluster_.at(t.container_instance).zone) out += "task " + std::to_string(idx) + " zone; ";
+    on[t.container_instance].push_back(idx);
+  }
+  if (live != live_count_) out += "live: kept " + std::to_string(live_count_) + ", recounted " + std::to_string(live) + "; ";
+  if (healthy != healthy_) out += "healthy: kept " + std::to_string(healthy_) + ", recounted " + std::to_string(healthy) + "; ";
+  std::map<std::uint32_t, std::vector<std::uint32_t>> kept;
+  for (const std::uint32_t ci : cluster_.present())
+    if (auto ids = unstopped_on(ci); !ids.empty()) kept[ci] = std::move(ids);
+  if (on != kept) out += "tasks by container instance differ; ";
+  if (none_to_replace_) {
+    // What a look skips: only tasks on instances drained since drains_seen_ may need replacing.
+    const auto& drained = cluster_.drained();
+    for (std::uint32_t idx : live_) {
+      const EcsTask& t = tasks_[idx];
+      if (!t.live() || !must_replace(t)) continue;
+      if (std::find(drained.begin() + static_cast<std::ptrdiff_t>(drains_seen_), drained.end(), t.container_instance) ==
+          drained.end())
+        out += "task " + std::to_string(idx) + " to replace, not on a newly drained instance; ";
+    }
+  }
+  return out;
 }
 int EcsService::count_starting() const {
   return provisioning() + in_state(TaskState::provisioning) + in_state(TaskState::pending) + in_state(TaskState::activating);
@@ -129,22 +170,44 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
   // counted. One pass: stopping a task changes no other task, and counting schedules nothing.
   int live = 0, keep = 0, healthy = 0;
   std::vector<std::uint32_t> replace;
-  const bool pass_needed = !none_to_replace_ || drains_seen_ != cluster_.drains();
-  if (!pass_needed) live = keep = live_count_;  // healthy only matters with tasks to replace
-  for (std::size_t k = 0; pass_needed && k < live_.size(); ++k) {
-    const std::uint32_t idx = live_[k];
-    EcsTask& t = tasks_[idx];
-    if (!t.live()) continue;
-    if (t.starting() && cluster_.draining(t.container_instance)) {
-      stop_task(engine, t, TaskStopReason::draining);
-      continue;
+  if (!none_to_replace_) {
+    for (const std::uint32_t idx : live_) {
+      EcsTask& t = tasks_[idx];
+      if (!t.live()) continue;
+      if (t.starting() && cluster_.draining(t.container_instance)) {
+        stop_task(engine, t, TaskStopReason::draining);
+        continue;
+      }
+      ++live;
+      healthy += t.healthy ? 1 : 0;
+      if (must_replace(t))
+        replace.push_back(idx);
+      else
+        ++keep;
     }
-    ++live;
-    healthy += t.healthy ? 1 : 0;
-    if (must_replace(t))
-      replace.push_back(idx);
-    else
-      ++keep;
+  } else {
+    // Only tasks on instances drained since the last look may need replacing (none_to_replace_):
+    // the same pass over just those, in live_ order (ascending ids), the others all staying. A
+    // stopped task was starting, so never healthy: the kept counts are the pass's.
+    if (drains_seen_ != cluster_.drains()) {
+      std::vector<std::uint32_t> on_drained;
+      const auto& drained = cluster_.drained();
+      for (std::size_t d = drains_seen_; d < drained.size(); ++d)
+        for (const PlacedTask& p : cluster_.at(drained[d]).placed)
+          if (p.service == index_) on_drained.push_back(p.task);
+      std::sort(on_drained.begin(), on_drained.end());
+      for (const std::uint32_t idx : on_drained) {
+        EcsTask& t = tasks_[idx];
+        if (!t.live()) continue;
+        if (t.starting() && cluster_.draining(t.container_instance))
+          stop_task(engine, t, TaskStopReason::draining);
+        else if (must_replace(t))
+          replace.push_back(idx);
+      }
+    }
+    live = live_count_;
+    healthy = healthy_;
+    keep = live - static_cast<int>(replace.size());
   }
   none_to_replace_ = replace.empty();
   drains_seen_ = cluster_.drains();
@@ -201,7 +264,7 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
     std::vector<std::vector<std::size_t>> queue(4 * zones);  // [class * zones + az]: positions in extra
     for (std::size_t i = 0; i < extra.size(); ++i) {
       const EcsTask& t = tasks_[extra[i]];
-      const std::uint32_t az = cluster_.at(t.container_instance).zone;
+      const std::uint32_t az = zone_of(t);
       ++per_az[az];
       const std::size_t rank_class = (t.starting() ? 0 : 2) + (t.healthy ? 1 : 0);
       queue[rank_class * zones + az].push_back(i);
@@ -227,9 +290,7 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
 
   // The rollout is complete when every live task runs the current revision and enough are healthy.
   if (rollout_ == RolloutState::in_progress && replace.empty()) {
-    int healthy_current = 0;
-    for (std::uint32_t idx : live_) healthy_current += tasks_[idx].live() && tasks_[idx].healthy ? 1 : 0;
-    if (healthy_current >= desired_) {
+    if (healthy_ >= desired_) {  // every live task runs the current revision: healthy ones included
       rollout_ = RolloutState::completed;
       ++stats_.deployments_completed;
     }
@@ -279,8 +340,11 @@ bool EcsService::start_task(Engine& engine) {
   cluster_.reserve(task.container_instance, task.cpu, task.memory_mib, task.ports);
   tasks_.push_back(task);
   live_.push_back(task.id);
+  ContainerInstance& instance = cluster_.at(task.container_instance);
+  instance.placed.push_back({index_, task.id});
   ++in_state_[static_cast<std::size_t>(task.state)];  // PROVISIONING, left at once below
-  const std::uint32_t zone = cluster_.at(task.container_instance).zone;
+  const std::uint32_t zone = instance.zone;
+  tasks_.back().zone = zone < EcsTask::kALotOfZones ? static_cast<std::uint8_t>(zone) : EcsTask::kALotOfZones;
   if (live_per_zone_.size() <= zone) live_per_zone_.resize(zone + 1, 0);
   ++live_per_zone_[zone];
   ++live_count_;
@@ -321,7 +385,7 @@ PlacementResult EcsService::place_over_candidates(const TaskRequirements& need, 
 }
 
 void EcsService::leaves_live(const EcsTask& task) {
-  --live_per_zone_[cluster_.at(task.container_instance).zone];
+  --live_per_zone_[zone_of(task)];
   --live_count_;
 }
 
@@ -379,7 +443,7 @@ void EcsService::stop_task(Engine& engine, EcsTask& task, TaskStopReason reason)
   leaves_live(task);
   task.stop_requested_at = engine.now();
   task.stop_reason = reason;
-  task.healthy = false;
+  set_healthy(task, false);
   if (reason == TaskStopReason::draining) ++stats_.stopped_for_draining;
   if (task.starting()) {
     enter(engine, task, TaskState::deprovisioning, ecs_.deprovisioning);  // AG-5: "stopped immediately"
@@ -396,9 +460,10 @@ void EcsService::finish_stop(Engine& engine, EcsTask& task) {
   set_state(task, TaskState::stopped);
   ++task.generation;
   task.stopped_at = engine.now();
-  task.healthy = false;
+  set_healthy(task, false);
   cluster_.release(task.container_instance, task.cpu, task.memory_mib, task.ports);
   std::erase(live_, task.id);
+  std::erase(cluster_.at(task.container_instance).placed, PlacedTask{index_, task.id});
   request_reconcile(engine, engine.now());
   notify(engine, task, from);
 }
@@ -512,7 +577,7 @@ bool EcsService::on_task_healthy(Engine& engine, const Event& e) {
   EcsTask& task = tasks_[static_cast<std::size_t>(turns_unhealthy ? -1 - e.arg : e.arg)];
   if (task.generation != e.generation || task.state != TaskState::running || !task.live()) return false;
   if (turns_unhealthy) {
-    task.healthy = false;
+    set_healthy(task, false);
     task.unhealthy = true;
     none_to_replace_ = false;
     ++stats_.unhealthy;
@@ -520,7 +585,7 @@ bool EcsService::on_task_healthy(Engine& engine, const Event& e) {
     return true;
   }
   if (task.unhealthy) return false;
-  task.healthy = true;
+  set_healthy(task, true);
   task.healthy_at = engine.now();
   if (task.task_definition == current_td_) breaker_failures_ = 0;  // SCH-11: resetOnHealthyTask
   request_reconcile(engine, engine.now());
@@ -531,13 +596,11 @@ void EcsService::on_instance_terminated(Engine& engine, std::uint32_t container_
   // No task of any service left on it (its count covers every task not yet STOPPED): nothing to
   // look for among this service's tasks — the common case after a drain.
   if (cluster_.at(container_instance).tasks == 0) return;
+  // Its tasks in live_ order (ascending ids); finish_stop takes each out of the instance's list.
+  const std::vector<std::uint32_t> doomed = unstopped_on(container_instance);
   bool any = false;
-  for (std::size_t k = 0; k < live_.size();) {
-    EcsTask& task = tasks_[live_[k]];
-    if (task.container_instance != container_instance) {
-      ++k;
-      continue;
-    }
+  for (const std::uint32_t idx : doomed) {
+    EcsTask& task = tasks_[idx];
     if (task.live()) {
       leaves_live(task);
       task.stop_requested_at = engine.now();

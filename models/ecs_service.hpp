@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "models/ecs_cluster.hpp"
@@ -99,6 +100,9 @@ class EcsService {
   int count_healthy() const;
   int count_starting() const;
   int count_stopping() const;
+  // Tests: the counts and lists the service keeps as tasks change against a recount over its tasks;
+  // empty when they agree, else what differs.
+  std::string bookkeeping_mismatch() const;
 
  private:
   void set_state(EcsTask& task, TaskState state);  // every state change, so running_ stays true
@@ -109,6 +113,12 @@ class EcsService {
   PlacementResult place_over_candidates(const TaskRequirements& need, std::optional<std::uint32_t> only_group);
   // The task no longer counts towards the service (asked to stop, or STOPPED without being asked).
   void leaves_live(const EcsTask& task);
+  void set_healthy(EcsTask& task, bool healthy);  // every change of task.healthy, so healthy_ stays true
+  std::uint32_t zone_of(const EcsTask& task) const {
+    return task.zone != EcsTask::kALotOfZones ? task.zone : cluster_.at(task.container_instance).zone;
+  }
+  // The ids of this service's tasks not yet STOPPED on the container instance, ascending.
+  std::vector<std::uint32_t> unstopped_on(std::uint32_t container_instance) const;
   void stop_task(Engine& engine, EcsTask& task, TaskStopReason reason);
   void enter(Engine& engine, EcsTask& task, TaskState state, SimTime next_step_in);
   void finish_stop(Engine& engine, EcsTask& task);
@@ -138,10 +148,12 @@ class EcsService {
   // Live tasks per zone of the cluster (EcsCluster::zones()): what spread over AZs counts.
   std::vector<int> live_per_zone_;
   int live_count_ = 0;  // tasks for which live() holds
+  int healthy_ = 0;     // tasks with healthy set (all of them live: stopping clears it)
   // True when the last full look found no live task to replace (must_replace) and nothing since
   // could have made one so — no instance of the cluster turned DRAINING (cluster drains() still
   // drains_seen_), no deployment, no task turned UNHEALTHY; new tasks never need replacing. Then a
-  // look needs no pass over the tasks: every live task stays.
+  // look needs no pass over the tasks: every live task stays. If instances turned DRAINING since,
+  // only the tasks on those (cluster drained()[drains_seen_..]) may need replacing: it looks at those.
   bool none_to_replace_ = false;
   std::uint64_t drains_seen_ = 0;
   int desired_ = 0;

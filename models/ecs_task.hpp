@@ -85,6 +85,11 @@ struct EcsTask {
   bool healthy : 1 = false;
   bool unhealthy : 1 = false;  // UNHEALTHY by its container health check: to be replaced
   bool fails_to_start : 1 = false;
+  // Its container instance's zone (EcsCluster::zones()), kALotOfZones if that does not fit a byte:
+  // the scheduler's scale-in ranks every live task by zone, and the instance's record per task was
+  // most of that look's cost. It fills a byte of padding.
+  std::uint8_t zone = 0;
+  static constexpr std::uint8_t kALotOfZones = 255;
   TaskPorts ports;
   SimTime created = 0;
   OptionalTime running_at;
