@@ -153,7 +153,7 @@ std::vector<int> preemption_counts(const std::string& zone) {
   return j.at("data").get<std::vector<int>>();
 }
 
-struct Run {
+struct RealDataRun {
   Scenario scenario;
   RunResult result;
   double wall_seconds = 0;
@@ -161,8 +161,8 @@ struct Run {
 
 // Loads the scenario written in `dir` and runs it in the fluid mode; `check` sees the world after.
 template <typename Check>
-Run run_scenario(const fs::path& file, Check&& check) {
-  Run r{load_scenario_file(file), {}, 0};
+RealDataRun run_scenario(const fs::path& file, Check&& check) {
+  RealDataRun r{load_scenario_file(file), {}, 0};
   r.scenario.world.traffic_mode = TrafficMode::fluid;
   const auto t0 = std::chrono::steady_clock::now();
   World world(r.scenario.world);
@@ -183,7 +183,7 @@ double billable_hours(const Ec2Instance& i, SimTime end) {
   return std::max<double>(60.0, std::ceil(static_cast<double>(used) / 1000.0)) / 3600.0;
 }
 
-void check_invariants(World& world, const Run& run) {
+void check_invariants(World& world, const RealDataRun& run) {
   const WorldConfig& cfg = run.scenario.world;
   const RunResult& r = run.result;
   const SimTime end = cfg.duration;
@@ -349,11 +349,11 @@ void check_invariants(World& world, const Run& run) {
 
 // Runs the scenario twice: the invariants after the first run, the same summary.json (and
 // timeseries.csv) byte for byte after the second (contract.md "Results folder": same inputs, same bytes).
-Run run_twice(int on_demand_percent) {
+RealDataRun run_twice(int on_demand_percent) {
   test_support::TempDir dir;
   const fs::path file = dir.write("real-data.json", real_data_scenario(on_demand_percent).dump(2));
 
-  Run first = run_scenario(file, check_invariants);
+  RealDataRun first = run_scenario(file, check_invariants);
   const RunResult& r = first.result;
   const RequestSummary& q = *r.requests;
   WARN("real data, 30 days, " << on_demand_percent << " % On-Demand: wall " << first.wall_seconds << " s, "
@@ -369,7 +369,7 @@ Run run_twice(int on_demand_percent) {
        << r.scaling.asg_scale_in << ", service +" << r.scaling.service_scale_out << "/-"
        << r.scaling.service_scale_in << "; peak tasks " << r.tasks.peak_running);
 
-  const Run second = run_scenario(file, [](World&, const Run&) {});
+  const RealDataRun second = run_scenario(file, [](World&, const RealDataRun&) {});
   CHECK(summary_json(second.scenario, second.result) == summary_json(first.scenario, first.result));
   CHECK(timeseries_csv(second.scenario, second.result) == timeseries_csv(first.scenario, first.result));
   return first;
@@ -386,7 +386,7 @@ TEST_CASE("real_data: 30 days of WorldCup98 load on c5a.2xlarge in us-east-1 wit
 
 TEST_CASE("real_data: 30 days of WorldCup98 load on c5a.2xlarge in us-east-1 with SkyPilot preemptions - all spot",
           "[real_data]") {
-  const Run run = run_twice(0);
+  const RealDataRun run = run_twice(0);
   // The whole fleet is spot: the replayed preemptions reach it more often than the one
   // instance in two of the 50 % split.
   CHECK(run.result.instances.interruption_notices >= 5);
