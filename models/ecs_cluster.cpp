@@ -114,4 +114,17 @@ void EcsCluster::index_remove(std::uint32_t ci) {
   --active_;
 }
 
+PlacementCandidate EcsCluster::placement_candidate(std::uint32_t ci) const {
+  const ContainerInstance& c = at(ci);
+  PlacementCandidate cand;
+  cand.id = ci;
+  cand.active = c.status == ContainerInstanceStatus::active;
+  cand.remaining_cpu = c.remaining_cpu();
+  cand.remaining_memory_mib = c.remaining_memory_mib();
+  cand.used_ports = &c.used_ports;
+  cand.attributes = &c.attributes;
+  cand.zone = static_cast<std::int32_t>(c.zone);
+  return cand;
+}
+
 }  // namespace spotsim

@@ -112,6 +112,10 @@ class EcsCluster {
 
   int registered_count() const { return registered_; }
 
+  // Container instance `ci` as placement sees it: attributes and ports by pointer (valid while it
+  // is registered), the service's task count left at 0 for the caller.
+  PlacementCandidate placement_candidate(std::uint32_t ci) const;
+
   // place_task over every present instance, answered from an index of the ACTIVE instances by AZ
   // and remaining CPU instead (ecs_cluster_placement.cpp): the same choice, the same failure, the
   // same draw, at a cost that does not grow with the fleet. `tasks_per_zone[z]`: the service's live

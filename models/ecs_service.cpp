@@ -360,19 +360,8 @@ PlacementResult EcsService::place_over_candidates(const TaskRequirements& need, 
   // the order the uniform choice among equals draws from. Attributes and ports by pointer.
   std::vector<PlacementCandidate> candidates;
   candidates.reserve(cluster_.present().size());
-  for (const std::uint32_t ci : cluster_.present()) {
-    const ContainerInstance& c = cluster_.at(ci);
-    if (only_group && c.group != *only_group) continue;
-    PlacementCandidate cand;
-    cand.id = ci;
-    cand.active = c.status == ContainerInstanceStatus::active;
-    cand.remaining_cpu = c.remaining_cpu();
-    cand.remaining_memory_mib = c.remaining_memory_mib();
-    cand.used_ports = &c.used_ports;
-    cand.attributes = &c.attributes;
-    cand.zone = static_cast<std::int32_t>(c.zone);
-    candidates.push_back(cand);
-  }
+  for (const std::uint32_t ci : cluster_.present())
+    if (!only_group || cluster_.at(ci).group == *only_group) candidates.push_back(cluster_.placement_candidate(ci));
   // The service's tasks per candidate: candidates are sorted by id, so a binary search each.
   const auto by_id = [](const PlacementCandidate& cand, std::uint32_t id) { return cand.id < id; };
   for (std::uint32_t idx : live_) {

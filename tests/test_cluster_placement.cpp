@@ -26,15 +26,7 @@ struct IndexTestTask {
 std::vector<PlacementCandidate> index_test_candidates(const EcsCluster& cluster, const std::vector<IndexTestTask>& tasks) {
   std::vector<PlacementCandidate> candidates;
   for (const std::uint32_t ci : cluster.present()) {
-    const ContainerInstance& c = cluster.at(ci);
-    PlacementCandidate cand;
-    cand.id = ci;
-    cand.active = c.status == ContainerInstanceStatus::active;
-    cand.remaining_cpu = c.remaining_cpu();
-    cand.remaining_memory_mib = c.remaining_memory_mib();
-    cand.used_ports = &c.used_ports;
-    cand.attributes = &c.attributes;
-    cand.zone = static_cast<std::int32_t>(c.zone);
+    PlacementCandidate cand = cluster.placement_candidate(ci);
     for (const IndexTestTask& t : tasks) cand.tasks_of_group += t.ci == ci ? 1 : 0;
     candidates.push_back(cand);
   }
