@@ -27,6 +27,10 @@ std::uint32_t Traffic::Impl::new_cohort(std::uint32_t service, double mu, int sl
   c.mu = mu;
   c.slots = slots;
   c.mu_slot = mu / slots;
+  return add_cohort(std::move(c));
+}
+
+std::uint32_t Traffic::Impl::add_cohort(Cohort&& c) {
   std::uint32_t index;
   if (!free_cohorts.empty()) {
     index = free_cohorts.back();
@@ -37,7 +41,7 @@ std::uint32_t Traffic::Impl::new_cohort(std::uint32_t service, double mu, int sl
     cohorts.push_back(std::move(c));
   }
   cohorts[index].used = true;
-  service_plans[service].cohorts.push_back(index);
+  service_plans[cohorts[index].service].cohorts.push_back(index);
   return index;
 }
 
@@ -88,17 +92,7 @@ void move_member(Impl& m, std::uint32_t task, TaskFlow& f, std::uint32_t to) {
 std::uint32_t clone_cohort(Impl& m, std::uint32_t from) {
   Cohort copy = m.cohorts[from];
   copy.members.clear();
-  std::uint32_t index;
-  if (!m.free_cohorts.empty()) {
-    index = m.free_cohorts.back();
-    m.free_cohorts.pop_back();
-    m.cohorts[index] = std::move(copy);
-  } else {
-    index = static_cast<std::uint32_t>(m.cohorts.size());
-    m.cohorts.push_back(std::move(copy));
-  }
-  m.service_plans[m.cohorts[index].service].cohorts.push_back(index);
-  return index;
+  return m.add_cohort(std::move(copy));
 }
 
 // ---- Routing plans ------------------------------------------------------------------------------
@@ -220,12 +214,14 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
   std::vector<std::uint32_t> keep;
   for (std::size_t i = 0; i < existing; ++i) {
     const std::uint32_t ci = m.service_plans[v].cohorts[i];
-    const std::vector<std::uint32_t> members = m.cohorts[ci].members;
-    if (members.empty()) continue;  // (a cohort is freed when its last member leaves)
-    const std::uint32_t first = m.flow(v, members.front())->rate_class;
+    const std::vector<std::uint32_t>& current = m.cohorts[ci].members;
+    if (current.empty()) continue;  // (a cohort is freed when its last member leaves)
+    const std::uint32_t first = m.flow(v, current.front())->rate_class;
     m.cohorts[ci].rate_class = first;
-    if (std::all_of(members.begin(), members.end(), [&](std::uint32_t id) { return m.flow(v, id)->rate_class == first; }))
+    if (std::all_of(current.begin(), current.end(), [&](std::uint32_t id) { return m.flow(v, id)->rate_class == first; }))
       continue;
+    // A split: a copy of the members, since clones may move the cohort table.
+    const std::vector<std::uint32_t> members = current;
     split.clear();
     keep.clear();
     for (std::uint32_t id : members) {

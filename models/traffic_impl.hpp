@@ -177,6 +177,7 @@ struct Traffic::Impl {
 
   // Fluid cohorts (traffic_fluid.cpp).
   std::uint32_t new_cohort(std::uint32_t service, double mu, int slots, const traffic_detail::ServiceParams& p);
+  std::uint32_t add_cohort(traffic_detail::Cohort&& c);  // into a free slot, listed in its service's plan
   void join_cohort(std::uint32_t cohort, std::uint32_t task, traffic_detail::TaskFlow& f);
   void leave_cohort(std::uint32_t task, traffic_detail::TaskFlow& f);
   // A task of `service` started or stopped: its groups' and its own routing plans are stale.
