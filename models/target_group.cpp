@@ -19,6 +19,7 @@ void TargetGroup::boundary(Engine& engine, SimTime at, std::uint32_t target) {
 void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::uint32_t task, SimTime ready,
                                   SimTime hangs_at) {
   const SimTime now = engine.now();
+  changing();
   ++version_;
   prune(now);
   Target t;
@@ -62,6 +63,7 @@ void TargetGroup::deregister(Engine& engine, std::uint32_t service, std::uint32_
   if (it == by_task_.end()) return;
   Target& t = targets_[it->second];
   if (t.deregistered != kNever) return;
+  changing();
   ++version_;
   t.deregistered = engine.now();
   next_out_ = std::min(next_out_, out_at(t));
@@ -74,6 +76,7 @@ void TargetGroup::target_died(Engine& engine, std::uint32_t service, std::uint32
   if (it == by_task_.end()) return;
   Target& t = targets_[it->second];
   if (t.died != kNever) return;
+  changing();
   ++version_;
   const SimTime now = engine.now();
   t.died = now;
@@ -98,6 +101,7 @@ void TargetGroup::on_boundary(Engine& engine, std::uint32_t target) {
              !(targets_[o].slow_start_from != kNever && now < targets_[o].slow_start_from + config_.slow_start);
     });
     if (other) {
+      changing();
       ++version_;
       t.slow_start_from = now;
       for (int k = 1; k <= kSlowStartSteps; ++k) boundary(engine, now + config_.slow_start * k / kSlowStartSteps, target);
@@ -147,9 +151,11 @@ void TargetGroup::refresh_view(SimTime now) const {
     later(t.healthy_at);
     later(t.unhealthy_at);
     if (t.deregistered != kNever) later(t.deregistered + config_.deregistration_propagation);
-    // Within a slow-start ramp the weight steps: no reuse past this instant (rare, and cheap to redo).
-    if (t.slow_start_from != kNever && config_.slow_start > 0 && now < t.slow_start_from + config_.slow_start)
-      later(now + 1);
+    // Within a slow-start ramp the weight steps (weight()): at the first instant of the next step.
+    if (t.slow_start_from != kNever && config_.slow_start > 0 && now < t.slow_start_from + config_.slow_start) {
+      const SimTime step = (now - t.slow_start_from) * kSlowStartSteps / config_.slow_start;
+      later(t.slow_start_from + ((step + 1) * config_.slow_start + kSlowStartSteps - 1) / kSlowStartSteps);
+    }
   }
   if (!out.empty()) {
     view_.mode = RoutingMode::healthy;

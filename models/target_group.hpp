@@ -38,6 +38,7 @@
 // - With health checks disabled a target is healthy from registration, and a dead one leaves
 //   rotation when it dies (nothing would ever notice otherwise; ECS deregisters the stopped task).
 #include <cstdint>
+#include <functional>
 #include <unordered_map>
 #include <vector>
 
@@ -97,6 +98,11 @@ class TargetGroup {
   void target_died(Engine& engine, std::uint32_t service, std::uint32_t task);
   // A `target_health` boundary at `now` for target `target` (slow start begins here).
   void on_boundary(Engine& engine, std::uint32_t target);
+  // Called with the group's index before any of the four calls above changes the group: the view
+  // at instants before now is no longer what it was afterwards (targets out for good are pruned,
+  // their slots reused), so whoever integrates over past views (the traffic model, which integrates
+  // each service lazily) must catch up first.
+  void set_before_change(std::function<void(std::uint32_t)> hook) { before_change_ = std::move(hook); }
 
   // The routing view at `now`: the mode, and the routed targets with their weights.
   struct View {
@@ -104,6 +110,12 @@ class TargetGroup {
     const std::vector<Route>& routes;  // valid until the next call or change of the group
   };
   View view(SimTime now) const;
+  // The view at `now` holds until this instant (exclusive; kNever: until the group changes): the
+  // next instant after now where a live target's rotation, health or weight changes.
+  SimTime view_until(SimTime now) const {
+    view(now);
+    return view_.until;
+  }
   // Bumped whenever the view's routing changes (mode, routed tasks, weights): equal serials, the
   // same routing.
   std::uint64_t view_serial() const { return view_serial_; }
@@ -133,6 +145,10 @@ class TargetGroup {
   std::vector<std::uint32_t> retired_;  // out of rotation for good, their slots not yet free
   std::vector<std::uint32_t> free_;     // slots a registration may reuse
   std::unordered_map<std::uint64_t, std::uint32_t> by_task_;
+  std::function<void(std::uint32_t)> before_change_;
+  void changing() {
+    if (before_change_) before_change_(index_);
+  }
 
   // The last view computed, reused while it cannot have changed: the traffic model asks for it at
   // every interval (once per event of the world), the view changes only at the targets' instants.

@@ -83,6 +83,19 @@ Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
     p.has_traffic_config = p.rps_per_task || p.cpu_seconds_per_request;
     if (p.has_traffic_config) cpu_services_.push_back(v);
   }
+  // Lazy integration (advance_to) needs services that share nothing: no call graph, no target
+  // group that two services register with.
+  m.lazy = m.mode == TrafficMode::fluid && !config_.eager && config_.call_graph.empty() &&
+           std::all_of(m.group_services.begin(), m.group_services.end(), [](const auto& s) { return s.size() <= 1; });
+  m.upto.assign(n, 0);
+  m.group_upto.assign(groups_.size(), 0);
+  // A group about to change (a task registers, deregisters or dies, slow start begins) first lets
+  // its services catch up: the views before now are gone once it has changed.
+  if (m.lazy)
+    for (TargetGroup& group : groups_)
+      group.set_before_change([this](std::uint32_t g) {
+        for (std::uint32_t v : impl_->group_services[g]) catch_up(v);
+      });
   m.calls.resize(n);
   for (const CallGraphEdgeConfig& e : config_.call_graph)
     if (e.from < n && e.to < n) m.calls[e.from].emplace_back(static_cast<std::uint32_t>(e.to), e.calls_per_request);
@@ -100,6 +113,8 @@ void Traffic::start(Engine& engine, SimTime duration, bool minute_ticks) {
   if (!active()) return;
   Impl& m = *impl_;
   m.last = engine.now();
+  std::fill(m.upto.begin(), m.upto.end(), m.last);
+  std::fill(m.group_upto.begin(), m.group_upto.end(), m.last);
   m.minute_ticks = minute_ticks;
   // One datapoint a minute per metric over the run (or the latest only): reserved, so on_minute
   // never reallocates.
@@ -140,6 +155,13 @@ void Traffic::step(Engine& engine, std::uint32_t source) {
   std::size_t& next = m.source_next[source];
   while (next < times.size() && times[next] <= engine.now()) ++next;
   const double before = m.source_rate[source];
+  // The rate over the past applies up to now: whoever it feeds catches up first.
+  if (src.target_group < m.group_rate.size()) {
+    if (m.group_service[src.target_group] >= 0)
+      catch_up(static_cast<std::uint32_t>(m.group_service[src.target_group]));
+    else
+      catch_up_all();  // (rare: a load on a target group no service registers with)
+  }
   m.source_rate[source] = next > 0 ? std::max(0.0, src.rps.values()[next - 1]) : before;
   if (src.target_group < m.group_rate.size()) m.group_rate[src.target_group] += m.source_rate[source] - before;
   if (next < times.size()) schedule_step(engine, source, times[next]);
@@ -177,6 +199,7 @@ void Traffic::record(std::vector<double>& series, double datapoint) const {
 
 void Traffic::on_minute(SimTime now) {
   Impl& m = *impl_;
+  catch_up_all();
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     const double count = m.minute_requests[g];
     record(metrics_.request_count[g], count);
@@ -198,6 +221,7 @@ void Traffic::on_task_running(const EcsTask& task, SimTime now) {
   Impl& m = *impl_;
   const std::uint32_t v = task.service;
   if (v >= m.flow_slot.size() || !m.params[v].has_traffic_config) return;
+  catch_up(v);  // the new task joins at now
   const ServiceParams& p = m.params[v];
   auto& slots = m.flow_slot[v];
   if (slots.size() <= task.id) {
@@ -243,6 +267,7 @@ void Traffic::on_task_died(const EcsTask& task, SimTime now) {
   const std::uint32_t v = task.service;
   TaskFlow* fp = m.flow(v, task.id);
   if (fp == nullptr) return;
+  catch_up(v);  // what it holds at now
   TaskFlow& f = *fp;
   std::erase(m.alive[v], task.id);
   double lost = 0;
@@ -287,6 +312,7 @@ void Traffic::on_task_died(const EcsTask& task, SimTime now) {
 
 RequestSummary Traffic::finish() {
   Impl& m = *impl_;
+  catch_up_all();
   // Requests still in a task complete after the run: counted served (fluid: its backlog).
   for (std::size_t v = 0; v < m.alive.size(); ++v)
     for (std::uint32_t id : m.alive[v]) {
@@ -315,8 +341,9 @@ RequestSummary Traffic::finish() {
   return s;
 }
 
-double Traffic::requests_routed_to(std::uint32_t service, std::uint32_t task) const {
+double Traffic::requests_routed_to(std::uint32_t service, std::uint32_t task) {
   Impl& m = *impl_;
+  if (service < services_.size()) catch_up(service);
   if (const TaskFlow* f = m.flow(service, task)) {
     if (f->cohort >= 0) return m.cohorts[static_cast<std::size_t>(f->cohort)].routed - f->routed;
     return f->routed;
@@ -326,8 +353,24 @@ double Traffic::requests_routed_to(std::uint32_t service, std::uint32_t task) co
 }
 
 
-std::size_t Traffic::cohort_count(std::uint32_t service) const {
-  return service < impl_->service_plans.size() ? impl_->service_plans[service].cohorts.size() : 0;
+std::size_t Traffic::cohort_count(std::uint32_t service) {
+  if (service >= impl_->service_plans.size()) return 0;
+  catch_up(service);  // cohorts split and merge as it integrates
+  return impl_->service_plans[service].cohorts.size();
+}
+
+bool Traffic::lazy() const { return impl_->lazy; }
+
+RequestCounts Traffic::totals() {
+  catch_up_all();
+  RequestCounts c = totals_;
+  c.served = std::max(0.0, c.offered - c.dropped_total());
+  return c;
+}
+
+const std::vector<ServiceRequestLedger>& Traffic::ledgers() {
+  catch_up_all();
+  return ledger_;
 }
 
 void Traffic::advance_to(SimTime now) {
@@ -335,10 +378,11 @@ void Traffic::advance_to(SimTime now) {
   if (!active() || now <= m.last) return;
   const SimTime a = m.last;
   m.last = now;
-  if (m.mode == TrafficMode::fluid)
-    advance_fluid(a, now);
-  else
+  if (m.mode == TrafficMode::per_request)
     advance_per_request(a, now);
+  else if (!m.lazy)
+    advance_fluid(a, now);
+  // (lazy: each service catches up when it must)
 }
 
 }  // namespace spotsim

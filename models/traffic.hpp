@@ -4,14 +4,16 @@
 // targets (models/target_group), queued and served by each task, called onwards along the call graph
 // (models/call_graph), and counted — offered, served, dropped by reason — once, at the entry.
 //
-// Between two events of the world nothing that matters to a request changes (rates are step
-// functions; the target groups' views change only at their `target_health` boundaries), so the
-// model is advanced from one event to the next, before the event acts: World::dispatch calls
-// advance_to(now) first. Two modes do that advance:
+// Between two events of the world nothing that matters to a request changes but the target groups'
+// views, which change at instants known in advance (TargetGroup::view_until), so the model is
+// advanced from one event to the next, split at those instants, before the event acts:
+// World::dispatch calls advance_to(now) first. Two modes do that advance:
 //   fluid        (default) closed-form integration (models/fluid_queue) per cohort of alike tasks
 //                — tasks with the same routed rate and the same state step once, counted ×members
 //                (traffic_fluid.cpp) — and latency as a traffic-weighted mixture of M/M/c response
-//                times (models/queueing, models/latency_distribution);
+//                times (models/queueing, models/latency_distribution). Services that share
+//                nothing (no call graph, no target group of two services) integrate lazily, each
+//                only when something of its own changes or is read (see advance_to);
 //   per_request  every request individually: Poisson arrivals of the step rate, routed to a target
 //                by the routing algorithm, served FIFO by the task's slots (models/request_queue);
 //                the validation reference for the fluid mode (tests hold the two together).
@@ -102,6 +104,9 @@ struct TrafficConfig {
   // Keep every 1-minute datapoint in metrics() (tests, diagnostics); otherwise each series holds
   // its latest only, which is all scaling reads.
   bool keep_metric_history = false;
+  // Fluid mode: integrate every service at every advance_to() even where they share nothing
+  // (tests hold the lazy integration to it; the results agree to rounding).
+  bool eager = false;
 };
 
 class Traffic {
@@ -123,6 +128,11 @@ class Traffic {
   void start(Engine& engine, SimTime duration, bool minute_ticks = false);
 
   // Integrates [last, now) with the world as it was; call before anything changes at `now`.
+  // Fluid mode, services that share nothing: only moves the clock — a service integrates up to it
+  // when its tasks start or die, its target groups change (TargetGroup::set_before_change), its
+  // load steps, or something reads the totals (totals(), ledgers(), on_minute(), finish()...).
+  // Between its own changes a service's integration splits only where its own routing changes:
+  // of a 20-service cluster, one service, not twenty, steps at a task's event.
   void advance_to(SimTime now);
 
   // Notifications from the world, after advance_to(now).
@@ -134,20 +144,18 @@ class Traffic {
   // Closes one minute's CloudWatch datapoints (the world's cloudwatch_minute, every minute from 1 min).
   void on_minute(SimTime now);
 
-  // Running totals at the entry (offered, dropped by reason, served = the rest so far). Inline: the
-  // timeseries row reads them every minute.
-  RequestCounts totals() const {
-    RequestCounts c = totals_;
-    c.served = std::max(0.0, c.offered - c.dropped_total());
-    return c;
-  }
+  // Running totals at the entry (offered, dropped by reason, served = the rest so far), up to the
+  // clock (the reads below integrate whatever is behind it first).
+  RequestCounts totals();
   // The run's answer; call once at the end, after advance_to(end).
   RequestSummary finish();
-  const std::vector<ServiceRequestLedger>& ledgers() const { return ledger_; }
+  const std::vector<ServiceRequestLedger>& ledgers();
   // Requests sent to one task over its life (0 for a task that never ran).
-  double requests_routed_to(std::uint32_t service, std::uint32_t task) const;
+  double requests_routed_to(std::uint32_t service, std::uint32_t task);
+  // Fluid mode: whether services integrate lazily, each on its own (advance_to).
+  bool lazy() const;
   // Fluid mode: the cohorts a service's live tasks integrate as now (traffic_fluid.cpp).
-  std::size_t cohort_count(std::uint32_t service) const;
+  std::size_t cohort_count(std::uint32_t service);
   // The latest datapoints (back() of each series), every one with TrafficConfig::keep_metric_history.
   const TrafficMetrics& metrics() const { return metrics_; }
   // The mean of the last CPU utilisation datapoints of the services with traffic, % (timeseries).
@@ -171,7 +179,14 @@ class Traffic {
   void schedule_step(Engine& engine, std::uint32_t source, SimTime at);
   void record(std::vector<double>& series, double datapoint) const;  // one datapoint of metrics()
   void step(Engine& engine, std::uint32_t source);  // the source's load steps at engine.now()
-  void advance_fluid(SimTime a, SimTime b);        // traffic_fluid.cpp
+  // traffic_fluid.cpp
+  void advance_fluid(SimTime a, SimTime b);  // every service over [a, b) (call graph, shared groups)
+  void catch_up(std::uint32_t service);     // one service up to the clock (lazy integration)
+  void catch_up_all();
+  void integrate_all(SimTime a, SimTime b);  // one piece of advance_fluid: no routing change inside
+  void integrate_alone(std::uint32_t service, SimTime a, SimTime b);  // one piece of catch_up
+  double integrate(std::size_t service, double internal, double dt);  // the service's cohorts, one piece
+  void route(std::uint32_t group, double rps, double dt, std::array<double, kDropReasons>& own);
   void advance_per_request(SimTime a, SimTime b);  // traffic_per_request.cpp
   TrafficConfig config_;
   std::vector<TargetGroup>& groups_;

@@ -293,7 +293,195 @@ double mean_response(const Cohort& c, double lambda) {
 
 }  // namespace
 
+void Traffic::route(std::uint32_t g, double rps, double dt, std::array<double, kDropReasons>& own) {
+  // Rate `rps` through group g: its drops before any task, the rest onto the classes of the services
+  // whose tasks it routes to.
+  Impl& m = *impl_;
+  if (rps <= 0) return;
+  const GroupPlan& gp = m.group_plans[g];
+  if (gp.mode == RoutingMode::no_target) {
+    own[static_cast<std::size_t>(DropReason::no_target)] += rps * dt;
+    return;
+  }
+  for (std::size_t r = 0; r < kDropReasons; ++r) own[r] += rps * gp.dropped[r] * dt;
+  for (std::uint32_t u : m.group_services[g]) {
+    ServicePlan& sp = m.service_plans[u];
+    const auto& tgs = m.service_groups[u];
+    const auto k = static_cast<std::uint32_t>(std::find(tgs.begin(), tgs.end(), g) - tgs.begin());
+    if (k >= sp.width) continue;
+    for (std::uint32_t c = 0; c < sp.classes; ++c) sp.rate[c] += rps * sp.fraction[c * sp.width + k];
+  }
+}
+
+double Traffic::integrate(std::size_t v, double internal, double dt) {
+  // One service over one piece with `internal` rps of calls on top of its external load
+  // (Impl::service_external): route, then step every cohort; returns the fraction of its requests
+  // it does not drop itself.
+  Impl& m = *impl_;
+  auto& own = m.own[v];
+  own.fill(0.0);
+  const double external = m.service_external[v];
+  const auto& tgs = m.service_groups[v];
+  ServicePlan& sp = m.service_plans[v];
+  const bool least_outstanding =
+      !tgs.empty() && groups_[tgs.front()].config().algorithm == RoutingAlgorithm::least_outstanding_requests;
+  for (std::size_t k = 0; k < tgs.size(); ++k) {
+    const std::uint32_t g = tgs[k];
+    double rps = m.group_service[g] == static_cast<std::int32_t>(v) ? m.group_rate[g] : 0.0;
+    if (k == 0) rps += internal;  // calls come through the service's first target group
+    m.minute_requests[g] += rps * dt;
+    route(g, rps, dt, own);
+  }
+  if (tgs.empty() && internal > 0) {
+    // Calls to a service with no target group (service discovery): equal shares over its
+    // answering tasks.
+    if (sp.implicit_none || sp.classes == 0)
+      own[static_cast<std::size_t>(DropReason::no_target)] += internal * dt;
+    else
+      for (std::uint32_t c = 0; c < sp.classes; ++c) sp.rate[c] += internal * sp.fraction[c];
+  }
+  const double arrived = (external + internal) * dt;
+  m.arrived[v] = arrived;
+  ServiceRequestLedger& ledger = ledger_[v];
+  ledger.arrived += arrived;
+  for (double d : own) ledger.dropped += d;
+
+  // Latency of the requests entering here (the user's view): only services with external load.
+  const double entry_share = external + internal > 0 ? external / (external + internal) : 0.0;
+  double pooled_lambda = 0, pooled_mu = 0, pooled_served = 0;
+  int pooled_slots = 0;
+  for (std::uint32_t ci : sp.cohorts) {
+    Cohort& c = m.cohorts[ci];
+    const auto members = static_cast<double>(c.members.size());
+    const double lambda = c.rate_class < sp.rate.size() ? sp.rate[c.rate_class] : 0.0;
+    c.routed += lambda * dt;
+    const FluidQueueStep step = c.queue.advance(lambda, dt);
+    const double served = load_alone(step.served), dropped = load_alone(step.dropped);
+    ledger.completed += served * members;
+    ledger.dropped += dropped * members;
+    own[static_cast<std::size_t>(reason_of(step.reason))] += dropped * members;
+    m.minute_busy[v] += served * members / c.mu;
+    m.minute_present[v] += dt * members;
+    // Requests in a task below the backlog relax towards Little's L = λ·E[T] with time constant
+    // E[T] (in service ones finish at rate μ_slot each once arrivals stop).
+    if (lambda != c.last_rate) {
+      c.last_rate = lambda;
+      // Equal cohorts at equal rates: the previous answer serves (Erlang C is O(c)).
+      if (lambda == m.response_cache_lambda && c.slots == m.response_cache_slots && c.mu_slot == m.response_cache_mu) {
+        c.last_response = m.response_cache;
+      } else {
+        c.last_response = mean_response(c, lambda);
+        m.response_cache_lambda = lambda, m.response_cache_slots = c.slots, m.response_cache_mu = c.mu_slot;
+        m.response_cache = c.last_response;
+      }
+    }
+    const double busy_level = step.backlog_area > 0 ? c.slots : lambda * c.last_response;
+    if (c.inflight != busy_level) {
+      // Past ~40 time constants the difference is below rounding (and exp's underflow path is slow).
+      const double decay = dt > 40 * c.last_response ? 0.0 : std::exp(-dt / c.last_response);
+      const double relaxed = busy_level + (c.inflight - busy_level) * decay;
+      // Settled to within rounding: hold it exactly (and skip the exp from now on).
+      c.inflight = std::abs(relaxed - busy_level) <= 1e-12 * std::max(1.0, busy_level) ? busy_level : relaxed;
+    }
+    if (entry_share <= 0 || step.served <= 0) continue;
+    const double weight = step.served * members * entry_share;
+    if (least_outstanding) {
+      pooled_lambda += lambda * members;
+      pooled_mu += c.mu * members;
+      pooled_slots += c.slots * static_cast<int>(c.members.size());
+      pooled_served += step.served * members;
+    } else if (step.backlog_area > 0) {
+      // Backlogged: a request behind N others (the backlog counts those in service too) waits
+      // for N − c of them to finish, (N − c)/μ, then takes one service time.
+      const double wait = std::max(0.0, step.backlog_area / dt - c.slots) / c.mu;
+      m.mixture.add(c.slots, c.mu_slot, 0.0, wait, weight);
+    } else {
+      m.mixture.add(c.slots, c.mu_slot, std::min(lambda / c.mu, 0.999), 0.0, weight);
+    }
+  }
+  std::fill(sp.rate.begin(), sp.rate.end(), 0.0);
+  merge_cohorts(m, static_cast<std::uint32_t>(v));
+  if (pooled_served > 0)
+    m.mixture.add(pooled_slots, pooled_mu / pooled_slots, std::min(pooled_lambda / pooled_mu, 0.999), 0.0,
+                  pooled_served * entry_share);
+  double dropped = 0;
+  for (double d : own) dropped += d;
+  return arrived > 0 ? std::clamp(1.0 - dropped / arrived, 0.0, 1.0) : 1.0;
+}
+
 void Traffic::advance_fluid(SimTime a, SimTime b) {
+  // Every service together, in pieces split wherever a routing plan changes: a target group's view
+  // (TargetGroup::view_until), a routed target starting or stopping to answer (GroupPlan::until),
+  // or an implicit routing's (ServicePlan::until).
+  Impl& m = *impl_;
+  while (a < b) {
+    for (std::size_t g = 0; g < groups_.size(); ++g)
+      if (!m.group_services[g].empty()) refresh_group_plan(m, groups_[g], m.group_plans[g], a);
+    for (std::size_t v = 0; v < services_.size(); ++v)
+      if (m.params[v].has_traffic_config) refresh_service_plan(m, static_cast<std::uint32_t>(v), a);
+    SimTime piece_end = b;
+    for (std::size_t g = 0; g < groups_.size(); ++g)
+      if (!m.group_services[g].empty())
+        piece_end = std::min({piece_end, groups_[g].view_until(a), m.group_plans[g].until});
+    for (std::size_t v = 0; v < services_.size(); ++v)
+      if (m.params[v].has_traffic_config) piece_end = std::min(piece_end, m.service_plans[v].until);
+    integrate_all(a, piece_end);
+    a = piece_end;
+  }
+}
+
+void Traffic::catch_up(std::uint32_t v) {
+  // One service, on its own, up to the clock: the same pieces as advance_fluid's, from its own
+  // plans only (nothing of another service reaches it: Impl::lazy).
+  Impl& m = *impl_;
+  if (!m.lazy) return;
+  const auto& tgs = m.service_groups[v];
+  SimTime& upto = m.upto[v];
+  while (upto < m.last) {
+    const SimTime a = upto;
+    for (std::uint32_t g : tgs) refresh_group_plan(m, groups_[g], m.group_plans[g], a);
+    if (m.params[v].has_traffic_config) refresh_service_plan(m, v, a);
+    SimTime piece_end = std::min(m.last, m.service_plans[v].until);
+    for (std::uint32_t g : tgs) piece_end = std::min({piece_end, groups_[g].view_until(a), m.group_plans[g].until});
+    integrate_alone(v, a, piece_end);
+    upto = piece_end;
+  }
+}
+
+void Traffic::catch_up_all() {
+  Impl& m = *impl_;
+  if (!m.lazy) return;
+  for (std::size_t v = 0; v < services_.size(); ++v) catch_up(static_cast<std::uint32_t>(v));
+  // Target groups no service registers with: all 503, at the rate they had since.
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    if (m.group_service[g] >= 0) continue;
+    const double dt = static_cast<double>(m.last - m.group_upto[g]) / 1000.0;
+    m.group_upto[g] = m.last;
+    const double rps = m.group_rate[g];
+    if (rps <= 0 || dt <= 0) continue;
+    m.totals.offered += rps * dt;
+    m.totals[DropReason::no_target] += rps * dt;
+    m.minute_requests[g] += rps * dt;
+  }
+}
+
+void Traffic::integrate_alone(std::uint32_t v, SimTime a, SimTime b) {
+  Impl& m = *impl_;
+  const double dt = static_cast<double>(b - a) / 1000.0;
+  double external = 0;
+  for (std::uint32_t g : m.service_groups[v]) {
+    const double rps = m.group_rate[g];
+    if (rps <= 0 || m.group_service[g] != static_cast<std::int32_t>(v)) continue;
+    m.totals.offered += rps * dt;
+    external += rps;
+  }
+  m.service_external[v] = external;
+  if (m.alive[v].empty() && external <= 0) return;
+  integrate(v, 0.0, dt);
+  for (std::size_t r = 0; r < kDropReasons; ++r) m.totals.dropped[r] += m.own[v][r];
+}
+
+void Traffic::integrate_all(SimTime a, SimTime b) {
   Impl& m = *impl_;
   const double dt = static_cast<double>(b - a) / 1000.0;
   const std::size_t n = services_.size();
@@ -311,131 +499,11 @@ void Traffic::advance_fluid(SimTime a, SimTime b) {
       m.service_external[static_cast<std::size_t>(m.group_service[g])] += rps;
     }
   }
-
-  // The routing over [a, b), before any rate is summed (a plan rebuilt later would lose them).
-  for (std::size_t g = 0; g < groups_.size(); ++g)
-    if (!m.group_services[g].empty()) refresh_group_plan(m, groups_[g], m.group_plans[g], a);
-  for (std::size_t v = 0; v < n; ++v)
-    if (m.params[v].has_traffic_config) refresh_service_plan(m, static_cast<std::uint32_t>(v), a);
-
-  // Rate `rps` through group g: its drops before any task, the rest onto the classes of the services
-  // whose tasks it routes to.
-  auto route = [&](std::uint32_t g, double rps, std::array<double, kDropReasons>& own) {
-    if (rps <= 0) return;
-    const GroupPlan& gp = m.group_plans[g];
-    if (gp.mode == RoutingMode::no_target) {
-      own[static_cast<std::size_t>(DropReason::no_target)] += rps * dt;
-      return;
-    }
-    for (std::size_t r = 0; r < kDropReasons; ++r) own[r] += rps * gp.dropped[r] * dt;
-    for (std::uint32_t u : m.group_services[g]) {
-      ServicePlan& sp = m.service_plans[u];
-      const auto& tgs = m.service_groups[u];
-      const auto k = static_cast<std::uint32_t>(std::find(tgs.begin(), tgs.end(), g) - tgs.begin());
-      if (k >= sp.width) continue;
-      for (std::uint32_t c = 0; c < sp.classes; ++c) sp.rate[c] += rps * sp.fraction[c * sp.width + k];
-    }
-  };
-
-  // One service over the interval with `internal` rps of calls on top of its external load: route,
-  // then step every cohort; returns the fraction of its requests it does not drop itself.
-  auto integrate = [&](std::size_t v, double internal) -> double {
-    auto& own = m.own[v];
-    own.fill(0.0);
-    const double external = m.service_external[v];
-    const auto& tgs = m.service_groups[v];
-    ServicePlan& sp = m.service_plans[v];
-    const bool least_outstanding =
-        !tgs.empty() && groups_[tgs.front()].config().algorithm == RoutingAlgorithm::least_outstanding_requests;
-    for (std::size_t k = 0; k < tgs.size(); ++k) {
-      const std::uint32_t g = tgs[k];
-      double rps = m.group_service[g] == static_cast<std::int32_t>(v) ? m.group_rate[g] : 0.0;
-      if (k == 0) rps += internal;  // calls come through the service's first target group
-      m.minute_requests[g] += rps * dt;
-      route(g, rps, own);
-    }
-    if (tgs.empty() && internal > 0) {
-      // Calls to a service with no target group (service discovery): equal shares over its
-      // answering tasks.
-      if (sp.implicit_none || sp.classes == 0)
-        own[static_cast<std::size_t>(DropReason::no_target)] += internal * dt;
-      else
-        for (std::uint32_t c = 0; c < sp.classes; ++c) sp.rate[c] += internal * sp.fraction[c];
-    }
-    const double arrived = (external + internal) * dt;
-    m.arrived[v] = arrived;
-    ServiceRequestLedger& ledger = ledger_[v];
-    ledger.arrived += arrived;
-    for (double d : own) ledger.dropped += d;
-
-    // Latency of the requests entering here (the user's view): only services with external load.
-    const double entry_share = external + internal > 0 ? external / (external + internal) : 0.0;
-    double pooled_lambda = 0, pooled_mu = 0, pooled_served = 0;
-    int pooled_slots = 0;
-    for (std::uint32_t ci : sp.cohorts) {
-      Cohort& c = m.cohorts[ci];
-      const auto members = static_cast<double>(c.members.size());
-      const double lambda = c.rate_class < sp.rate.size() ? sp.rate[c.rate_class] : 0.0;
-      c.routed += lambda * dt;
-      const FluidQueueStep step = c.queue.advance(lambda, dt);
-      const double served = load_alone(step.served), dropped = load_alone(step.dropped);
-      ledger.completed += served * members;
-      ledger.dropped += dropped * members;
-      own[static_cast<std::size_t>(reason_of(step.reason))] += dropped * members;
-      m.minute_busy[v] += served * members / c.mu;
-      m.minute_present[v] += dt * members;
-      // Requests in a task below the backlog relax towards Little's L = λ·E[T] with time constant
-      // E[T] (in service ones finish at rate μ_slot each once arrivals stop).
-      if (lambda != c.last_rate) {
-        c.last_rate = lambda;
-        // Equal cohorts at equal rates: the previous answer serves (Erlang C is O(c)).
-        if (lambda == m.response_cache_lambda && c.slots == m.response_cache_slots && c.mu_slot == m.response_cache_mu) {
-          c.last_response = m.response_cache;
-        } else {
-          c.last_response = mean_response(c, lambda);
-          m.response_cache_lambda = lambda, m.response_cache_slots = c.slots, m.response_cache_mu = c.mu_slot;
-          m.response_cache = c.last_response;
-        }
-      }
-      const double busy_level = step.backlog_area > 0 ? c.slots : lambda * c.last_response;
-      if (c.inflight != busy_level) {
-        // Past ~40 time constants the difference is below rounding (and exp's underflow path is slow).
-        const double decay = dt > 40 * c.last_response ? 0.0 : std::exp(-dt / c.last_response);
-        const double relaxed = busy_level + (c.inflight - busy_level) * decay;
-        // Settled to within rounding: hold it exactly (and skip the exp from now on).
-        c.inflight = std::abs(relaxed - busy_level) <= 1e-12 * std::max(1.0, busy_level) ? busy_level : relaxed;
-      }
-      if (entry_share <= 0 || step.served <= 0) continue;
-      const double weight = step.served * members * entry_share;
-      if (least_outstanding) {
-        pooled_lambda += lambda * members;
-        pooled_mu += c.mu * members;
-        pooled_slots += c.slots * static_cast<int>(c.members.size());
-        pooled_served += step.served * members;
-      } else if (step.backlog_area > 0) {
-        // Backlogged: a request behind N others (the backlog counts those in service too) waits
-        // for N − c of them to finish, (N − c)/μ, then takes one service time.
-        const double wait = std::max(0.0, step.backlog_area / dt - c.slots) / c.mu;
-        m.mixture.add(c.slots, c.mu_slot, 0.0, wait, weight);
-      } else {
-        m.mixture.add(c.slots, c.mu_slot, std::min(lambda / c.mu, 0.999), 0.0, weight);
-      }
-    }
-    std::fill(sp.rate.begin(), sp.rate.end(), 0.0);
-    merge_cohorts(m, static_cast<std::uint32_t>(v));
-    if (pooled_served > 0)
-      m.mixture.add(pooled_slots, pooled_mu / pooled_slots, std::min(pooled_lambda / pooled_mu, 0.999), 0.0,
-                    pooled_served * entry_share);
-    double dropped = 0;
-    for (double d : own) dropped += d;
-    return arrived > 0 ? std::clamp(1.0 - dropped / arrived, 0.0, 1.0) : 1.0;
-  };
-
   if (!m.graph) {
     // Every service is its own entry: its drops are the entry's drops.
     for (std::size_t v = 0; v < n; ++v) {
       if (m.alive[v].empty() && m.service_external[v] <= 0) continue;
-      integrate(v, 0.0);
+      integrate(v, 0.0, dt);
       for (std::size_t r = 0; r < kDropReasons; ++r) m.totals.dropped[r] += m.own[v][r];
     }
     return;
@@ -445,7 +513,7 @@ void Traffic::advance_fluid(SimTime a, SimTime b) {
   // callers' served rate × callsPerRequest; then every entry request's fate (call_graph.hpp).
   m.graph->evaluate(
       m.service_external,
-      [&](std::size_t v, double offered) { return integrate(v, std::max(0.0, offered - m.service_external[v])); },
+      [&](std::size_t v, double offered) { return integrate(v, std::max(0.0, offered - m.service_external[v]), dt); },
       m.eval);
   for (std::size_t v = 0; v < n; ++v) {
     const double external = m.service_external[v] * dt;

@@ -162,7 +162,13 @@ struct Traffic::Impl {
   std::vector<double> minute_requests;  // per target group
   std::vector<double> minute_busy;      // per service: task-seconds of work
   std::vector<double> minute_present;   // per service: task-seconds alive
-  SimTime last = 0;
+  SimTime last = 0;  // the clock: advance_to's latest
+  // Fluid mode, lazy integration (traffic.hpp advance_to): when no call graph and no target group of
+  // two services ties services together, each service (and each target group no service registers
+  // with) is integrated up to its own instant, catching up to `last` only when it must.
+  bool lazy = false;
+  std::vector<SimTime> upto;        // per service
+  std::vector<SimTime> group_upto;  // per target group no service registers with
   // Per-request mode.
   RandomStream arrivals;
   RandomStream service_times;

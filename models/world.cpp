@@ -62,7 +62,7 @@ World::World(const WorldConfig& config)
   for (std::size_t g = 0; g < config_.target_groups.size(); ++g)
     target_groups_.emplace_back(static_cast<std::uint32_t>(g), config_.target_groups[g]);
   traffic_ = std::make_unique<Traffic>(TrafficConfig{config_.traffic_mode, config_.traffic, config_.call_graph,
-                                                                     config_.keep_metric_history},
+                                                                     config_.keep_metric_history, config_.traffic_eager},
                                        target_groups_, services_, config_.seed, config_.replication);
   wire_scaling();
 }

@@ -54,6 +54,7 @@ struct WorldConfig {
   std::vector<CallGraphEdgeConfig> call_graph;
   TrafficMode traffic_mode = TrafficMode::fluid;  // --mode
   bool keep_metric_history = false;  // Traffic::metrics() keeps every 1-minute datapoint (tests)
+  bool traffic_eager = false;        // TrafficConfig::eager (tests)
   // Capacity providers and service auto scaling (aws-semantics.md §1, §6; issue 5)
   std::vector<CapacityProviderConfig> capacity_providers;
   std::vector<ScalableTargetConfig> scalable_targets;
