@@ -13,6 +13,7 @@ void TargetGroup::boundary(Engine& engine, SimTime at, std::uint32_t target) {
   if (at == kNever) return;
   // The engine runs an instant already past at now: that is when the event falls.
   targets_[target].last_boundary = std::max({targets_[target].last_boundary, at, engine.now()});
+  if (!boundary_events_ && !boundaries_act()) return;
   engine.schedule(at, to_u8(Phase::health), to_u8(EventKind::target_health), index_, 0, target);
 }
 

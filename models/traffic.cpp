@@ -378,9 +378,15 @@ void Traffic::advance_to(SimTime now) {
   if (!active() || now <= m.last) return;
   const SimTime a = m.last;
   m.last = now;
-  if (m.mode == TrafficMode::per_request)
-    advance_per_request(a, now);
-  else if (!m.lazy)
+  if (m.mode == TrafficMode::per_request) {
+    // In pieces over which no group's view changes (each piece builds its routing tables once).
+    for (SimTime from = a; from < now;) {
+      SimTime to = now;
+      for (const TargetGroup& group : groups_) to = std::min(to, group.view_until(from));
+      advance_per_request(from, to);
+      from = to;
+    }
+  } else if (!m.lazy)
     advance_fluid(a, now);
   // (lazy: each service catches up when it must)
 }

@@ -61,6 +61,7 @@ World::World(const WorldConfig& config)
   target_groups_.reserve(config_.target_groups.size());
   for (std::size_t g = 0; g < config_.target_groups.size(); ++g)
     target_groups_.emplace_back(static_cast<std::uint32_t>(g), config_.target_groups[g]);
+  set_event_log(nullptr);  // target groups' boundary events: only for the log (TargetGroup)
   traffic_ = std::make_unique<Traffic>(TrafficConfig{config_.traffic_mode, config_.traffic, config_.call_graph,
                                                                      config_.keep_metric_history, config_.traffic_eager},
                                        target_groups_, services_, config_.seed, config_.replication);
@@ -69,6 +70,7 @@ World::World(const WorldConfig& config)
 
 void World::set_event_log(EventLog* log) {
   log_ = log;
+  for (TargetGroup& group : target_groups_) group.set_boundary_events(log_ != nullptr);
   if (log_ != nullptr) {
     EventLog::Names& n = log_->names();
     n = {};
@@ -346,6 +348,15 @@ RunStats World::run_until(SimTime t) {
 
 bool World::dispatch(const Event& e) {
   const SimTime now = engine_.now();
+  if (e.kind == to_u8(EventKind::target_health) && e.target < target_groups_.size() &&
+      !target_groups_[e.target].boundaries_act()) [[unlikely]] {
+    // Only the log asked for it (TargetGroup::set_boundary_events): it changes nothing, so the
+    // requests need not catch up here — with or without --events the same integration — and it is
+    // not counted among the model's events (World::finish).
+    ++log_only_events_;
+    if (log_) log_target_boundary(now, e.target, static_cast<std::uint32_t>(e.arg));
+    return true;
+  }
   // Requests flow over [last event, now) with the world as it was; then this event may change it.
   traffic_->advance_to(now);
   switch (static_cast<EventKind>(e.kind)) {
@@ -602,6 +613,7 @@ RunResult World::finish() {
     for (const InstanceRefreshProgress& p : group->refreshes())
       result.scaling.instance_refreshes.push_back({group->config().name, p});
   result.engine = engine_.stats();
+  result.engine.events -= log_only_events_;  // the log's own target_health events (dispatch)
   result.timeseries = std::move(rows_);
   return result;
 }

@@ -218,6 +218,7 @@ class World : private TaskObserver {
   std::vector<std::unique_ptr<AutoScalingGroup>> groups_;
   std::vector<EcsCluster> clusters_;
   std::vector<std::unique_ptr<EcsService>> services_;
+  std::uint64_t log_only_events_ = 0;  // target_health events only the event log asked for (dispatch)
   std::vector<TargetGroup> target_groups_;
   std::unique_ptr<Traffic> traffic_;
   RequestCounts sampled_;  // traffic totals at the previous timeseries row

@@ -9,9 +9,12 @@
 
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 
 #include "bench/large_fleet_scenario.hpp"
 #include "models/world.hpp"
+#include "models/event_log.hpp"
+#include "tests/scenario_test_support.hpp"
 #include "tools/scenario.hpp"
 
 using namespace spotsim;
@@ -94,4 +97,55 @@ TEST_CASE("traffic lazy: a call graph or a target group of two services integrat
   shared.services[1].target_groups = shared.services[0].target_groups;
   CHECK_FALSE(World(shared).traffic().lazy());
   CHECK(World(lazy_fleet_config(false)).traffic().lazy());
+}
+
+namespace {
+
+struct BoundaryRun {
+  RunResult result;
+  std::string log;
+};
+
+// The demo's 12 hours in per-request mode (whose random draws follow the pieces it integrates in:
+// any extra split would show), with or without an event log.
+BoundaryRun boundary_run(bool with_log, SimTime slow_start) {
+  Scenario s = test::demo_scenario();
+  s.world.duration = hours(12);
+  s.world.traffic_mode = TrafficMode::per_request;
+  for (TargetGroupConfig& g : s.world.target_groups) g.slow_start = slow_start;
+  std::ostringstream text;
+  EventLog log(text, s.world.start_epoch_ms);
+  World world(s.world);
+  if (with_log) world.set_event_log(&log);
+  BoundaryRun run{world.run(), ""};
+  log.flush();
+  run.log = text.str();
+  return run;
+}
+
+void boundary_same(const BoundaryRun& a, const BoundaryRun& b) {
+  REQUIRE(a.result.requests);
+  REQUIRE(b.result.requests);
+  CHECK(a.result.requests->offered == b.result.requests->offered);
+  CHECK(a.result.requests->served == b.result.requests->served);
+  CHECK(a.result.requests->dropped == b.result.requests->dropped);
+  CHECK(a.result.requests->p99 == b.result.requests->p99);
+  CHECK(a.result.engine.events == b.result.engine.events);
+  CHECK(a.result.engine.stale_events == b.result.engine.stale_events);
+}
+
+}  // namespace
+
+TEST_CASE("traffic lazy: target health boundaries are events only for the log, and change nothing") {
+  // ALB-2/ALB-1: the log still shows each target turning healthy; the requests, the drops and the
+  // model's event count are the same with and without it.
+  const BoundaryRun plain = boundary_run(false, 0), logged = boundary_run(true, 0);
+  CHECK(plain.log.empty());
+  CHECK(test::contains(logged.log, R"("entity":"target")"));
+  CHECK(test::contains(logged.log, R"("event":"healthy")"));
+  boundary_same(plain, logged);
+  // ALB-6: with slow start the boundaries act (slow start begins at one), with or without the log.
+  const BoundaryRun slow = boundary_run(false, seconds(60)), slow_logged = boundary_run(true, seconds(60));
+  boundary_same(slow, slow_logged);
+  CHECK(slow.result.engine.events > plain.result.engine.events);
 }
