@@ -1,5 +1,6 @@
-// The counts the Auto Scaling group and the ECS services keep as their members and tasks change
-// (instead of a pass over them per launch, look or drain) equal a recount at every step of a run
+// The counts the Auto Scaling group, the ECS services and the world keep as their members and tasks change
+// (instead of a pass over them per launch, look, drain or task step; the group's list of unprotected
+// active members, what a scale-in chooses from) equal a recount at every step of a run
 // that churns through every path that changes them: interruptions with notices, rebalance
 // recommendations and Capacity Rebalancing (ASG-22..25), managed scaling with managed termination
 // protection (CP-12) and managed draining (CP-14), an instance refresh launching before it
@@ -58,10 +59,15 @@ TEST_CASE("asg_incremental: kept group and service counts equal a recount throug
       INFO("group " << g << " at minute " << t / minutes(1));
       REQUIRE(world.group(g).bookkeeping_mismatch().empty());
     }
+    int running = 0;
     for (std::size_t s = 0; s < world.service_count(); ++s) {
       INFO("service " << s << " at minute " << t / minutes(1));
       REQUIRE(world.service(s).bookkeeping_mismatch().empty());
+      running += world.service(s).count_running();
     }
+    // The world's total, kept from the task state changes it hears (its peak of running tasks).
+    INFO("at minute " << t / minutes(1));
+    REQUIRE(world.running_tasks() == running);
   }
   CHECK(looks == 577);
   // The run went through the paths the counts follow (else the comparison above proves little).
