@@ -64,6 +64,7 @@ InstanceId Ec2Fleet::launch(Engine& engine, std::uint32_t group, std::uint32_t p
   peak_alive_ = std::max(peak_alive_, ++alive_);
   alive_pos_.push_back(static_cast<std::uint32_t>(alive_ids_.size()));
   alive_ids_.push_back(instance.id.value);
+  held_.push_back(0);
   const std::uint32_t id = instance.id.value;
   engine.schedule(engine.now() + config_.pending_time, to_u8(Phase::instance), to_u8(EventKind::instance_running), id, 0);
   engine.schedule(engine.now() + std::max(config_.boot_time, config_.pending_time), to_u8(Phase::instance),
@@ -99,6 +100,7 @@ void Ec2Fleet::hold_termination(Engine& engine, InstanceId id, TerminationCause 
   Ec2Instance& instance = at(id);
   if (!instance.alive() || instance.terminating_at || instance.termination_held_since) return;
   instance.termination_held_since = engine.now();
+  held_[id.value] = 1;
   instance.cause = cause;
   engine.schedule(engine.now(), to_u8(Phase::instance), to_u8(EventKind::instance_termination_hold), id.value,
                   instance.generation, static_cast<std::int64_t>(cause));
@@ -138,6 +140,7 @@ bool Ec2Fleet::on_terminate(const Event& e) {
   instance.cause = static_cast<TerminationCause>(e.arg);
   ++instance.generation;
   --alive_;
+  held_[e.target] = 0;
   if (log_) [[unlikely]] log_change(*log_, e.time, instance, "terminated", to_string(instance.cause));
   // Swap-remove from the alive list.
   const std::uint32_t pos = alive_pos_[e.target];

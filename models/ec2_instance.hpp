@@ -107,6 +107,11 @@ class Ec2Fleet {
   bool on_booted(const Event& e);
   bool on_terminate(const Event& e);
 
+  // Alive with its termination held by a lifecycle hook (termination_held_since set): kept as a
+  // byte per instance, so the check after every stopped task (World::release_if_drained) reads a
+  // dense table instead of the instance's record.
+  bool termination_held(InstanceId id) const { return held_[id.value] != 0; }
+
   int alive_count() const { return alive_; }
   // The instances not yet terminated (any order): scans per sample stay proportional to the fleet,
   // not to its history.
@@ -162,6 +167,7 @@ class Ec2Fleet {
   int peak_alive_ = 0;
   std::vector<std::uint32_t> alive_ids_;
   std::vector<std::uint32_t> alive_pos_;  // per instance: its index in alive_ids_
+  std::vector<std::uint8_t> held_;        // per instance: termination_held()
   EventLog* log_ = nullptr;
 };
 

@@ -283,8 +283,8 @@ void World::schedule_interruption_notice(InstanceId id, SimTime notice_at) {
 }
 
 void World::release_if_drained(InstanceId id) {
+  if (!fleet_.termination_held(id)) return;  // the common case, read off a dense table
   const Ec2Instance& instance = fleet_.at(id);
-  if (!instance.alive() || !instance.termination_held_since) return;
   const auto ci = container_instance_of(id);
   if (!ci || clusters_[ci->first].at(ci->second).tasks == 0)
     fleet_.schedule_termination(engine_, id, engine_.now(), instance.cause);
