@@ -49,6 +49,16 @@ AutoScalingGroup::AutoScalingGroup(std::uint32_t index, AutoScalingGroupConfig c
     }
   counted_by_az_.assign(pools_.size() * 2, 0);
   counted_spot_by_pool_.assign(az_by_pool_.size(), 0);
+  // ASG-18: the policies in list order, Default expanded (ASG-16, ASG-17: allocation strategy,
+  // oldest launch template, closest to the next hour).
+  for (TerminationPolicy p : config_.termination_policies) {
+    if (p == TerminationPolicy::Default)
+      expanded_policies_.insert(expanded_policies_.end(), {TerminationPolicy::AllocationStrategy,
+                                                           TerminationPolicy::OldestLaunchTemplate,
+                                                           TerminationPolicy::ClosestToNextInstanceHour});
+    else
+      expanded_policies_.push_back(p);
+  }
 }
 
 bool AutoScalingGroup::counts(const Ec2Instance& i) const {
@@ -79,7 +89,14 @@ void AutoScalingGroup::recount_member(InstanceId id) {
   if (was == now) return;
   counted_as_[id.value] = now;
   occupying_ += ((now >> 1) & 1) - ((was >> 1) & 1);
-  counted_unprotected_ += ((now >> 2) & 1) - ((was >> 2) & 1);
+  if (const int unprotected = ((now >> 2) & 1) - ((was >> 2) & 1); unprotected != 0) {
+    counted_unprotected_ += unprotected;
+    const auto at = std::lower_bound(unprotected_.begin(), unprotected_.end(), id);
+    if (unprotected > 0)
+      unprotected_.insert(at, id);  // a launch appends: its id is the highest
+    else
+      unprotected_.erase(at);
+  }
   const int delta = (now & 1) - (was & 1);
   if (delta == 0) return;
   const auto option = static_cast<std::size_t>(i.option);
@@ -112,6 +129,10 @@ std::string AutoScalingGroup::bookkeeping_mismatch() const {
   check("unprotected", counted_unprotected_, unprotected);
   for (std::size_t k = 0; k < by_az.size(); ++k) check("az x option", counted_by_az_[k], by_az[k]);
   for (std::size_t k = 0; k < spot_by_pool.size(); ++k) check("spot pool", counted_spot_by_pool_[k], spot_by_pool[k]);
+  std::vector<InstanceId> unprotected_members;
+  for (InstanceId id : members_)
+    if (counts(fleet_.at(id)) && !fleet_.at(id).protected_from_scale_in) unprotected_members.push_back(id);
+  if (unprotected_members != unprotected_) out += "unprotected list; ";
   for (InstanceId id : members_) {
     const Ec2Instance& i = fleet_.at(id);
     const bool tie_possible = i.alive() && i.rebalance_at && !i.replaced_by;
@@ -277,32 +298,34 @@ bool AutoScalingGroup::launch_one(Engine& engine, PurchaseOption option) {
   return false;
 }
 
-std::vector<std::size_t> AutoScalingGroup::az_launch_order(PurchaseOption option) const {
+const std::vector<std::size_t>& AutoScalingGroup::az_launch_order(PurchaseOption option) {
   // ASG-12: the AZ with the fewest instances first; ties by the purchase option's own count, then
   // by the order the group lists its AZs.
-  const std::size_t n = pools_.size();
-  std::vector<int> total(n, 0), same(n, 0);
-  for (std::size_t az = 0; az < n; ++az) {
-    total[az] = counted_by_az_[az * 2] + counted_by_az_[az * 2 + 1];
-    same[az] = counted_by_az_[az * 2 + static_cast<std::size_t>(option)];
-  }
-  std::vector<std::size_t> order(n);
+  auto total = [&](std::size_t az) { return counted_by_az_[az * 2] + counted_by_az_[az * 2 + 1]; };
+  auto same = [&](std::size_t az) { return counted_by_az_[az * 2 + static_cast<std::size_t>(option)]; };
+  std::vector<std::size_t>& order = launch_scratch_.az_order;
+  order.resize(pools_.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return std::tie(total[a], same[a]) < std::tie(total[b], same[b]);
+    return std::pair(total(a), same(a)) < std::pair(total(b), same(b));
   });
   return order;
 }
 
-std::vector<std::uint32_t> AutoScalingGroup::ranked_pools(std::size_t az, PurchaseOption option, SimTime now) const {
+const std::vector<std::uint32_t>& AutoScalingGroup::ranked_pools(std::size_t az, PurchaseOption option, SimTime now) {
   const std::vector<std::uint32_t>& pools = pools_[az];
-  std::vector<std::size_t> order(pools.size());  // indexes into the overrides (priority order)
+  LaunchScratch& scratch = launch_scratch_;
+  std::vector<std::size_t>& order = scratch.pool_order;  // indexes into the overrides (priority order)
+  order.resize(pools.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  auto price = [&](std::size_t k) {
-    return option == PurchaseOption::spot ? market_.spot_price(pools[k], now)
-                                          : market_.on_demand_price(pools[k]);
-  };
-  auto risk = [&](std::size_t k) { return market_.pool(pools[k]).interruption_rate_per_hour; };
+  scratch.price.resize(pools.size());
+  scratch.risk.resize(pools.size());
+  for (std::size_t k = 0; k < pools.size(); ++k) {
+    scratch.price[k] = option == PurchaseOption::spot ? market_.spot_price(pools[k], now) : market_.on_demand_price(pools[k]);
+    scratch.risk[k] = market_.pool(pools[k]).interruption_rate_per_hour;
+  }
+  auto price = [&](std::size_t k) { return scratch.price[k]; };
+  auto risk = [&](std::size_t k) { return scratch.risk[k]; };
   if (option == PurchaseOption::on_demand) {
     // ASG-9: prioritized = override order; lowest-price = cheapest On-Demand price first.
     if (config_.on_demand_allocation_strategy == OnDemandAllocationStrategy::lowest_price)
@@ -316,7 +339,8 @@ std::vector<std::uint32_t> AutoScalingGroup::ranked_pools(std::size_t az, Purcha
         // instances first); when they fail, continue with the next cheapest.
         std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return price(a) < price(b); });
         const std::size_t n = std::min<std::size_t>(order.size(), static_cast<std::size_t>(std::max(1, config_.spot_instance_pools)));
-        std::vector<int> in_pool(pools.size(), 0);
+        std::vector<int>& in_pool = scratch.in_pool;
+        in_pool.resize(pools.size());
         for (std::size_t k = 0; k < pools.size(); ++k) in_pool[k] = counted_spot_by_pool_[pools[k]];
         std::stable_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n),
                          [&](auto a, auto b) { return in_pool[a] < in_pool[b]; });
@@ -348,8 +372,8 @@ std::vector<std::uint32_t> AutoScalingGroup::ranked_pools(std::size_t az, Purcha
         break;
     }
   }
-  std::vector<std::uint32_t> ranked;
-  ranked.reserve(order.size());
+  std::vector<std::uint32_t>& ranked = scratch.ranked;
+  ranked.clear();
   for (std::size_t k : order) ranked.push_back(pools[k]);
   return ranked;
 }
@@ -376,40 +400,31 @@ std::vector<InstanceId> AutoScalingGroup::choose_scale_in_victims(int n, SimTime
   if (n <= 0 || counted_unprotected_ == 0) return victims;
   const int od_target = on_demand_count(desired_, config_.on_demand_base_capacity, config_.on_demand_percentage_above_base);
   const int spot_target = desired_ - od_target;
-  std::vector<InstanceId> active;
-  active.reserve(static_cast<std::size_t>(active_count()));
-  for (InstanceId id : members_)
-    if (counted_as_[id.value] & 1) active.push_back(id);  // counts(), as recount_member keeps it
-  // The counts below are over the active instances not chosen yet: counted once and kept as
-  // victims are chosen (the same numbers as recounting per victim, without the cost at thousands).
-  std::vector<char> chosen(active.size(), 0);
-  int od = 0, spot = 0;
-  std::vector<int> per_az(pools_.size(), 0);
-  std::vector<std::size_t> az(active.size());
-  std::vector<PurchaseOption> option_of(active.size());
-  // ASG-20: protected instances are never scale-in victims. The unprotected ones by purchase option,
-  // in `active` order: what a victim is chosen from (most of a managed-scaling group is protected).
-  std::vector<std::size_t> unprotected_of[2];
+  // The counts below are over the active instances (counts()) not chosen yet: the kept ones to
+  // start from, decremented as victims are chosen (the same numbers as recounting per victim).
+  int od = counted_[static_cast<std::size_t>(PurchaseOption::on_demand)];
+  int spot = counted_[static_cast<std::size_t>(PurchaseOption::spot)];
+  std::vector<int>& per_az = scratch_.per_az;
+  per_az.assign(pools_.size(), 0);
+  for (std::size_t z = 0; z < pools_.size(); ++z) per_az[z] = counted_by_az_[z * 2] + counted_by_az_[z * 2 + 1];
+  // ASG-20: protected instances are never scale-in victims. The unprotected active ones (kept by
+  // recount_member, in members_ order) by purchase option: what a victim is chosen from.
+  const std::vector<InstanceId>& active = unprotected_;
+  std::vector<char>& chosen = scratch_.chosen;
+  chosen.assign(active.size(), 0);
+  std::vector<std::uint32_t>& az = scratch_.az;
+  az.resize(active.size());
+  std::vector<std::size_t>* unprotected_of = scratch_.of_option;
+  unprotected_of[0].clear();
+  unprotected_of[1].clear();
   for (std::size_t a = 0; a < active.size(); ++a) {
     const Ec2Instance& i = fleet_.at(active[a]);
-    ++(i.option == PurchaseOption::spot ? spot : od);
-    az[a] = az_of(i);
-    ++per_az[az[a]];
-    option_of[a] = i.option;
-    if (!i.protected_from_scale_in) unprotected_of[static_cast<std::size_t>(i.option)].push_back(a);
+    az[a] = static_cast<std::uint32_t>(az_of(i));
+    unprotected_of[static_cast<std::size_t>(i.option)].push_back(a);
   }
-  // ASG-18: the policies in list order, Default expanded (ASG-16, ASG-17: allocation strategy,
-  // oldest launch template, closest to the next hour).
-  std::vector<TerminationPolicy> policies;
-  for (TerminationPolicy p : config_.termination_policies) {
-    if (p == TerminationPolicy::Default)
-      policies.insert(policies.end(), {TerminationPolicy::AllocationStrategy, TerminationPolicy::OldestLaunchTemplate,
-                                       TerminationPolicy::ClosestToNextInstanceHour});
-    else
-      policies.push_back(p);
-  }
+  const std::vector<TerminationPolicy>& policies = expanded_policies_;
 
-  std::vector<std::size_t> candidates;  // indexes into active, in its order
+  std::vector<std::size_t>& candidates = scratch_.candidates;  // indexes into active, in its order
   for (int k = 0; k < n; ++k) {
     // ASG-17: first which purchase option to terminate, keeping the ASG-6 split.
     const PurchaseOption preferred = od - od_target > spot - spot_target ? PurchaseOption::on_demand : PurchaseOption::spot;
@@ -469,7 +484,7 @@ std::vector<InstanceId> AutoScalingGroup::choose_scale_in_victims(int n, SimTime
         candidates[candidates.size() == 1 ? 0 : termination_stream_.below(static_cast<std::uint32_t>(candidates.size()))];
     victims.push_back(active[victim]);
     chosen[victim] = 1;
-    --(option_of[victim] == PurchaseOption::spot ? spot : od);
+    --(fleet_.at(active[victim]).option == PurchaseOption::spot ? spot : od);
     --per_az[az[victim]];
   }
   return victims;
@@ -490,7 +505,10 @@ void AutoScalingGroup::on_booted(Engine& engine, InstanceId id) {
 
 void AutoScalingGroup::on_terminated(Engine& engine, InstanceId id) {
   const Ec2Instance& instance = fleet_.at(id);
-  std::erase(members_, id);  // the group's scans stay proportional to its size, not its history
+  // The group's scans stay proportional to its size, not its history. members_ ascends: a binary
+  // search finds it (a scan of a 2,000-instance group per termination was measurable).
+  if (const auto it = std::lower_bound(members_.begin(), members_.end(), id); it != members_.end() && *it == id)
+    members_.erase(it);
   std::erase(replaced_first_, id);
   if (const auto it = std::lower_bound(rebalanced_.begin(), rebalanced_.end(), id); it != rebalanced_.end() && *it == id)
     rebalanced_.erase(it);

@@ -198,8 +198,11 @@ class AutoScalingGroup {
   void launch_towards_desired(Engine& engine);
   void terminate_towards_desired(Engine& engine);
   bool launch_one(Engine& engine, PurchaseOption option);
-  std::vector<std::uint32_t> ranked_pools(std::size_t az, PurchaseOption option, SimTime now) const;
-  std::vector<std::size_t> az_launch_order(PurchaseOption option) const;
+  // The AZ's pools in the order a launch tries them; the AZs in the order a launch tries them. Both
+  // fill a scratch vector of the group's and return it (no allocation per launch): valid until the
+  // next call of the same function.
+  const std::vector<std::uint32_t>& ranked_pools(std::size_t az, PurchaseOption option, SimTime now);
+  const std::vector<std::size_t>& az_launch_order(PurchaseOption option);
   std::size_t az_of(const Ec2Instance& instance) const;
   // Does the instance count towards desired capacity? (member, alive, not condemned by the group,
   // not being replaced by Capacity Rebalancing)
@@ -248,6 +251,27 @@ class AutoScalingGroup {
   std::vector<int> counted_spot_by_pool_;    // counts() and spot, by the market's pool index
   int occupying_ = 0;                        // occupies()
   int counted_unprotected_ = 0;              // counts() and not protected from scale in: victims possible
+  // Those members themselves, ascending ids (= members_ order): what a scale-in chooses victims from.
+  // A managed-termination-protection group is mostly protected and looks again at every change, so
+  // a pass over all members per look was the bulk of a large fleet's asg_reconcile.
+  std::vector<InstanceId> unprotected_;
+  // The termination policies in the order they apply, Default expanded (ASG-16..18): fixed per group.
+  std::vector<TerminationPolicy> expanded_policies_;
+  // choose_scale_in_victims' scratch, kept between calls (no allocation per look).
+  struct VictimScratch {
+    std::vector<std::size_t> of_option[2];  // indexes into unprotected_, by PurchaseOption
+    std::vector<std::size_t> candidates;
+    std::vector<std::uint32_t> az;          // by index into unprotected_
+    std::vector<char> chosen;
+    std::vector<int> per_az;
+  } scratch_;
+  struct LaunchScratch {
+    std::vector<std::size_t> az_order;
+    std::vector<std::size_t> pool_order;  // indexes into the overrides
+    std::vector<double> price, risk;      // by override index: read once per ranking, not per comparison
+    std::vector<int> in_pool;
+    std::vector<std::uint32_t> ranked;
+  } launch_scratch_;
   // Members that received a rebalance recommendation and have no replacement tied to them yet,
   // ascending ids (= launch order): the only ones a Capacity Rebalancing launch may tie itself to.
   std::vector<InstanceId> rebalanced_;

@@ -42,12 +42,7 @@ void Ec2Fleet::count(const Ec2Instance& instance, int sign) {
     (instance.option == PurchaseOption::spot ? tally_.spot : tally_.on_demand) += sign;
   if (instance.terminating_at) return;
   if (groups_.size() <= instance.group) groups_.resize(instance.group + 1);
-  GroupTally& group = groups_[instance.group];
-  if (sign > 0)
-    group.undecided.insert(instance.id.value);
-  else
-    group.undecided.erase(instance.id.value);
-  if (instance.state != InstanceState::pending) group.running += sign;
+  if (instance.state != InstanceState::pending) groups_[instance.group].running += sign;
 }
 
 InstanceId Ec2Fleet::launch(Engine& engine, std::uint32_t group, std::uint32_t pool, PurchaseOption option,
@@ -65,9 +60,11 @@ InstanceId Ec2Fleet::launch(Engine& engine, std::uint32_t group, std::uint32_t p
   instance.launched = engine.now();
   instances_.push_back(instance);
   count(instance, +1);
+  groups_[group].undecided.push_back(instance.id.value);  // count() sized groups_
   peak_alive_ = std::max(peak_alive_, ++alive_);
   alive_pos_.push_back(static_cast<std::uint32_t>(alive_ids_.size()));
   alive_ids_.push_back(instance.id.value);
+  held_.push_back(0);
   const std::uint32_t id = instance.id.value;
   engine.schedule(engine.now() + config_.pending_time, to_u8(Phase::instance), to_u8(EventKind::instance_running), id, 0);
   engine.schedule(engine.now() + std::max(config_.boot_time, config_.pending_time), to_u8(Phase::instance),
@@ -81,6 +78,12 @@ void Ec2Fleet::schedule_termination(Engine& engine, InstanceId id, SimTime when,
   if (!instance.alive()) return;
   if (when < engine.now()) when = engine.now();
   if (instance.terminating_at && *instance.terminating_at <= when) return;
+  if (!instance.terminating_at) {  // the first decision: no longer undecided
+    std::vector<std::uint32_t>& undecided = groups_[instance.group].undecided;
+    if (const auto it = std::lower_bound(undecided.begin(), undecided.end(), id.value);
+        it != undecided.end() && *it == id.value)
+      undecided.erase(it);
+  }
   count(instance, -1);
   instance.terminating_at = when;
   count(instance, +1);
@@ -97,6 +100,7 @@ void Ec2Fleet::hold_termination(Engine& engine, InstanceId id, TerminationCause 
   Ec2Instance& instance = at(id);
   if (!instance.alive() || instance.terminating_at || instance.termination_held_since) return;
   instance.termination_held_since = engine.now();
+  held_[id.value] = 1;
   instance.cause = cause;
   engine.schedule(engine.now(), to_u8(Phase::instance), to_u8(EventKind::instance_termination_hold), id.value,
                   instance.generation, static_cast<std::int64_t>(cause));
@@ -136,6 +140,7 @@ bool Ec2Fleet::on_terminate(const Event& e) {
   instance.cause = static_cast<TerminationCause>(e.arg);
   ++instance.generation;
   --alive_;
+  held_[e.target] = 0;
   if (log_) [[unlikely]] log_change(*log_, e.time, instance, "terminated", to_string(instance.cause));
   // Swap-remove from the alive list.
   const std::uint32_t pos = alive_pos_[e.target];

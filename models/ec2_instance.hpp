@@ -5,7 +5,6 @@
 // from launch; it passes the group's EC2 health check once booted.
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -108,6 +107,11 @@ class Ec2Fleet {
   bool on_booted(const Event& e);
   bool on_terminate(const Event& e);
 
+  // Alive with its termination held by a lifecycle hook (termination_held_since set): kept as a
+  // byte per instance, so the check after every stopped task (World::release_if_drained) reads a
+  // dense table instead of the instance's record.
+  bool termination_held(InstanceId id) const { return held_[id.value] != 0; }
+
   int alive_count() const { return alive_; }
   // The instances not yet terminated (any order): scans per sample stay proportional to the fleet,
   // not to its history.
@@ -131,7 +135,7 @@ class Ec2Fleet {
   int group_running(std::uint32_t group) const { return group < groups_.size() ? groups_[group].running : 0; }
   std::optional<SimTime> group_newest_launch(std::uint32_t group) const {
     if (group >= groups_.size() || groups_[group].undecided.empty()) return std::nullopt;
-    return at(InstanceId{*groups_[group].undecided.rbegin()}).launched;  // ids ascend with launch time
+    return at(InstanceId{groups_[group].undecided.back()}).launched;  // ids ascend with launch time
   }
   // The instances that entered running, had a termination decided or their scale-in protection
   // changed since clear_changed() (repeats possible): what per-minute readers re-examine instead of
@@ -145,7 +149,10 @@ class Ec2Fleet {
 
  private:
   struct GroupTally {
-    std::set<std::uint32_t> undecided;  // alive, terminating_at unset
+    // Alive, terminating_at unset; ascending. An instance enters at launch (the highest id yet: an
+    // append) and leaves at its first termination decision, once each (a tree node per instance and
+    // an erase and insert per state change cost a measurable share of a large fleet's run).
+    std::vector<std::uint32_t> undecided;
     int running = 0;                    // of those, not pending
   };
   // Every change of an instance's state goes between count(i, -1) and count(i, +1).
@@ -160,6 +167,7 @@ class Ec2Fleet {
   int peak_alive_ = 0;
   std::vector<std::uint32_t> alive_ids_;
   std::vector<std::uint32_t> alive_pos_;  // per instance: its index in alive_ids_
+  std::vector<std::uint8_t> held_;        // per instance: termination_held()
   EventLog* log_ = nullptr;
 };
 

@@ -252,6 +252,7 @@ void World::log_container_instance(SimTime now, const Ec2Instance& instance, std
 void World::on_task_state(Engine& engine, const EcsTask& task, TaskState from) {
   const EcsServiceConfig& service = services_[task.service]->config();
   const SimTime now = engine.now();
+  running_tasks_ += (task.state == TaskState::running ? 1 : 0) - (from == TaskState::running ? 1 : 0);
   if (log_) [[unlikely]] log_task(now, task, event_name(task.state));
   if (task.state == TaskState::running && from == TaskState::activating) {
     // ALB-10: the task registers as (instance, dynamic host port) when it runs.
@@ -284,18 +285,14 @@ void World::schedule_interruption_notice(InstanceId id, SimTime notice_at) {
 }
 
 void World::release_if_drained(InstanceId id) {
+  if (!fleet_.termination_held(id)) return;  // the common case, read off a dense table
   const Ec2Instance& instance = fleet_.at(id);
-  if (!instance.alive() || !instance.termination_held_since) return;
   const auto ci = container_instance_of(id);
   if (!ci || clusters_[ci->first].at(ci->second).tasks == 0)
     fleet_.schedule_termination(engine_, id, engine_.now(), instance.cause);
 }
 
-void World::note_running_tasks() {
-  int running = 0;
-  for (const auto& service : services_) running += service->count_running();
-  peak_running_ = std::max(peak_running_, running);
-}
+void World::note_running_tasks() { peak_running_ = std::max(peak_running_, running_tasks_); }
 
 void World::schedule(SimTime when, Phase phase, EventKind kind, std::uint32_t target, std::uint32_t generation,
                      std::int64_t arg) {
@@ -448,7 +445,15 @@ bool World::dispatch(const Event& e) {
       if (instance.generation != e.generation || !instance.alive()) return false;
       const auto c = static_cast<std::uint32_t>(group_cluster_[instance.group]);
       const SpotPool& pool = market_.pool(instance.pool);
-      const auto type = find_instance_type(pool.instance_type);
+      if (pool_type_.size() <= instance.pool) {
+        pool_type_.resize(instance.pool + 1);
+        pool_type_known_.resize(instance.pool + 1, 0);
+      }
+      if (!pool_type_known_[instance.pool]) {
+        pool_type_[instance.pool] = find_instance_type(pool.instance_type);
+        pool_type_known_[instance.pool] = 1;
+      }
+      const std::optional<InstanceTypeInfo>& type = pool_type_[instance.pool];
       if (!type) return false;  // the loader only accepts types the catalog knows for ECS groups
       const std::uint32_t ci = clusters_[c].register_instance(instance, pool.instance_type, pool.availability_zone,
                                                               type->vcpu, type->memory_mib,

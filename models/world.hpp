@@ -24,6 +24,7 @@
 #include "models/traffic.hpp"
 #include "models/event_kind.hpp"
 #include "models/event_log.hpp"
+#include "models/instance_catalog.hpp"
 #include "models/spot_market.hpp"
 #include "sim/engine.hpp"
 
@@ -170,6 +171,8 @@ class World : private TaskObserver {
   void schedule_interruption_notice(InstanceId id, SimTime notice_at);
   // Counters of the fleet so far.
   std::uint64_t interruption_notices() const { return notices_; }
+  // The services' RUNNING tasks together (the sum of count_running()), kept as tasks change state.
+  int running_tasks() const { return running_tasks_; }
   std::uint64_t rebalance_recommendations() const { return rebalances_; }
   // The last CapacityProviderReservation of the first capacity provider with managed scaling.
   std::optional<double> capacity_provider_reservation() const {
@@ -208,6 +211,9 @@ class World : private TaskObserver {
   // Managed draining: a held termination goes ahead once no task is left on the instance.
   void release_if_drained(InstanceId id);
   int peak_running_ = 0;
+  // Kept by on_task_state, which hears every task state change: note_running_tasks reads it after
+  // every task step instead of asking each service (20 calls per step in a large fleet).
+  int running_tasks_ = 0;
   void schedule(SimTime when, Phase phase, EventKind kind, std::uint32_t target,
                 std::uint32_t generation = 0, std::int64_t arg = 0);
 
@@ -239,6 +245,10 @@ class World : private TaskObserver {
   std::vector<std::uint32_t> due_;  // scratch: review_'s mismatched instances of one group
   std::vector<std::int32_t> group_cluster_;          // per group: the cluster its ECS_CLUSTER names, or -1
   std::vector<std::int32_t> container_instance_of_;  // per EC2 instance: its container-instance index, or -1
+  // Per market pool, its instance type's catalog entry, looked up at the pool's first registration:
+  // a search of the catalog by name (and a copy of it) per registering instance was measurable.
+  std::vector<std::optional<InstanceTypeInfo>> pool_type_;
+  std::vector<std::uint8_t> pool_type_known_;
   RandomStream agent_poll_stream_;                    // "ecs.agent.poll": where in its 1 s poll the agent is
   Billing billing_;
   std::vector<TimeseriesRow> rows_;

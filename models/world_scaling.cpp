@@ -216,17 +216,21 @@ void World::scaling_minute(SimTime now) {
 
   // Service auto scaling (§6): this minute's datapoints of each scalable target's service.
   const TrafficMetrics& metrics = traffic_->metrics();
-  for (ServiceAutoScaler& scaler : autoscalers_) {
-    EcsService& service = *services_[scaler.target().service];
-    ServiceScalingInput& in = scaling_input_;
-    in.cpu_utilization.reset();
+  ServiceScalingInput& in = scaling_input_;
+  // The target groups' RequestCountPerTarget datapoints are the same for every scalable target:
+  // read once a minute, not once per target (20 services × 20 target groups in a large fleet).
+  if (!autoscalers_.empty()) {
     in.request_count_per_target.clear();
-    const auto& cpu = metrics.cpu_utilization[service.index()];
-    if (traffic_->active() && !cpu.empty()) in.cpu_utilization = cpu.back();
     for (const auto& per_target : metrics.request_count_per_target)
       in.request_count_per_target.push_back(traffic_->active() && !per_target.empty() && !std::isnan(per_target.back())
                                                 ? std::optional<double>(per_target.back())
                                                 : std::nullopt);
+  }
+  for (ServiceAutoScaler& scaler : autoscalers_) {
+    EcsService& service = *services_[scaler.target().service];
+    in.cpu_utilization.reset();
+    const auto& cpu = metrics.cpu_utilization[service.index()];
+    if (traffic_->active() && !cpu.empty()) in.cpu_utilization = cpu.back();
     in.running = service.count_running();
     in.desired = service.desired();
     in.deployment_in_progress = service.rollout_state() == RolloutState::in_progress;

@@ -1,5 +1,6 @@
-// The counts the Auto Scaling group and the ECS services keep as their members and tasks change
-// (instead of a pass over them per launch, look or drain) equal a recount at every step of a run
+// The counts the Auto Scaling group, the ECS services and the world keep as their members and tasks change
+// (instead of a pass over them per launch, look, drain or task step; the group's list of unprotected
+// active members, what a scale-in chooses from) equal a recount at every step of a run
 // that churns through every path that changes them: interruptions with notices, rebalance
 // recommendations and Capacity Rebalancing (ASG-22..25), managed scaling with managed termination
 // protection (CP-12) and managed draining (CP-14), an instance refresh launching before it
@@ -51,6 +52,7 @@ WorldConfig churning_demo_world() {
 TEST_CASE("asg_incremental: kept group and service counts equal a recount through a churning run", "[asg-incremental]") {
   World world(churning_demo_world());
   int looks = 0;
+  int held_seen = 0;  // looks × instances held at them: the table was tested while in use
   for (SimTime t = 0; t <= world.config().duration; t += minutes(5)) {
     world.run_until(t);
     ++looks;
@@ -58,11 +60,24 @@ TEST_CASE("asg_incremental: kept group and service counts equal a recount throug
       INFO("group " << g << " at minute " << t / minutes(1));
       REQUIRE(world.group(g).bookkeeping_mismatch().empty());
     }
+    int running = 0;
     for (std::size_t s = 0; s < world.service_count(); ++s) {
       INFO("service " << s << " at minute " << t / minutes(1));
       REQUIRE(world.service(s).bookkeeping_mismatch().empty());
+      running += world.service(s).count_running();
     }
+    // The world's total, kept from the task state changes it hears (its peak of running tasks).
+    INFO("at minute " << t / minutes(1));
+    REQUIRE(world.running_tasks() == running);
+    // The fleet's table of held terminations (managed draining, CP-14) against the records.
+    int held_mismatches = 0;
+    for (const Ec2Instance& i : world.fleet().instances()) {
+      held_mismatches += world.fleet().termination_held(i.id) != (i.alive() && static_cast<bool>(i.termination_held_since));
+      held_seen += world.fleet().termination_held(i.id) ? 1 : 0;
+    }
+    REQUIRE(held_mismatches == 0);
   }
+  CHECK(held_seen > 0);
   CHECK(looks == 577);
   // The run went through the paths the counts follow (else the comparison above proves little).
   const AutoScalingGroupStats& stats = world.group(0).stats();
