@@ -21,8 +21,10 @@ void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::ui
                                   SimTime hangs_at) {
   const SimTime now = engine.now();
   changing();
+  bool view_held = view_holds(now);
   ++version_;
-  prune(now);
+  // A pruned target's later instants no longer bound the view (refresh_view looks at live_ only).
+  if (prune(now)) view_held = false;
   Target t;
   t.service = service;
   t.task = task;
@@ -40,6 +42,7 @@ void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::ui
     t.healthy_at = now;
   }
   t.last_boundary = now;
+  t.live = true;  // live_ below
   std::uint32_t id = 0;
   if (free_.empty()) {
     id = static_cast<std::uint32_t>(targets_.size());
@@ -52,6 +55,8 @@ void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::ui
   live_.push_back(id);
   next_out_ = std::min(next_out_, out_at(t));
   by_task_[key(service, task)] = id;
+  // Routed now only if healthy now, or if the group fails open (or had no target).
+  keep_view(view_held && view_.mode == RoutingMode::healthy && !healthy(t, now), t, now);
   boundary(engine, now, id);
   boundary(engine, t.ready, id);
   boundary(engine, t.healthy_at, id);
@@ -65,9 +70,11 @@ void TargetGroup::deregister(Engine& engine, std::uint32_t service, std::uint32_
   Target& t = targets_[it->second];
   if (t.deregistered != kNever) return;
   changing();
+  const bool view_held = view_holds(engine.now());
   ++version_;
   t.deregistered = engine.now();
   next_out_ = std::min(next_out_, out_at(t));
+  keep_view(view_held && config_.deregistration_propagation > 0, t, engine.now());  // out after propagation
   boundary(engine, engine.now(), it->second);
   boundary(engine, engine.now() + config_.deregistration_propagation, it->second);
 }
@@ -78,14 +85,16 @@ void TargetGroup::target_died(Engine& engine, std::uint32_t service, std::uint32
   Target& t = targets_[it->second];
   if (t.died != kNever) return;
   changing();
-  ++version_;
   const SimTime now = engine.now();
+  const bool view_held = view_holds(now);
+  ++version_;
   t.died = now;
   // ALB-1: a registered target that stops answering is out of service after UnhealthyThresholdCount
   // failed checks; until then (and within the deregistration propagation) requests still reach it.
   const SimTime noticed = config_.health_check_enabled ? target_unhealthy_at(config_.health, t.registered, now) : now;
   t.unhealthy_at = std::min(t.unhealthy_at, noticed);
   next_out_ = std::min(next_out_, out_at(t));
+  keep_view(view_held && t.unhealthy_at > now, t, now);  // still in rotation now
   boundary(engine, now, it->second);
   boundary(engine, t.unhealthy_at, it->second);
 }
@@ -128,18 +137,14 @@ double TargetGroup::weight(const Target& t, SimTime now) const {
   return (step + 0.5) / kSlowStartSteps;
 }
 
-void TargetGroup::refresh_view(SimTime now) const {
+SimTime TargetGroup::compute_view(SimTime now, std::vector<Route>& out, RoutingMode& mode) const {
   // One pass over the live targets: the healthy ones with their weights, the others in rotation
   // (the fail-open routes when none is healthy, in the same order), and the next instant after `now`
   // where in_rotation(), healthy() or weight() of a live target can change (targets outside live_
   // never come back into rotation).
-  std::vector<Route>& out = view_.routes;
   out.clear();
   rotation_only_.clear();
   SimTime until = kNever;
-  const auto later = [&](SimTime at) {
-    if (at > now && at < until) until = at;
-  };
   for (std::uint32_t id : live_) {
     const Target& t = targets_[id];
     if (in_rotation(t, now)) {
@@ -148,22 +153,35 @@ void TargetGroup::refresh_view(SimTime now) const {
       else
         rotation_only_.push_back(id);
     }
-    later(t.registered);
-    later(t.healthy_at);
-    later(t.unhealthy_at);
-    if (t.deregistered != kNever) later(t.deregistered + config_.deregistration_propagation);
-    // Within a slow-start ramp the weight steps (weight()): at the first instant of the next step.
-    if (t.slow_start_from != kNever && config_.slow_start > 0 && now < t.slow_start_from + config_.slow_start) {
-      const SimTime step = (now - t.slow_start_from) * kSlowStartSteps / config_.slow_start;
-      later(t.slow_start_from + ((step + 1) * config_.slow_start + kSlowStartSteps - 1) / kSlowStartSteps);
-    }
+    until = std::min(until, next_change(t, now));
   }
   if (!out.empty()) {
-    view_.mode = RoutingMode::healthy;
+    mode = RoutingMode::healthy;
   } else {
     for (std::uint32_t id : rotation_only_) out.push_back({id, 1.0});
-    view_.mode = out.empty() ? RoutingMode::no_target : RoutingMode::fail_open;
+    mode = out.empty() ? RoutingMode::no_target : RoutingMode::fail_open;
   }
+  return until;
+}
+
+std::string TargetGroup::view_mismatch(SimTime now) const {
+  const View cached = view(now);
+  std::vector<Route> routes;
+  RoutingMode mode{};
+  const SimTime until = compute_view(now, routes, mode);
+  std::string out;
+  if (cached.mode != mode) out += "mode; ";
+  if (view_.until != until) out += "until " + std::to_string(view_.until) + " vs " + std::to_string(until) + "; ";
+  bool same = cached.routes.size() == routes.size();
+  for (std::size_t i = 0; same && i < routes.size(); ++i)
+    same = cached.routes[i].target == routes[i].target && cached.routes[i].weight == routes[i].weight;
+  if (!same) out += "routes; ";
+  return out;
+}
+
+void TargetGroup::refresh_view(SimTime now) const {
+  std::vector<Route>& out = view_.routes;
+  const SimTime until = compute_view(now, out, view_.mode);
   view_.version = version_;
   // The serial moves only when the routing does: the mode, or which tasks are routed with which
   // weight (a target's slot may hold another task by now, so tasks are compared, not slots).
@@ -180,6 +198,37 @@ void TargetGroup::refresh_view(SimTime now) const {
   }
   view_.from = now;
   view_.until = until;
+}
+
+SimTime TargetGroup::next_change(const Target& t, SimTime now) const {
+  // The first instant after `now` where in_rotation(), healthy() or weight() of `t` can change.
+  SimTime next = kNever;
+  const auto later = [&](SimTime at) {
+    if (at > now && at < next) next = at;
+  };
+  later(t.registered);
+  later(t.healthy_at);
+  later(t.unhealthy_at);
+  if (t.deregistered != kNever) later(t.deregistered + config_.deregistration_propagation);
+  // Within a slow-start ramp the weight steps (weight()): at the first instant of the next step.
+  if (t.slow_start_from != kNever && config_.slow_start > 0 && now < t.slow_start_from + config_.slow_start) {
+    const SimTime step = (now - t.slow_start_from) * kSlowStartSteps / config_.slow_start;
+    later(t.slow_start_from + ((step + 1) * config_.slow_start + kSlowStartSteps - 1) / kSlowStartSteps);
+  }
+  return next;
+}
+
+bool TargetGroup::view_holds(SimTime now) const {
+  return view_.version == version_ && view_.from <= now && now < view_.until;
+}
+
+void TargetGroup::keep_view(bool routes_unchanged, const Target& changed, SimTime now) {
+  // A change that leaves the routes at `now` as they were keeps the cached view (a registration,
+  // deregistration or death changes a handful of instants of one target, not what is routed now):
+  // only its end may come sooner. A fleet's targets change ~6 times each; a rebuild walks them all.
+  if (!routes_unchanged) return;
+  view_.version = version_;
+  if (changed.live) view_.until = std::min(view_.until, next_change(changed, now));  // (refresh_view: live_ only)
 }
 
 TargetGroup::View TargetGroup::view(SimTime now) const {
@@ -211,13 +260,15 @@ SimTime TargetGroup::out_at(const Target& t) const {
   return std::min(t.unhealthy_at, deregistered);
 }
 
-void TargetGroup::prune(SimTime now) {
+bool TargetGroup::prune(SimTime now) {
   // Only when some live target is out for good by now (next_out_: the earliest such instant).
+  std::size_t pruned = 0;
   if (now >= next_out_) {
     next_out_ = kNever;
-    std::erase_if(live_, [&](std::uint32_t id) {
+    pruned = std::erase_if(live_, [&](std::uint32_t id) {
       const SimTime out = out_at(targets_[id]);
       if (now >= out) {
+        targets_[id].live = false;
         retired_.push_back(id);
         return true;
       }
@@ -226,6 +277,7 @@ void TargetGroup::prune(SimTime now) {
     });
   }
   recycle(now);
+  return pruned > 0;
 }
 
 void TargetGroup::recycle(SimTime now) {

@@ -43,6 +43,7 @@
 //   rotation when it dies (nothing would ever notice otherwise; ECS deregisters the stopped task).
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -63,6 +64,7 @@ struct Target {
   SimTime unhealthy_at = kNever;
   SimTime slow_start_from = kNever;  // set when it became healthy in slow start
   SimTime last_boundary = 0;         // the latest `target_health` event scheduled for it
+  bool live = false;                 // in TargetGroup::live_ (may still be in rotation)
 
   // Requests routed to it are served by the task (not lost, not timed out).
   bool answering(SimTime t) const { return t >= ready && t < died && t < hangs_at; }
@@ -128,6 +130,8 @@ class TargetGroup {
   std::uint64_t view_serial() const { return view_serial_; }
   // The same view, the routes copied into `out`.
   RoutingMode routes(SimTime now, std::vector<Route>& out) const;
+  // Tests: what differs between view(now), cached, and the view computed afresh ("": nothing).
+  std::string view_mismatch(SimTime now) const;
   // Healthy targets at `now` (RequestCountPerTarget's divisor).
   int healthy_count(SimTime now) const;
   // The target of a task, if registered here and not yet gone for good (see targets()).
@@ -138,7 +142,7 @@ class TargetGroup {
   bool healthy(const Target& t, SimTime now) const;
   double weight(const Target& t, SimTime now) const;
   void boundary(Engine& engine, SimTime at, std::uint32_t target);
-  void prune(SimTime now);
+  bool prune(SimTime now);  // whether it took any target out of live_
   SimTime out_at(const Target& t) const;  // when it leaves rotation for good (kNever: not yet known)
   void recycle(SimTime now);
   static std::uint64_t key(std::uint32_t service, std::uint32_t task) {
@@ -163,6 +167,10 @@ class TargetGroup {
   // Valid for `from` <= now < `until` (the next instant any live target's routing changes) as long
   // as nothing changed the group since (`version`, bumped by every mutation).
   void refresh_view(SimTime now) const;
+  SimTime compute_view(SimTime now, std::vector<Route>& out, RoutingMode& mode) const;  // returns its end
+  SimTime next_change(const Target& t, SimTime now) const;
+  bool view_holds(SimTime now) const;  // the cached view is the view at now
+  void keep_view(bool routes_unchanged, const Target& changed, SimTime now);
   std::uint64_t version_ = 0;
   struct CachedView {
     std::uint64_t version = ~std::uint64_t{0};

@@ -259,7 +259,13 @@ void Traffic::on_task_running(const EcsTask& task, SimTime now) {
                                              p.limit ? std::optional<int>(static_cast<int>(*p.limit)) : std::nullopt);
   }
   m.alive[v].push_back(task.id);
-  m.routing_changed(v, services_[v]->config().target_groups);
+  // Its own plan gains a row; its groups' plans stay: its target is not routed before it is healthy
+  // (ALB-2), and if it is (no health checks, fail-open) the group's view serial moves. Under least
+  // outstanding requests a routed target whose task is gone weighs as the latest task (last_mu).
+  m.service_plans[v].dirty = true;
+  for (std::size_t g : services_[v]->config().target_groups)
+    if (g < m.group_plans.size() && groups_[g].config().algorithm == RoutingAlgorithm::least_outstanding_requests)
+      m.group_plans[g].dirty = true;
 }
 
 void Traffic::on_task_died(const EcsTask& task, SimTime now) {

@@ -149,3 +149,24 @@ TEST_CASE("traffic lazy: target health boundaries are events only for the log, a
   boundary_same(slow, slow_logged);
   CHECK(slow.result.engine.events > plain.result.engine.events);
 }
+
+TEST_CASE("traffic lazy: a target group's kept view is the view computed afresh, all through a churning run") {
+  // Registrations, deregistrations and deaths keep the cached view when the routes now stay the same
+  // (TargetGroup::keep_view): ALB-2 (a new target is not routed before it passes), ALB-5 (a
+  // deregistered one until the change propagates), ALB-1 (a dead one until the checks notice). The
+  // kept view must be what a fresh computation gives at every instant: routes, mode and its end.
+  World world(lazy_fleet_config(false));
+  int mismatches = 0, checks = 0;
+  std::string first;
+  for (SimTime t = seconds(10); t <= hours(30); t += seconds(10)) {
+    world.run_until(t);
+    for (std::size_t g = 0; g < world.config().target_groups.size(); ++g) {
+      const std::string m = world.target_group(g).view_mismatch(t);
+      ++checks;
+      if (!m.empty() && ++mismatches == 1) first = "group " + std::to_string(g) + " at " + std::to_string(t) + ": " + m;
+    }
+  }
+  INFO(first);
+  CHECK(mismatches == 0);
+  CHECK(checks > 60'000);
+}
