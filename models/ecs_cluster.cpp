@@ -94,23 +94,34 @@ void EcsCluster::release(std::uint32_t ci, int cpu, int memory_mib, const std::v
 void EcsCluster::index_add(std::uint32_t ci) {
   const ContainerInstance& c = instances_[ci];
   if (active_by_cpu_.size() <= c.zone) active_by_cpu_.resize(c.zone + 1);
-  active_by_cpu_[c.zone].emplace(c.remaining_cpu(), ci);
+  CpuIndex& zone = active_by_cpu_[c.zone];
+  const std::pair<int, std::uint32_t> key{c.remaining_cpu(), ci};
+  zone.insert(std::lower_bound(zone.begin(), zone.end(), key), key);
   ++active_;
 }
 
 void EcsCluster::index_rekey(std::uint32_t ci, int remaining_cpu_before) {
   const ContainerInstance& c = instances_[ci];
   if (c.remaining_cpu() == remaining_cpu_before) return;
-  // The entry's node moves to its new key: no allocation per task placed or stopped.
-  auto& zone = active_by_cpu_[c.zone];
-  auto node = zone.extract({remaining_cpu_before, ci});
-  node.value().first = c.remaining_cpu();
-  zone.insert(std::move(node));
+  // The entry slides to its new place: the entries between move one step towards its old place.
+  CpuIndex& zone = active_by_cpu_[c.zone];
+  const std::pair<int, std::uint32_t> key{c.remaining_cpu(), ci};
+  const auto at = std::lower_bound(zone.begin(), zone.end(), std::pair{remaining_cpu_before, ci});
+  if (key > *at) {
+    const auto to = std::lower_bound(at + 1, zone.end(), key);  // the first entry after the new key
+    std::move(at + 1, to, at);
+    *(to - 1) = key;
+  } else {
+    const auto to = std::lower_bound(zone.begin(), at, key);  // the new key's place
+    std::move_backward(to, at, at + 1);
+    *to = key;
+  }
 }
 
 void EcsCluster::index_remove(std::uint32_t ci) {
   const ContainerInstance& c = instances_[ci];
-  active_by_cpu_[c.zone].erase({c.remaining_cpu(), ci});
+  CpuIndex& zone = active_by_cpu_[c.zone];
+  zone.erase(std::lower_bound(zone.begin(), zone.end(), std::pair{c.remaining_cpu(), ci}));
   --active_;
 }
 

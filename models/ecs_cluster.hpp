@@ -6,7 +6,6 @@
 // with the EC2 instance.
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -138,8 +137,16 @@ class EcsCluster {
   std::vector<std::uint32_t> present_;
   std::vector<std::string> zones_;
   int registered_ = 0;
-  // The ACTIVE instances per zone, by (remaining cpu, index): kept by every change of either.
-  std::vector<std::set<std::pair<int, std::uint32_t>>> active_by_cpu_;
+  // The ACTIVE instances per zone, by (remaining cpu, index): kept by every change of either. A
+  // sorted vector, not a std::set: every task placed or stopped moves its instance's entry, and
+  // sliding the entries between its old and new place costs less than a tree's erase, rebalance
+  // and insert (a few hundred entries per zone); the searches are binary over contiguous memory.
+  using CpuIndex = std::vector<std::pair<int, std::uint32_t>>;
+  std::vector<CpuIndex> active_by_cpu_;
+  // place_indexed's scratch (per zone; the pool of equal choices), kept to allocate nothing per task.
+  mutable std::vector<int> least_scratch_;
+  mutable std::vector<std::size_t> zones_scratch_;
+  mutable std::vector<std::uint32_t> pool_scratch_;
   std::size_t active_ = 0;
   std::vector<bool> draining_;  // by instance index
   std::vector<std::uint32_t> drained_;  // 4 bytes per instance drained: the records above take 256

@@ -19,6 +19,7 @@
 //   random narrows nothing.
 // - The choice: a uniform draw among the survivors in index order, one draw, none on failure.
 #include <algorithm>
+#include <limits>
 
 #include "models/ecs_cluster.hpp"
 
@@ -56,11 +57,14 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
 
   if (active_ == 0) return PlacementResult{std::nullopt, PlacementFailure::no_instances};
   const std::pair<int, std::uint32_t> fits_cpu{task.cpu, 0};
-  // Per zone, the least remaining cpu of an instance that fits the task, if one does.
-  std::vector<std::optional<int>> least(active_by_cpu_.size());
+  // Per zone, the least remaining cpu of an instance that fits the task (kNone: none fits).
+  constexpr int kNone = std::numeric_limits<int>::min();
+  std::vector<int>& least = least_scratch_;
+  least.assign(active_by_cpu_.size(), kNone);
   bool any_cpu = false, any_memory = false;
   for (std::size_t z = 0; z < active_by_cpu_.size(); ++z) {
-    for (auto it = active_by_cpu_[z].lower_bound(fits_cpu); it != active_by_cpu_[z].end(); ++it) {
+    const CpuIndex& zone = active_by_cpu_[z];
+    for (auto it = std::lower_bound(zone.begin(), zone.end(), fits_cpu); it != zone.end(); ++it) {
       any_cpu = true;
       const ContainerInstance& c = instances_[it->second];
       if (c.remaining_memory_mib() < task.memory_mib) continue;
@@ -70,9 +74,10 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
       break;
     }
   }
-  std::vector<std::size_t> zones;
+  std::vector<std::size_t>& zones = zones_scratch_;
+  zones.clear();
   for (std::size_t z = 0; z < least.size(); ++z)
-    if (least[z]) zones.push_back(z);
+    if (least[z] != kNone) zones.push_back(z);
   if (zones.empty())
     return PlacementResult{std::nullopt, !any_cpu      ? PlacementFailure::cpu
                                          : !any_memory ? PlacementFailure::memory
@@ -85,15 +90,18 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
     std::erase_if(zones, [&](std::size_t z) { return tasks_in(z) != fewest; });
   };
   if (spread && spread_first) keep_fewest_tasks();
-  int cpu = *least[zones.front()];
-  for (std::size_t z : zones) cpu = std::min(cpu, *least[z]);
+  int cpu = least[zones.front()];
+  for (std::size_t z : zones) cpu = std::min(cpu, least[z]);
   std::erase_if(zones, [&](std::size_t z) { return least[z] != cpu; });
   if (spread && !spread_first) keep_fewest_tasks();
 
-  std::vector<std::uint32_t> pool;
-  for (std::size_t z : zones)
-    for (auto it = active_by_cpu_[z].lower_bound({cpu, 0}); it != active_by_cpu_[z].end() && it->first == cpu; ++it)
+  std::vector<std::uint32_t>& pool = pool_scratch_;
+  pool.clear();
+  for (std::size_t z : zones) {
+    const CpuIndex& zone = active_by_cpu_[z];
+    for (auto it = std::lower_bound(zone.begin(), zone.end(), std::pair{cpu, 0u}); it != zone.end() && it->first == cpu; ++it)
       if (fits_beyond_cpu(instances_[it->second], task)) pool.push_back(it->second);
+  }
   std::sort(pool.begin(), pool.end());
   const auto pick = rng.below(static_cast<std::uint32_t>(pool.size()));
   return PlacementResult{pool[pick], PlacementFailure::none};
