@@ -95,33 +95,36 @@ void EcsCluster::index_add(std::uint32_t ci) {
   const ContainerInstance& c = instances_[ci];
   if (active_by_cpu_.size() <= c.zone) active_by_cpu_.resize(c.zone + 1);
   CpuIndex& zone = active_by_cpu_[c.zone];
-  const std::pair<int, std::uint32_t> key{c.remaining_cpu(), ci};
-  zone.insert(std::lower_bound(zone.begin(), zone.end(), key), key);
+  const CpuIndexEntry entry{c.remaining_cpu(), ci, c.remaining_memory_mib()};
+  zone.insert(std::lower_bound(zone.begin(), zone.end(), entry), entry);
   ++active_;
+}
+
+EcsCluster::CpuIndex::iterator EcsCluster::index_entry(std::uint32_t ci, int remaining_cpu) {
+  CpuIndex& zone = active_by_cpu_[instances_[ci].zone];
+  return std::lower_bound(zone.begin(), zone.end(), CpuIndexEntry{remaining_cpu, ci, 0});
 }
 
 void EcsCluster::index_rekey(std::uint32_t ci, int remaining_cpu_before) {
   const ContainerInstance& c = instances_[ci];
-  if (c.remaining_cpu() == remaining_cpu_before) return;
-  // The entry slides to its new place: the entries between move one step towards its old place.
   CpuIndex& zone = active_by_cpu_[c.zone];
-  const std::pair<int, std::uint32_t> key{c.remaining_cpu(), ci};
-  const auto at = std::lower_bound(zone.begin(), zone.end(), std::pair{remaining_cpu_before, ci});
-  if (key > *at) {
-    const auto to = std::lower_bound(at + 1, zone.end(), key);  // the first entry after the new key
+  const auto at = index_entry(ci, remaining_cpu_before);
+  const CpuIndexEntry entry{c.remaining_cpu(), ci, c.remaining_memory_mib()};
+  // The entry slides to its new place: the entries between move one step towards its old place.
+  if (*at < entry) {
+    const auto to = std::lower_bound(at + 1, zone.end(), entry);  // the first entry after the new one
     std::move(at + 1, to, at);
-    *(to - 1) = key;
+    *(to - 1) = entry;
   } else {
-    const auto to = std::lower_bound(zone.begin(), at, key);  // the new key's place
+    const auto to = std::lower_bound(zone.begin(), at, entry);  // the new entry's place
     std::move_backward(to, at, at + 1);
-    *to = key;
+    *to = entry;
   }
 }
 
 void EcsCluster::index_remove(std::uint32_t ci) {
   const ContainerInstance& c = instances_[ci];
-  CpuIndex& zone = active_by_cpu_[c.zone];
-  zone.erase(std::lower_bound(zone.begin(), zone.end(), std::pair{c.remaining_cpu(), ci}));
+  active_by_cpu_[c.zone].erase(index_entry(ci, c.remaining_cpu()));
   --active_;
 }
 

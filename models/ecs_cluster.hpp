@@ -128,8 +128,7 @@ class EcsCluster {
  private:
   void index_add(std::uint32_t ci);
   void index_remove(std::uint32_t ci);
-  void index_rekey(std::uint32_t ci, int remaining_cpu_before);  // its remaining cpu changed
-  bool fits_beyond_cpu(const ContainerInstance& c, const TaskRequirements& task) const;
+  void index_rekey(std::uint32_t ci, int remaining_cpu_before);  // its remaining cpu or memory changed
 
   std::uint32_t index_;
   EcsClusterConfig config_;
@@ -141,7 +140,19 @@ class EcsCluster {
   // sorted vector, not a std::set: every task placed or stopped moves its instance's entry, and
   // sliding the entries between its old and new place costs less than a tree's erase, rebalance
   // and insert (a few hundred entries per zone); the searches are binary over contiguous memory.
-  using CpuIndex = std::vector<std::pair<int, std::uint32_t>>;
+  // An entry carries the instance's remaining memory too, so that a placement walks the index
+  // without reading the instances' records (only those it must check for ports).
+  struct CpuIndexEntry {
+    int remaining_cpu = 0;
+    std::uint32_t ci = 0;
+    int remaining_memory_mib = 0;  // not part of the order
+    bool operator<(const CpuIndexEntry& o) const {
+      return remaining_cpu != o.remaining_cpu ? remaining_cpu < o.remaining_cpu : ci < o.ci;
+    }
+  };
+  using CpuIndex = std::vector<CpuIndexEntry>;
+  CpuIndex::iterator index_entry(std::uint32_t ci, int remaining_cpu);
+  bool fits_beyond_cpu(const CpuIndexEntry& e, const TaskRequirements& task) const;
   std::vector<CpuIndex> active_by_cpu_;
   // place_indexed's scratch (per zone; the pool of equal choices), kept to allocate nothing per task.
   mutable std::vector<int> least_scratch_;

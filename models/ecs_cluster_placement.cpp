@@ -25,10 +25,12 @@
 
 namespace spotsim {
 
-bool EcsCluster::fits_beyond_cpu(const ContainerInstance& c, const TaskRequirements& task) const {
-  if (c.remaining_memory_mib() < task.memory_mib) return false;
+bool EcsCluster::fits_beyond_cpu(const CpuIndexEntry& e, const TaskRequirements& task) const {
+  if (e.remaining_memory_mib < task.memory_mib) return false;
+  if (task.static_ports.empty()) return true;  // most tasks: the instance's record stays unread
+  const std::vector<int>& used = instances_[e.ci].used_ports;
   for (const int port : task.static_ports)
-    if (std::find(c.used_ports.begin(), c.used_ports.end(), port) != c.used_ports.end()) return false;
+    if (std::find(used.begin(), used.end(), port) != used.end()) return false;
   return true;
 }
 
@@ -56,7 +58,7 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
   if (!binpack) return std::nullopt;  // the survivors could be a whole zone: no faster here
 
   if (active_ == 0) return PlacementResult{std::nullopt, PlacementFailure::no_instances};
-  const std::pair<int, std::uint32_t> fits_cpu{task.cpu, 0};
+  const CpuIndexEntry fits_cpu{task.cpu, 0, 0};
   // Per zone, the least remaining cpu of an instance that fits the task (kNone: none fits).
   constexpr int kNone = std::numeric_limits<int>::min();
   std::vector<int>& least = least_scratch_;
@@ -66,11 +68,10 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
     const CpuIndex& zone = active_by_cpu_[z];
     for (auto it = std::lower_bound(zone.begin(), zone.end(), fits_cpu); it != zone.end(); ++it) {
       any_cpu = true;
-      const ContainerInstance& c = instances_[it->second];
-      if (c.remaining_memory_mib() < task.memory_mib) continue;
+      if (it->remaining_memory_mib < task.memory_mib) continue;
       any_memory = true;
-      if (!fits_beyond_cpu(c, task)) continue;
-      least[z] = it->first;
+      if (!fits_beyond_cpu(*it, task)) continue;
+      least[z] = it->remaining_cpu;
       break;
     }
   }
@@ -95,14 +96,18 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
   std::erase_if(zones, [&](std::size_t z) { return least[z] != cpu; });
   if (spread && !spread_first) keep_fewest_tasks();
 
+  // The survivors in index order: each zone's are ascending already (its entries of one cpu are
+  // ordered by index), so the zones' runs merge.
   std::vector<std::uint32_t>& pool = pool_scratch_;
   pool.clear();
   for (std::size_t z : zones) {
     const CpuIndex& zone = active_by_cpu_[z];
-    for (auto it = std::lower_bound(zone.begin(), zone.end(), std::pair{cpu, 0u}); it != zone.end() && it->first == cpu; ++it)
-      if (fits_beyond_cpu(instances_[it->second], task)) pool.push_back(it->second);
+    const std::size_t run = pool.size();
+    for (auto it = std::lower_bound(zone.begin(), zone.end(), CpuIndexEntry{cpu, 0, 0});
+         it != zone.end() && it->remaining_cpu == cpu; ++it)
+      if (fits_beyond_cpu(*it, task)) pool.push_back(it->ci);
+    std::inplace_merge(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(run), pool.end());
   }
-  std::sort(pool.begin(), pool.end());
   const auto pick = rng.below(static_cast<std::uint32_t>(pool.size()));
   return PlacementResult{pool[pick], PlacementFailure::none};
 }
