@@ -250,6 +250,7 @@ void World::log_container_instance(SimTime now, const Ec2Instance& instance, std
 void World::on_task_state(Engine& engine, const EcsTask& task, TaskState from) {
   const EcsServiceConfig& service = services_[task.service]->config();
   const SimTime now = engine.now();
+  running_ += (task.state == TaskState::running ? 1 : 0) - (from == TaskState::running ? 1 : 0);
   if (log_) [[unlikely]] log_task(now, task, event_name(task.state));
   if (task.state == TaskState::running && from == TaskState::activating) {
     // ALB-10: the task registers as (instance, dynamic host port) when it runs.
@@ -289,11 +290,7 @@ void World::release_if_drained(InstanceId id) {
     fleet_.schedule_termination(engine_, id, engine_.now(), instance.cause);
 }
 
-void World::note_running_tasks() {
-  int running = 0;
-  for (const auto& service : services_) running += service->count_running();
-  peak_running_ = std::max(peak_running_, running);
-}
+void World::note_running_tasks() { peak_running_ = std::max(peak_running_, running_); }
 
 void World::schedule(SimTime when, Phase phase, EventKind kind, std::uint32_t target, std::uint32_t generation,
                      std::int64_t arg) {

@@ -170,6 +170,8 @@ class World : private TaskObserver {
   // Counters of the fleet so far.
   std::uint64_t interruption_notices() const { return notices_; }
   std::uint64_t rebalance_recommendations() const { return rebalances_; }
+  // Tasks in RUNNING now, over every service (kept as tasks change state; the peak's count).
+  int running_tasks() const { return running_; }
   // The last CapacityProviderReservation of the first capacity provider with managed scaling.
   std::optional<double> capacity_provider_reservation() const {
     // Inline: built in the caller's row, not returned through the stack (a stall a minute).
@@ -207,6 +209,9 @@ class World : private TaskObserver {
   // Managed draining: a held termination goes ahead once no task is left on the instance.
   void release_if_drained(InstanceId id);
   int peak_running_ = 0;
+  // Tasks in RUNNING over every service, kept by on_task_state (every task state change passes
+  // there): the peak is taken after every task step, and a sum over the services each time cost more.
+  int running_ = 0;
   void schedule(SimTime when, Phase phase, EventKind kind, std::uint32_t target,
                 std::uint32_t generation = 0, std::int64_t arg = 0);
 
