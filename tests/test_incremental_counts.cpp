@@ -58,10 +58,14 @@ TEST_CASE("asg_incremental: kept group and service counts equal a recount throug
       INFO("group " << g << " at minute " << t / minutes(1));
       REQUIRE(world.group(g).bookkeeping_mismatch().empty());
     }
+    int running = 0;
     for (std::size_t s = 0; s < world.service_count(); ++s) {
       INFO("service " << s << " at minute " << t / minutes(1));
       REQUIRE(world.service(s).bookkeeping_mismatch().empty());
+      running += world.service(s).count_running();
     }
+    // The world's running count (its peak_running) is kept as tasks change state, not summed.
+    REQUIRE(world.running_tasks() == running);
   }
   CHECK(looks == 577);
   // The run went through the paths the counts follow (else the comparison above proves little).
