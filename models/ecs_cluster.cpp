@@ -94,23 +94,37 @@ void EcsCluster::release(std::uint32_t ci, int cpu, int memory_mib, const std::v
 void EcsCluster::index_add(std::uint32_t ci) {
   const ContainerInstance& c = instances_[ci];
   if (active_by_cpu_.size() <= c.zone) active_by_cpu_.resize(c.zone + 1);
-  active_by_cpu_[c.zone].emplace(c.remaining_cpu(), ci);
+  CpuIndex& zone = active_by_cpu_[c.zone];
+  const CpuIndexEntry entry{c.remaining_cpu(), ci, c.remaining_memory_mib()};
+  zone.insert(std::lower_bound(zone.begin(), zone.end(), entry), entry);
   ++active_;
+}
+
+EcsCluster::CpuIndex::iterator EcsCluster::index_entry(std::uint32_t ci, int remaining_cpu) {
+  CpuIndex& zone = active_by_cpu_[instances_[ci].zone];
+  return std::lower_bound(zone.begin(), zone.end(), CpuIndexEntry{remaining_cpu, ci, 0});
 }
 
 void EcsCluster::index_rekey(std::uint32_t ci, int remaining_cpu_before) {
   const ContainerInstance& c = instances_[ci];
-  if (c.remaining_cpu() == remaining_cpu_before) return;
-  // The entry's node moves to its new key: no allocation per task placed or stopped.
-  auto& zone = active_by_cpu_[c.zone];
-  auto node = zone.extract({remaining_cpu_before, ci});
-  node.value().first = c.remaining_cpu();
-  zone.insert(std::move(node));
+  CpuIndex& zone = active_by_cpu_[c.zone];
+  const auto at = index_entry(ci, remaining_cpu_before);
+  const CpuIndexEntry entry{c.remaining_cpu(), ci, c.remaining_memory_mib()};
+  // The entry slides to its new place: the entries between move one step towards its old place.
+  if (*at < entry) {
+    const auto to = std::lower_bound(at + 1, zone.end(), entry);  // the first entry after the new one
+    std::move(at + 1, to, at);
+    *(to - 1) = entry;
+  } else {
+    const auto to = std::lower_bound(zone.begin(), at, entry);  // the new entry's place
+    std::move_backward(to, at, at + 1);
+    *to = entry;
+  }
 }
 
 void EcsCluster::index_remove(std::uint32_t ci) {
   const ContainerInstance& c = instances_[ci];
-  active_by_cpu_[c.zone].erase({c.remaining_cpu(), ci});
+  active_by_cpu_[c.zone].erase(index_entry(ci, c.remaining_cpu()));
   --active_;
 }
 

@@ -6,7 +6,6 @@
 // with the EC2 instance.
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -129,8 +128,7 @@ class EcsCluster {
  private:
   void index_add(std::uint32_t ci);
   void index_remove(std::uint32_t ci);
-  void index_rekey(std::uint32_t ci, int remaining_cpu_before);  // its remaining cpu changed
-  bool fits_beyond_cpu(const ContainerInstance& c, const TaskRequirements& task) const;
+  void index_rekey(std::uint32_t ci, int remaining_cpu_before);  // its remaining cpu or memory changed
 
   std::uint32_t index_;
   EcsClusterConfig config_;
@@ -138,8 +136,28 @@ class EcsCluster {
   std::vector<std::uint32_t> present_;
   std::vector<std::string> zones_;
   int registered_ = 0;
-  // The ACTIVE instances per zone, by (remaining cpu, index): kept by every change of either.
-  std::vector<std::set<std::pair<int, std::uint32_t>>> active_by_cpu_;
+  // The ACTIVE instances per zone, by (remaining cpu, index): kept by every change of either. A
+  // sorted vector, not a std::set: every task placed or stopped moves its instance's entry, and
+  // sliding the entries between its old and new place costs less than a tree's erase, rebalance
+  // and insert (a few hundred entries per zone); the searches are binary over contiguous memory.
+  // An entry carries the instance's remaining memory too, so that a placement walks the index
+  // without reading the instances' records (only those it must check for ports).
+  struct CpuIndexEntry {
+    int remaining_cpu = 0;
+    std::uint32_t ci = 0;
+    int remaining_memory_mib = 0;  // not part of the order
+    bool operator<(const CpuIndexEntry& o) const {
+      return remaining_cpu != o.remaining_cpu ? remaining_cpu < o.remaining_cpu : ci < o.ci;
+    }
+  };
+  using CpuIndex = std::vector<CpuIndexEntry>;
+  CpuIndex::iterator index_entry(std::uint32_t ci, int remaining_cpu);
+  bool fits_beyond_cpu(const CpuIndexEntry& e, const TaskRequirements& task) const;
+  std::vector<CpuIndex> active_by_cpu_;
+  // place_indexed's scratch (per zone; the pool of equal choices), kept to allocate nothing per task.
+  mutable std::vector<int> least_scratch_;
+  mutable std::vector<std::size_t> zones_scratch_;
+  mutable std::vector<std::uint32_t> pool_scratch_;
   std::size_t active_ = 0;
   std::vector<bool> draining_;  // by instance index
   std::vector<std::uint32_t> drained_;  // 4 bytes per instance drained: the records above take 256

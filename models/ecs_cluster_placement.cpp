@@ -19,15 +19,18 @@
 //   random narrows nothing.
 // - The choice: a uniform draw among the survivors in index order, one draw, none on failure.
 #include <algorithm>
+#include <limits>
 
 #include "models/ecs_cluster.hpp"
 
 namespace spotsim {
 
-bool EcsCluster::fits_beyond_cpu(const ContainerInstance& c, const TaskRequirements& task) const {
-  if (c.remaining_memory_mib() < task.memory_mib) return false;
+bool EcsCluster::fits_beyond_cpu(const CpuIndexEntry& e, const TaskRequirements& task) const {
+  if (e.remaining_memory_mib < task.memory_mib) return false;
+  if (task.static_ports.empty()) return true;  // most tasks: the instance's record stays unread
+  const std::vector<int>& used = instances_[e.ci].used_ports;
   for (const int port : task.static_ports)
-    if (std::find(c.used_ports.begin(), c.used_ports.end(), port) != c.used_ports.end()) return false;
+    if (std::find(used.begin(), used.end(), port) != used.end()) return false;
   return true;
 }
 
@@ -55,24 +58,27 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
   if (!binpack) return std::nullopt;  // the survivors could be a whole zone: no faster here
 
   if (active_ == 0) return PlacementResult{std::nullopt, PlacementFailure::no_instances};
-  const std::pair<int, std::uint32_t> fits_cpu{task.cpu, 0};
-  // Per zone, the least remaining cpu of an instance that fits the task, if one does.
-  std::vector<std::optional<int>> least(active_by_cpu_.size());
+  const CpuIndexEntry fits_cpu{task.cpu, 0, 0};
+  // Per zone, the least remaining cpu of an instance that fits the task (kNone: none fits).
+  constexpr int kNone = std::numeric_limits<int>::min();
+  std::vector<int>& least = least_scratch_;
+  least.assign(active_by_cpu_.size(), kNone);
   bool any_cpu = false, any_memory = false;
   for (std::size_t z = 0; z < active_by_cpu_.size(); ++z) {
-    for (auto it = active_by_cpu_[z].lower_bound(fits_cpu); it != active_by_cpu_[z].end(); ++it) {
+    const CpuIndex& zone = active_by_cpu_[z];
+    for (auto it = std::lower_bound(zone.begin(), zone.end(), fits_cpu); it != zone.end(); ++it) {
       any_cpu = true;
-      const ContainerInstance& c = instances_[it->second];
-      if (c.remaining_memory_mib() < task.memory_mib) continue;
+      if (it->remaining_memory_mib < task.memory_mib) continue;
       any_memory = true;
-      if (!fits_beyond_cpu(c, task)) continue;
-      least[z] = it->first;
+      if (!fits_beyond_cpu(*it, task)) continue;
+      least[z] = it->remaining_cpu;
       break;
     }
   }
-  std::vector<std::size_t> zones;
+  std::vector<std::size_t>& zones = zones_scratch_;
+  zones.clear();
   for (std::size_t z = 0; z < least.size(); ++z)
-    if (least[z]) zones.push_back(z);
+    if (least[z] != kNone) zones.push_back(z);
   if (zones.empty())
     return PlacementResult{std::nullopt, !any_cpu      ? PlacementFailure::cpu
                                          : !any_memory ? PlacementFailure::memory
@@ -85,16 +91,23 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
     std::erase_if(zones, [&](std::size_t z) { return tasks_in(z) != fewest; });
   };
   if (spread && spread_first) keep_fewest_tasks();
-  int cpu = *least[zones.front()];
-  for (std::size_t z : zones) cpu = std::min(cpu, *least[z]);
+  int cpu = least[zones.front()];
+  for (std::size_t z : zones) cpu = std::min(cpu, least[z]);
   std::erase_if(zones, [&](std::size_t z) { return least[z] != cpu; });
   if (spread && !spread_first) keep_fewest_tasks();
 
-  std::vector<std::uint32_t> pool;
-  for (std::size_t z : zones)
-    for (auto it = active_by_cpu_[z].lower_bound({cpu, 0}); it != active_by_cpu_[z].end() && it->first == cpu; ++it)
-      if (fits_beyond_cpu(instances_[it->second], task)) pool.push_back(it->second);
-  std::sort(pool.begin(), pool.end());
+  // The survivors in index order: each zone's are ascending already (its entries of one cpu are
+  // ordered by index), so the zones' runs merge.
+  std::vector<std::uint32_t>& pool = pool_scratch_;
+  pool.clear();
+  for (std::size_t z : zones) {
+    const CpuIndex& zone = active_by_cpu_[z];
+    const std::size_t run = pool.size();
+    for (auto it = std::lower_bound(zone.begin(), zone.end(), CpuIndexEntry{cpu, 0, 0});
+         it != zone.end() && it->remaining_cpu == cpu; ++it)
+      if (fits_beyond_cpu(*it, task)) pool.push_back(it->ci);
+    std::inplace_merge(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(run), pool.end());
+  }
   const auto pick = rng.below(static_cast<std::uint32_t>(pool.size()));
   return PlacementResult{pool[pick], PlacementFailure::none};
 }

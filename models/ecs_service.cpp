@@ -169,7 +169,8 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
   // AG-5: service tasks still starting on a DRAINING instance are stopped at once; the rest are
   // counted. One pass: stopping a task changes no other task, and counting schedules nothing.
   int live = 0, keep = 0, healthy = 0;
-  std::vector<std::uint32_t> replace;
+  std::vector<std::uint32_t>& replace = replace_scratch_;
+  replace.clear();
   if (!none_to_replace_) {
     for (const std::uint32_t idx : live_) {
       EcsTask& t = tasks_[idx];
@@ -190,7 +191,8 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
     // the same pass over just those, in live_ order (ascending ids), the others all staying. A
     // stopped task was starting, so never healthy: the kept counts are the pass's.
     if (drains_seen_ != cluster_.drains()) {
-      std::vector<std::uint32_t> on_drained;
+      std::vector<std::uint32_t>& on_drained = on_drained_scratch_;
+      on_drained.clear();
       const auto& drained = cluster_.drained();
       for (std::size_t d = drains_seen_; d < drained.size(); ++d)
         for (const PlacedTask& p : cluster_.at(drained[d]).placed)
@@ -251,7 +253,8 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
   // Scale-in: tasks above desired that stay; starting ones first, then unhealthy, then the AZ with
   // the most of the service's tasks (SCH-5).
   if (keep > desired_) {
-    std::vector<std::uint32_t> extra;
+    std::vector<std::uint32_t>& extra = extra_scratch_;
+    extra.clear();
     for (std::uint32_t idx : live_)
       if (tasks_[idx].live() && !must_replace(tasks_[idx])) extra.push_back(idx);
     // Each candidate's AZ once, and the live candidates per AZ, kept as victims stop. The victim is
@@ -260,8 +263,11 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
     // is the front of one queue — the same choice as ranking every candidate per victim, without
     // the cost of that when hundreds of tasks go at once. Stopping a victim changes no other task.
     const std::size_t zones = cluster_.zones().size();
-    std::vector<int> per_az(zones, 0);
-    std::vector<std::vector<std::size_t>> queue(4 * zones);  // [class * zones + az]: positions in extra
+    std::vector<int>& per_az = per_az_scratch_;
+    per_az.assign(zones, 0);
+    std::vector<std::vector<std::size_t>>& queue = queue_scratch_;  // [class * zones + az]: positions in extra
+    queue.resize(4 * zones);
+    for (auto& q : queue) q.clear();
     for (std::size_t i = 0; i < extra.size(); ++i) {
       const EcsTask& t = tasks_[extra[i]];
       const std::uint32_t az = zone_of(t);
@@ -269,7 +275,8 @@ bool EcsService::on_reconcile(Engine& engine, const Event& e) {
       const std::size_t rank_class = (t.starting() ? 0 : 2) + (t.healthy ? 1 : 0);
       queue[rank_class * zones + az].push_back(i);
     }
-    std::vector<std::size_t> head(queue.size(), 0);
+    std::vector<std::size_t>& head = head_scratch_;
+    head.assign(queue.size(), 0);
     for (int n = keep - desired_; n > 0; --n) {
       std::optional<std::size_t> chosen;  // a queue
       for (std::size_t rank_class = 0; rank_class < 4 && !chosen; ++rank_class)
@@ -451,8 +458,12 @@ void EcsService::finish_stop(Engine& engine, EcsTask& task) {
   task.stopped_at = engine.now();
   set_healthy(task, false);
   cluster_.release(task.container_instance, task.cpu, task.memory_mib, task.ports);
-  std::erase(live_, task.id);
-  std::erase(cluster_.at(task.container_instance).placed, PlacedTask{index_, task.id});
+  // live_ is ascending (ids are handed out in order): a binary search, not a pass over every task.
+  if (const auto it = std::lower_bound(live_.begin(), live_.end(), task.id); it != live_.end() && *it == task.id)
+    live_.erase(it);
+  std::vector<PlacedTask>& placed = cluster_.at(task.container_instance).placed;
+  if (const auto it = std::find(placed.begin(), placed.end(), PlacedTask{index_, task.id}); it != placed.end())
+    placed.erase(it);
   request_reconcile(engine, engine.now());
   notify(engine, task, from);
 }

@@ -173,6 +173,12 @@ class EcsService {
   bool waits_for_capacity_ = false;
   std::function<std::optional<std::uint32_t>(const EcsService&)> group_chooser_;
   int unplaced_ = 0;
+  // on_reconcile's lists, kept between looks so that a look allocates nothing (it runs after
+  // nearly every task state change): each is cleared where on_reconcile starts using it.
+  std::vector<std::uint32_t> replace_scratch_, on_drained_scratch_, extra_scratch_;
+  std::vector<int> per_az_scratch_;
+  std::vector<std::vector<std::size_t>> queue_scratch_;
+  std::vector<std::size_t> head_scratch_;
 };
 
 }  // namespace spotsim
