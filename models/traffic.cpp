@@ -87,6 +87,7 @@ Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
   // group that two services register with.
   m.lazy = m.mode == TrafficMode::fluid && !config_.eager && config_.call_graph.empty() &&
            std::all_of(m.group_services.begin(), m.group_services.end(), [](const auto& s) { return s.size() <= 1; });
+  m.eager = config_.eager;
   m.upto.assign(n, 0);
   m.group_upto.assign(groups_.size(), 0);
   // A group about to change (a task registers, deregisters or dies, slow start begins) first lets
@@ -262,7 +263,10 @@ void Traffic::on_task_running(const EcsTask& task, SimTime now) {
   // Its own plan gains a row; its groups' plans stay: its target is not routed before it is healthy
   // (ALB-2), and if it is (no health checks, fail-open) the group's view serial moves. Under least
   // outstanding requests a routed target whose task is gone weighs as the latest task (last_mu).
-  m.service_plans[v].dirty = true;
+  if (m.mode == TrafficMode::fluid)
+    m.plan_new_task(v, f);
+  else
+    m.service_plans[v].dirty = true;
   for (std::size_t g : services_[v]->config().target_groups)
     if (g < m.group_plans.size() && groups_[g].config().algorithm == RoutingAlgorithm::least_outstanding_requests)
       m.group_plans[g].dirty = true;
@@ -313,7 +317,12 @@ void Traffic::on_task_died(const EcsTask& task, SimTime now) {
   // Its slot goes back to the pool.
   m.free_flows.push_back(m.flow_slot[v][task.id]);
   m.flow_slot[v][task.id] = -1;
-  m.routing_changed(v, services_[v]->config().target_groups);
+  // Its groups route its share to the drops now (ALB-1: until the checks notice). Behind target
+  // groups the others' shares stay, so its service's plan stays (refresh_group_plan tells); with
+  // implicit routing the others' shares grow.
+  for (std::size_t g : services_[v]->config().target_groups)
+    if (g < m.group_plans.size()) m.group_plans[g].dirty = true;
+  if (m.service_groups[v].empty() || m.eager) m.service_plans[v].dirty = true;
 }
 
 RequestSummary Traffic::finish() {

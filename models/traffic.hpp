@@ -104,8 +104,9 @@ struct TrafficConfig {
   // Keep every 1-minute datapoint in metrics() (tests, diagnostics); otherwise each series holds
   // its latest only, which is all scaling reads.
   bool keep_metric_history = false;
-  // Fluid mode: integrate every service at every advance_to() even where they share nothing
-  // (tests hold the lazy integration to it; the results agree to rounding).
+  // Fluid mode: integrate every service at every advance_to() even where they share nothing, and
+  // rebuild every routing plan in full at every change (tests hold the lazy integration and the
+  // incremental plans to it; the results agree to rounding).
   bool eager = false;
 };
 

@@ -68,10 +68,28 @@ void Traffic::Impl::leave_cohort(std::uint32_t task, TaskFlow& f) {
   std::erase(service_plans[c.service].cohorts, index);
 }
 
-void Traffic::Impl::routing_changed(std::uint32_t service, const std::vector<std::size_t>& target_groups) {
-  service_plans[service].dirty = true;
-  for (std::size_t g : target_groups)
-    if (g < group_plans.size()) group_plans[g].dirty = true;
+void Traffic::Impl::plan_new_task(std::uint32_t v, TaskFlow& f) {
+  // Behind target groups a new task gets nothing yet: its target is not routed before it passes its
+  // health checks (ALB-2), and if a group does route it at once (no health checks, fail-open) that
+  // group's shares change, which rebuilds this plan. So it joins the class of all-zero rows — a
+  // rebuild walks every live task of the service, a thousand times a day in a large fleet.
+  ServicePlan& sp = service_plans[v];
+  if (sp.dirty || service_groups[v].empty() || sp.width == 0 || eager) {
+    sp.dirty = true;  // implicit routing: the others' shares change
+    return;
+  }
+  std::uint32_t c = 0;
+  for (; c < sp.classes; ++c) {
+    const auto row = sp.fraction.begin() + static_cast<std::ptrdiff_t>(c * sp.width);
+    if (std::all_of(row, row + sp.width, [](double x) { return x == 0.0; })) break;
+  }
+  if (c == sp.classes) {
+    sp.fraction.insert(sp.fraction.end(), sp.width, 0.0);
+    sp.rate.push_back(0.0);
+    ++sp.classes;
+  }
+  f.rate_class = c;
+  cohorts[static_cast<std::size_t>(f.cohort)].rate_class = c;
 }
 
 namespace {
@@ -97,15 +115,24 @@ std::uint32_t clone_cohort(Impl& m, std::uint32_t from) {
 
 // ---- Routing plans ------------------------------------------------------------------------------
 
+// Whether a group's new shares differ from its shares before (m.shares_before) for the tasks still
+// alive: a task's death moves its own share to the drops and leaves everybody else's.
+bool shares_changed(Impl& m, const GroupPlan& plan) {
+  std::size_t i = 0;
+  for (const GroupPlan::Share& s : m.shares_before) {
+    if (m.flow(s.service, s.task) == nullptr) continue;  // died since
+    if (i >= plan.shares.size() || plan.shares[i].service != s.service || plan.shares[i].task != s.task ||
+        plan.shares[i].fraction != s.fraction)
+      return true;
+    ++i;
+  }
+  return i != plan.shares.size();
+}
+
 // How group `g` splits its rate at `a` (ALB-3, ALB-4: the routed targets of its view): the shares
 // of the answering targets, and the fractions dropped before any task — routed to a target whose
 // app does not answer (502, or 504 when it hangs).
-void refresh_group_plan(Impl& m, const TargetGroup& group, GroupPlan& plan, SimTime a) {
-  const TargetGroup::View view = group.view(a);
-  if (!plan.dirty && plan.serial == group.view_serial() && a < plan.until) return;
-  plan.dirty = false;
-  plan.serial = group.view_serial();
-  plan.build = ++m.plan_builds;
+void fill_group_plan(Impl& m, const TargetGroup& group, const TargetGroup::View& view, GroupPlan& plan, SimTime a) {
   plan.until = kNever;
   plan.mode = view.mode;
   plan.dropped.fill(0.0);
@@ -140,6 +167,18 @@ void refresh_group_plan(Impl& m, const TargetGroup& group, GroupPlan& plan, SimT
     if (t.ready > a) plan.until = std::min(plan.until, t.ready);
     if (t.hangs_at > a) plan.until = std::min(plan.until, t.hangs_at);
   }
+}
+
+
+void refresh_group_plan(Impl& m, const TargetGroup& group, GroupPlan& plan, SimTime a) {
+  const TargetGroup::View view = group.view(a);
+  if (!plan.dirty && plan.serial == group.view_serial() && a < plan.until) return;
+  plan.dirty = false;
+  plan.serial = group.view_serial();
+  std::swap(plan.shares, m.shares_before);
+  fill_group_plan(m, group, view, plan, a);
+  // The services' plans are built from the shares: a new build only if they changed.
+  if (m.eager || shares_changed(m, plan)) plan.build = ++m.plan_builds;
 }
 
 // Service `v`'s rate classes at `a`, and its cohorts split so that each cohort's members share one.

@@ -142,6 +142,7 @@ struct Traffic::Impl {
   std::vector<traffic_detail::ServicePlan> service_plans;  // per service
   std::vector<std::vector<std::uint32_t>> group_services;  // per target group, the services registering with it
   std::uint64_t plan_builds = 0;
+  std::vector<traffic_detail::GroupPlan::Share> shares_before;  // refresh_group_plan's scratch
   std::vector<double> last_mu;  // per service, its latest task's capacity (a gone target's LOR weight)
   std::vector<double> row_scratch;
   std::vector<std::uint32_t> merge_scratch;
@@ -167,6 +168,7 @@ struct Traffic::Impl {
   // two services ties services together, each service (and each target group no service registers
   // with) is integrated up to its own instant, catching up to `last` only when it must.
   bool lazy = false;
+  bool eager = false;  // TrafficConfig::eager: also every plan rebuilt in full at every change
   std::vector<SimTime> upto;        // per service
   std::vector<SimTime> group_upto;  // per target group no service registers with
   // Per-request mode.
@@ -186,8 +188,8 @@ struct Traffic::Impl {
   std::uint32_t add_cohort(traffic_detail::Cohort&& c);  // into a free slot, listed in its service's plan
   void join_cohort(std::uint32_t cohort, std::uint32_t task, traffic_detail::TaskFlow& f);
   void leave_cohort(std::uint32_t task, traffic_detail::TaskFlow& f);
-  // A task of `service` started or stopped: its groups' and its own routing plans are stale.
-  void routing_changed(std::uint32_t service, const std::vector<std::size_t>& target_groups);
+  // A new task of `service` (its flow `f`, in a cohort of its own) takes its place in the plan.
+  void plan_new_task(std::uint32_t service, traffic_detail::TaskFlow& f);
 
   Impl(TrafficMode m, RequestCounts& entry_totals, std::uint64_t seed, std::uint64_t replication)
       : mode(m),
