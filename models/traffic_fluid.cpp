@@ -199,7 +199,12 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
   const std::uint32_t width = tgs.empty() ? 1 : static_cast<std::uint32_t>(tgs.size());
   std::vector<double>& rows = m.row_scratch;
   rows.assign(alive.size() * width, 0.0);
-  for (std::size_t i = 0; i < alive.size(); ++i) m.flow(v, alive[i])->rate_class = static_cast<std::uint32_t>(i);  // its row, for now
+  std::vector<TaskFlow*>& flows = m.flow_scratch;  // the live tasks' flows, looked up once
+  flows.resize(alive.size());
+  for (std::size_t i = 0; i < alive.size(); ++i) {
+    flows[i] = m.flow(v, alive[i]);
+    flows[i]->rate_class = static_cast<std::uint32_t>(i);  // its row, for now
+  }
   if (tgs.empty()) {
     int answering = 0;
     for (std::uint32_t id : alive) {
@@ -243,9 +248,18 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
       sp.fraction.insert(sp.fraction.end(), row, row + width);
       ++sp.classes;
     }
-    m.flow(v, alive[i])->rate_class = c;
+    flows[i]->rate_class = c;
   }
   sp.rate.assign(sp.classes, 0.0);
+
+  // Which cohorts' members now differ: one pass over the flows (a cohort's class is its members').
+  constexpr std::uint32_t kNone = ~std::uint32_t{0}, kMixed = kNone - 1;
+  std::vector<std::uint32_t>& cohort_class = m.cohort_class_scratch;  // per cohort index
+  if (cohort_class.size() < m.cohorts.size()) cohort_class.resize(m.cohorts.size(), kNone);
+  for (const TaskFlow* f : flows) {
+    std::uint32_t& c = cohort_class[static_cast<std::size_t>(f->cohort)];
+    c = c == kNone || c == f->rate_class ? f->rate_class : kMixed;
+  }
 
   // Cohorts whose members now differ split, one cohort per class, each with the same state.
   const std::size_t existing = sp.cohorts.size();
@@ -253,12 +267,16 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
   std::vector<std::uint32_t> keep;
   for (std::size_t i = 0; i < existing; ++i) {
     const std::uint32_t ci = m.service_plans[v].cohorts[i];
+    const std::uint32_t same_class = cohort_class[ci];
+    cohort_class[ci] = kNone;  // (the scratch is all kNone between calls)
     const std::vector<std::uint32_t>& current = m.cohorts[ci].members;
     if (current.empty()) continue;  // (a cohort is freed when its last member leaves)
+    if (same_class != kMixed) {
+      m.cohorts[ci].rate_class = same_class;
+      continue;
+    }
     const std::uint32_t first = m.flow(v, current.front())->rate_class;
     m.cohorts[ci].rate_class = first;
-    if (std::all_of(current.begin(), current.end(), [&](std::uint32_t id) { return m.flow(v, id)->rate_class == first; }))
-      continue;
     // A split: a copy of the members, since clones may move the cohort table.
     const std::vector<std::uint32_t> members = current;
     split.clear();

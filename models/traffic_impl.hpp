@@ -145,6 +145,8 @@ struct Traffic::Impl {
   std::vector<traffic_detail::GroupPlan::Share> shares_before;  // refresh_group_plan's scratch
   std::vector<double> last_mu;  // per service, its latest task's capacity (a gone target's LOR weight)
   std::vector<double> row_scratch;
+  std::vector<traffic_detail::TaskFlow*> flow_scratch;
+  std::vector<std::uint32_t> cohort_class_scratch;
   std::vector<std::uint32_t> merge_scratch;
   std::optional<CallGraph> graph;
   std::vector<std::vector<std::pair<std::uint32_t, double>>> calls;  // per service: (callee, callsPerRequest), in callGraph order
