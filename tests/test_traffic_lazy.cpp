@@ -106,11 +106,11 @@ struct BoundaryRun {
   std::string log;
 };
 
-// The demo's 12 hours in per-request mode (whose random draws follow the pieces it integrates in:
+// The demo's first 3 hours in per-request mode (whose random draws follow the pieces it integrates in:
 // any extra split would show), with or without an event log.
 BoundaryRun boundary_run(bool with_log, SimTime slow_start) {
   Scenario s = test::demo_scenario();
-  s.world.duration = hours(12);
+  s.world.duration = hours(3);
   s.world.traffic_mode = TrafficMode::per_request;
   for (TargetGroupConfig& g : s.world.target_groups) g.slow_start = slow_start;
   std::ostringstream text;
