@@ -279,7 +279,10 @@ void Traffic::on_task_died(const EcsTask& task, SimTime now) {
   if (fp == nullptr) return;
   catch_up(v);  // what it holds at now
   TaskFlow& f = *fp;
-  std::erase(m.alive[v], task.id);
+  // Out of the alive list, keeping its order (per-request implicit routing picks by position): find
+  // it, then one shift of the rest (std::erase compared and moved every element, ~3 % of a fleet run).
+  auto& alive = m.alive[v];
+  if (const auto it = std::find(alive.begin(), alive.end(), task.id); it != alive.end()) alive.erase(it);
   double lost = 0;
   if (f.cohort >= 0) {
     // Little's law: what the task holds is its backlog plus the requests being served or waiting
