@@ -74,7 +74,7 @@ struct GroupPlan {
   };
   bool dirty = true;
   std::uint64_t serial = ~std::uint64_t{0};  // TargetGroup::view_serial() it was built from
-  std::uint64_t build = 0;                   // bumped at every rebuild
+  std::uint64_t build = 0;                   // bumped when a rebuild changes the shares (service plans read them)
   SimTime until = kNever;                    // the next ready / hangs_at instant of a routed target
   RoutingMode mode = RoutingMode::no_target;
   std::array<double, kDropReasons> dropped{};  // fractions of the group's rate dropped before any task
