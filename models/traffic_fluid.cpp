@@ -74,8 +74,10 @@ void Traffic::Impl::plan_new_task(std::uint32_t v, TaskFlow& f) {
   // group's shares change, which rebuilds this plan. So it joins the class of all-zero rows — a
   // rebuild walks every live task of the service, a thousand times a day in a large fleet.
   ServicePlan& sp = service_plans[v];
+  // Otherwise a rebuild: with implicit routing the others' shares change; a plan never built or
+  // already stale is rebuilt anyway; the eager reference path always rebuilds.
   if (sp.dirty || service_groups[v].empty() || sp.width == 0 || eager) {
-    sp.dirty = true;  // implicit routing: the others' shares change
+    sp.dirty = true;
     return;
   }
   std::uint32_t c = 0;
@@ -169,6 +171,12 @@ void fill_group_plan(Impl& m, const TargetGroup& group, const TargetGroup::View&
   }
 }
 
+
+// Until when group g's plan, refreshed at `a`, holds: its view's next change, or a routed target's
+// next start or stop of answering. Both ways of integrating split their pieces there.
+SimTime group_plan_holds_until(const Impl& m, const TargetGroup& group, std::uint32_t g, SimTime a) {
+  return std::min(group.view_until(a), m.group_plans[g].until);
+}
 
 void refresh_group_plan(Impl& m, const TargetGroup& group, GroupPlan& plan, SimTime a) {
   const TargetGroup::View view = group.view(a);
@@ -479,7 +487,7 @@ void Traffic::advance_fluid(SimTime a, SimTime b) {
     SimTime piece_end = b;
     for (std::size_t g = 0; g < groups_.size(); ++g)
       if (!m.group_services[g].empty())
-        piece_end = std::min({piece_end, groups_[g].view_until(a), m.group_plans[g].until});
+        piece_end = std::min(piece_end, group_plan_holds_until(m, groups_[g], static_cast<std::uint32_t>(g), a));
     for (std::size_t v = 0; v < services_.size(); ++v)
       if (m.params[v].has_traffic_config) piece_end = std::min(piece_end, m.service_plans[v].until);
     integrate_all(a, piece_end);
@@ -499,7 +507,7 @@ void Traffic::catch_up(std::uint32_t v) {
     for (std::uint32_t g : tgs) refresh_group_plan(m, groups_[g], m.group_plans[g], a);
     if (m.params[v].has_traffic_config) refresh_service_plan(m, v, a);
     SimTime piece_end = std::min(m.last, m.service_plans[v].until);
-    for (std::uint32_t g : tgs) piece_end = std::min({piece_end, groups_[g].view_until(a), m.group_plans[g].until});
+    for (std::uint32_t g : tgs) piece_end = std::min(piece_end, group_plan_holds_until(m, groups_[g], g, a));
     integrate_alone(v, a, piece_end);
     upto = piece_end;
   }
