@@ -54,7 +54,7 @@ void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::ui
   }
   live_.push_back(id);
   next_out_ = std::min(next_out_, out_at(t));
-  by_task_[key(service, task)] = id;
+  set_slot(service, task, static_cast<std::int32_t>(id));
   // Routed now only if healthy now, or if the group fails open (or had no target).
   keep_view(view_held && view_.mode == RoutingMode::healthy && !healthy(t, now), t, now);
   boundary(engine, now, id);
@@ -65,9 +65,10 @@ void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::ui
 }
 
 void TargetGroup::deregister(Engine& engine, std::uint32_t service, std::uint32_t task) {
-  const auto it = by_task_.find(key(service, task));
-  if (it == by_task_.end()) return;
-  Target& t = targets_[it->second];
+  const std::int32_t slot = slot_of(service, task);
+  if (slot < 0) return;
+  const auto id = static_cast<std::uint32_t>(slot);
+  Target& t = targets_[id];
   if (t.deregistered != kNever) return;
   changing();
   const bool view_held = view_holds(engine.now());
@@ -75,14 +76,15 @@ void TargetGroup::deregister(Engine& engine, std::uint32_t service, std::uint32_
   t.deregistered = engine.now();
   next_out_ = std::min(next_out_, out_at(t));
   keep_view(view_held && config_.deregistration_propagation > 0, t, engine.now());  // out after propagation
-  boundary(engine, engine.now(), it->second);
-  boundary(engine, engine.now() + config_.deregistration_propagation, it->second);
+  boundary(engine, engine.now(), id);
+  boundary(engine, engine.now() + config_.deregistration_propagation, id);
 }
 
 void TargetGroup::target_died(Engine& engine, std::uint32_t service, std::uint32_t task) {
-  const auto it = by_task_.find(key(service, task));
-  if (it == by_task_.end()) return;
-  Target& t = targets_[it->second];
+  const std::int32_t slot = slot_of(service, task);
+  if (slot < 0) return;
+  const auto id = static_cast<std::uint32_t>(slot);
+  Target& t = targets_[id];
   if (t.died != kNever) return;
   changing();
   const SimTime now = engine.now();
@@ -95,8 +97,8 @@ void TargetGroup::target_died(Engine& engine, std::uint32_t service, std::uint32
   t.unhealthy_at = std::min(t.unhealthy_at, noticed);
   next_out_ = std::min(next_out_, out_at(t));
   keep_view(view_held && t.unhealthy_at > now, t, now);  // still in rotation now
-  boundary(engine, now, it->second);
-  boundary(engine, t.unhealthy_at, it->second);
+  boundary(engine, now, id);
+  boundary(engine, t.unhealthy_at, id);
 }
 
 void TargetGroup::on_boundary(Engine& engine, std::uint32_t target) {
@@ -249,8 +251,8 @@ int TargetGroup::healthy_count(SimTime now) const {
 }
 
 const Target* TargetGroup::find(std::uint32_t service, std::uint32_t task) const {
-  const auto it = by_task_.find(key(service, task));
-  return it == by_task_.end() ? nullptr : &targets_[it->second];
+  const std::int32_t slot = slot_of(service, task);
+  return slot < 0 ? nullptr : &targets_[static_cast<std::size_t>(slot)];
 }
 
 SimTime TargetGroup::out_at(const Target& t) const {
@@ -258,6 +260,13 @@ SimTime TargetGroup::out_at(const Target& t) const {
   const SimTime deregistered =
       t.deregistered != kNever ? t.deregistered + config_.deregistration_propagation : kNever;
   return std::min(t.unhealthy_at, deregistered);
+}
+
+void TargetGroup::set_slot(std::uint32_t service, std::uint32_t task, std::int32_t slot) {
+  if (by_task_.size() <= service) by_task_.resize(service + 1);
+  std::vector<std::int32_t>& of = by_task_[service];
+  if (of.size() <= task) of.resize(std::max<std::size_t>(task + 1, 2 * of.size()), -1);
+  of[task] = slot;
 }
 
 bool TargetGroup::prune(SimTime now) {
@@ -288,7 +297,7 @@ void TargetGroup::recycle(SimTime now) {
   std::erase_if(retired_, [&](std::uint32_t id) {
     const Target& t = targets_[id];
     if (t.died == kNever || t.last_boundary >= now) return false;
-    by_task_.erase(key(t.service, t.task));
+    set_slot(t.service, t.task, -1);
     free_.push_back(id);
     return true;
   });
