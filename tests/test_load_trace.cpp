@@ -8,12 +8,14 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
+#include <numbers>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "models/synthetic_load.hpp"
 #include "sim/sim_time.hpp"
 #include "tests/temp_dir.hpp"
 #include "tools/load_trace.hpp"
@@ -469,6 +471,29 @@ TEST_CASE("synthetic load: the stated mean over whole days, the peak at peakHour
   Options scaled = o;
   scaled.scale = 0.5;
   CHECK(load(noisy, scaled).rps.values().front() == Approx(a.rps.values().front() / 2));
+}
+
+TEST_CASE("synthetic load: the diurnal curve at every step's own time of day, whatever the step") {
+  // synthetic_rps keeps one day of the diurnal factor when the step divides a day; a step that does
+  // not (7 min) computes each. Both must give mean × (1 + amplitude × cos(2π (hour − peak) / 24)) at
+  // the step's own time of day, from a start that is not midnight.
+  SyntheticLoad load;
+  load.mean_rps = 400;
+  load.daily_amplitude = 0.6;
+  load.peak_hour_utc = 15.5;
+  const std::int64_t start = 1'700'000'000'000 + minutes(17);  // not a whole day
+  for (const SimTime step : {minutes(1), minutes(7), minutes(90)}) {
+    load.step = step;
+    const StepFunction f = synthetic_rps(load, start, days(3), 1.0, 1, "test", 0);
+    REQUIRE(f.size() == static_cast<std::size_t>((days(3) + step - 1) / step));
+    for (std::size_t k = 0; k < f.size(); ++k) {
+      const SimTime t = f.times()[k];
+      REQUIRE(t == static_cast<SimTime>(k) * step);
+      const double hour = static_cast<double>((start + t) % days(1)) / 3'600'000.0;
+      const double expected = 400 * (1.0 + 0.6 * std::cos(2.0 * std::numbers::pi * (hour - 15.5) / 24.0));
+      REQUIRE(f.values()[k] == Approx(expected).epsilon(1e-12));
+    }
+  }
 }
 
 TEST_CASE("constant load: rps times scale, everywhere") {
