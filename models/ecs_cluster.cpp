@@ -16,15 +16,13 @@ std::uint32_t EcsCluster::register_instance(const Ec2Instance& instance, const s
   ci.registered_memory_mib = registrable_memory_mib(instance_type, physical_memory_mib, agent.reserved_memory_mib);
   ci.agent = agent;
   ci.registered_at = now;
-  ci.attributes["ecs.availability-zone"] = availability_zone;
   const auto zone = std::find(zones_.begin(), zones_.end(), availability_zone);
   ci.zone = static_cast<std::uint32_t>(zone - zones_.begin());
   if (zone == zones_.end()) zones_.push_back(availability_zone);
-  ci.attributes["ecs.instance-type"] = instance_type;
-  ci.attributes["ecs.os-type"] = "linux";
-  ci.attributes["ecs.instance-lifecycle"] = instance.option == PurchaseOption::spot ? "spot" : "on-demand";
-  ci.attributes["instanceId"] = "i-" + std::to_string(instance.id.value);
-  ci.attributes["host"] = ci.attributes["instanceId"];
+  const auto type = std::find(instance_types_.begin(), instance_types_.end(), instance_type);
+  ci.instance_type = static_cast<std::uint32_t>(type - instance_types_.begin());
+  if (type == instance_types_.end()) instance_types_.push_back(instance_type);
+  ci.spot = instance.option == PurchaseOption::spot;
   instances_.push_back(std::move(ci));
   ++registered_;
   const auto index = static_cast<std::uint32_t>(instances_.size() - 1);
@@ -62,6 +60,7 @@ void EcsCluster::deregister(std::uint32_t ci) {
   // Nothing reads a deregistered instance's attributes or ports (its tasks stopped before): a
   // year of churn keeps hundreds of thousands of these records, so they give their memory back.
   Attributes().swap(c.attributes);
+  c.attributes_built = true;  // (empty from now on)
   std::vector<int>().swap(c.used_ports);
   std::vector<PlacedTask>().swap(c.placed);
   present_.erase(std::lower_bound(present_.begin(), present_.end(), ci));
@@ -128,6 +127,20 @@ void EcsCluster::index_remove(std::uint32_t ci) {
   --active_;
 }
 
+const Attributes& EcsCluster::attributes(std::uint32_t ci) const {
+  const ContainerInstance& c = instances_[ci];
+  if (!c.attributes_built) {
+    c.attributes_built = true;
+    c.attributes["ecs.availability-zone"] = zones_[c.zone];
+    c.attributes["ecs.instance-type"] = instance_types_[c.instance_type];
+    c.attributes["ecs.os-type"] = "linux";
+    c.attributes["ecs.instance-lifecycle"] = c.spot ? "spot" : "on-demand";
+    c.attributes["instanceId"] = "i-" + std::to_string(c.ec2.value);
+    c.attributes["host"] = c.attributes["instanceId"];
+  }
+  return c.attributes;
+}
+
 PlacementCandidate EcsCluster::placement_candidate(std::uint32_t ci) const {
   const ContainerInstance& c = at(ci);
   PlacementCandidate cand;
@@ -136,7 +149,7 @@ PlacementCandidate EcsCluster::placement_candidate(std::uint32_t ci) const {
   cand.remaining_cpu = c.remaining_cpu();
   cand.remaining_memory_mib = c.remaining_memory_mib();
   cand.used_ports = &c.used_ports;
-  cand.attributes = &c.attributes;
+  cand.attributes = &attributes(ci);
   cand.zone = static_cast<std::int32_t>(c.zone);
   return cand;
 }

@@ -56,7 +56,13 @@ struct ContainerInstance {
   // Those tasks, in the order they were placed (so each service's ascending), kept by the services:
   // a drain or a termination finds a service's tasks on the instance here, not among all its tasks.
   std::vector<PlacedTask> placed;
-  Attributes attributes;        // ecs.availability-zone, ecs.instance-type, ecs.instance-lifecycle, instanceId, ...
+  // Its attributes (ecs.availability-zone, ecs.instance-type, ecs.instance-lifecycle, instanceId,
+  // ...): EcsCluster::attributes(ci) builds them the first time a placement asks — most placements
+  // never do (the cluster's index), and a fleet year registers ~420,000 instances.
+  std::uint32_t instance_type = 0;  // an index into EcsCluster's instance type names
+  bool spot = false;
+  mutable bool attributes_built = false;
+  mutable Attributes attributes;
   std::uint32_t zone = 0;       // its ecs.availability-zone as an index into EcsCluster::zones()
   ContainerAgent agent;
   SimTime registered_at = 0;
@@ -114,6 +120,8 @@ class EcsCluster {
   // Container instance `ci` as placement sees it: attributes and ports by pointer (valid while it
   // is registered), the service's task count left at 0 for the caller.
   PlacementCandidate placement_candidate(std::uint32_t ci) const;
+  // Container instance ci's attributes (the cluster query language's, and spread's).
+  const Attributes& attributes(std::uint32_t ci) const;
 
   // place_task over every present instance, answered from an index of the ACTIVE instances by AZ
   // and remaining CPU instead (ecs_cluster_placement.cpp): the same choice, the same failure, the
@@ -135,6 +143,7 @@ class EcsCluster {
   ChunkedVector<ContainerInstance> instances_;
   std::vector<std::uint32_t> present_;
   std::vector<std::string> zones_;
+  std::vector<std::string> instance_types_;  // ContainerInstance::instance_type indexes it
   int registered_ = 0;
   // The ACTIVE instances per zone, by (remaining cpu, index): kept by every change of either. A
   // sorted vector, not a std::set: every task placed or stopped moves its instance's entry, and
@@ -157,7 +166,7 @@ class EcsCluster {
   // place_indexed's scratch (per zone; the pool of equal choices), kept to allocate nothing per task.
   mutable std::vector<int> least_scratch_;
   mutable std::vector<std::size_t> zones_scratch_;
-  mutable std::vector<std::uint32_t> pool_scratch_;
+  mutable std::vector<std::uint32_t> pool_scratch_, merge_scratch_;
   std::size_t active_ = 0;
   std::vector<bool> draining_;  // by instance index
   std::vector<std::uint32_t> drained_;  // 4 bytes per instance drained: the records above take 256

@@ -106,7 +106,13 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
     for (auto it = std::lower_bound(zone.begin(), zone.end(), CpuIndexEntry{cpu, 0, 0});
          it != zone.end() && it->remaining_cpu == cpu; ++it)
       if (fits_beyond_cpu(*it, task)) pool.push_back(it->ci);
-    std::inplace_merge(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(run), pool.end());
+    if (run == 0 || run == pool.size()) continue;
+    // std::merge into a second scratch (std::inplace_merge allocates a buffer on every call).
+    std::vector<std::uint32_t>& merged = merge_scratch_;
+    merged.resize(pool.size());
+    std::merge(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(run), pool.begin() + static_cast<std::ptrdiff_t>(run),
+               pool.end(), merged.begin());
+    pool.swap(merged);
   }
   const auto pick = rng.below(static_cast<std::uint32_t>(pool.size()));
   return PlacementResult{pool[pick], PlacementFailure::none};

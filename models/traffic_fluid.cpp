@@ -35,7 +35,14 @@ std::uint32_t Traffic::Impl::add_cohort(Cohort&& c) {
   if (!free_cohorts.empty()) {
     index = free_cohorts.back();
     free_cohorts.pop_back();
+    // The freed cohort's member buffer is kept (empty): a new task's cohort then joins without an
+    // allocation (one per task started, ~1.5 % of a fleet year in malloc/free).
+    std::vector<std::uint32_t> buffer = std::move(cohorts[index].members);
     cohorts[index] = std::move(c);
+    if (cohorts[index].members.empty()) {
+      buffer.clear();
+      cohorts[index].members.swap(buffer);
+    }
   } else {
     index = static_cast<std::uint32_t>(cohorts.size());
     cohorts.push_back(std::move(c));
@@ -110,8 +117,10 @@ void move_member(Impl& m, std::uint32_t task, TaskFlow& f, std::uint32_t to) {
 
 // A copy of cohort `from`'s state with no members, in the same service.
 std::uint32_t clone_cohort(Impl& m, std::uint32_t from) {
+  // Everything but the members (not copied only to be cleared).
+  std::vector<std::uint32_t> members = std::move(m.cohorts[from].members);
   Cohort copy = m.cohorts[from];
-  copy.members.clear();
+  m.cohorts[from].members = std::move(members);
   return m.add_cohort(std::move(copy));
 }
 
@@ -271,8 +280,8 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
 
   // Cohorts whose members now differ split, one cohort per class, each with the same state.
   const std::size_t existing = sp.cohorts.size();
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> split;  // (class, cohort)
-  std::vector<std::uint32_t> keep;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>>& split = m.split_scratch;  // (class, cohort)
+  std::vector<std::uint32_t>& keep = m.keep_scratch;
   for (std::size_t i = 0; i < existing; ++i) {
     const std::uint32_t ci = m.service_plans[v].cohorts[i];
     const std::uint32_t same_class = cohort_class[ci];
@@ -286,7 +295,8 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
     const std::uint32_t first = m.flow(v, current.front())->rate_class;
     m.cohorts[ci].rate_class = first;
     // A split: a copy of the members, since clones may move the cohort table.
-    const std::vector<std::uint32_t> members = current;
+    std::vector<std::uint32_t>& members = m.members_scratch;
+    members = current;
     split.clear();
     keep.clear();
     for (std::uint32_t id : members) {

@@ -148,6 +148,8 @@ struct Traffic::Impl {
   std::vector<traffic_detail::TaskFlow*> flow_scratch;
   std::vector<std::uint32_t> cohort_class_scratch;
   std::vector<std::uint32_t> merge_scratch;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> split_scratch;  // refresh_service_plan's
+  std::vector<std::uint32_t> keep_scratch, members_scratch;
   std::optional<CallGraph> graph;
   std::vector<std::vector<std::pair<std::uint32_t, double>>> calls;  // per service: (callee, callsPerRequest), in callGraph order
   CallGraphEvaluation eval;

@@ -23,7 +23,7 @@ std::map<std::uint32_t, int> tasks_per_instance(World& world) {
 std::map<std::string, int> tasks_per_az(World& world) {
   std::map<std::string, int> per;
   for (const EcsTask& t : world.service(0).tasks())
-    if (t.live()) ++per[world.cluster(0).at(t.container_instance).attributes.at("ecs.availability-zone")];
+    if (t.live()) ++per[world.cluster(0).attributes(t.container_instance).at("ecs.availability-zone")];
   return per;
 }
 
