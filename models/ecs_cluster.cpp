@@ -23,6 +23,7 @@ std::uint32_t EcsCluster::register_instance(const Ec2Instance& instance, const s
   ci.instance_type = static_cast<std::uint32_t>(type - instance_types_.begin());
   if (type == instance_types_.end()) instance_types_.push_back(instance_type);
   ci.spot = instance.option == PurchaseOption::spot;
+  ci.placed.reserve(8);  // one allocation for the tasks an instance usually holds, not one per doubling
   instances_.push_back(std::move(ci));
   ++registered_;
   const auto index = static_cast<std::uint32_t>(instances_.size() - 1);
