@@ -113,3 +113,44 @@ TEST_CASE("memory - four churning weeks keep the target table the size of the li
 
 }  // namespace spotsim
 
+
+namespace spotsim {
+
+TEST_CASE("a target group's view, moved on in time or asked for out of order, is the view computed afresh",
+          "[target_group]") {
+  // ALB-2: a target is routed from the check that makes it healthy; ALB-5: a deregistered one until
+  // the change propagates; ALB-1: a dead one until the checks notice. TargetGroup::advance_view moves
+  // a view on past those instants without a walk over every target, and a view asked for at an
+  // earlier instant (the traffic model catches a service up behind the clock) computes afresh: at
+  // every probe, in either order, routes, mode and end must be a fresh computation's.
+  LoneTargetGroup lone;
+  std::uint32_t next_task = 0;
+  int probes = 0, mismatches = 0;
+  std::string first;
+  const auto probe = [&](SimTime at) {
+    const std::string m = lone.group.view_mismatch(at);
+    ++probes;
+    if (!m.empty() && ++mismatches == 1) first = "at " + std::to_string(at) + ": " + m;
+  };
+  for (int round = 0; round < 40; ++round) {
+    // A batch of targets registers (they turn healthy together, ~150 s on), an older one leaves.
+    for (int k = 0; k < 1 + round % 3; ++k) lone.register_now(next_task++);
+    if (round >= 4) {
+      const auto old = static_cast<std::uint32_t>(round - 4);
+      lone.group.deregister(lone.engine, 0, old);
+      if (round % 2 == 0) lone.group.target_died(lone.engine, 0, old);
+    }
+    const SimTime start = lone.engine.now();
+    lone.run_until(start + seconds(97));
+    // Ahead to now, back to the middle, then forward in steps: each a fresh computation's view.
+    probe(lone.engine.now());
+    probe(start + seconds(40));
+    for (SimTime t = start + seconds(41); t <= lone.engine.now(); t += seconds(7)) probe(t);
+  }
+  INFO(first);
+  CHECK(mismatches == 0);
+  CHECK(probes > 400);
+  CHECK(lone.group.healthy_count(lone.engine.now()) > 0);
+}
+
+}  // namespace spotsim
