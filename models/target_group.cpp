@@ -1,7 +1,6 @@
 #include "models/target_group.hpp"
 
 #include <algorithm>
-#include <functional>
 
 #include "models/event_kind.hpp"
 #include "models/target_group_health.hpp"
@@ -44,7 +43,6 @@ void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::ui
   }
   t.last_boundary = now;
   t.live = true;  // live_ below
-  t.seq = next_seq_++;
   std::uint32_t id = 0;
   if (free_.empty()) {
     id = static_cast<std::uint32_t>(targets_.size());
@@ -59,7 +57,6 @@ void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::ui
   set_slot(service, task, static_cast<std::int32_t>(id));
   // Routed now only if healthy now, or if the group fails open (or had no target).
   keep_view(view_held && view_.mode == RoutingMode::healthy && !healthy(t, now), t, now);
-  note_instants(id, now);
   boundary(engine, now, id);
   boundary(engine, t.ready, id);
   boundary(engine, t.healthy_at, id);
@@ -79,7 +76,6 @@ void TargetGroup::deregister(Engine& engine, std::uint32_t service, std::uint32_
   t.deregistered = engine.now();
   next_out_ = std::min(next_out_, out_at(t));
   keep_view(view_held && config_.deregistration_propagation > 0, t, engine.now());  // out after propagation
-  note_instants(id, engine.now());
   boundary(engine, engine.now(), id);
   boundary(engine, engine.now() + config_.deregistration_propagation, id);
 }
@@ -101,7 +97,6 @@ void TargetGroup::target_died(Engine& engine, std::uint32_t service, std::uint32
   t.unhealthy_at = std::min(t.unhealthy_at, noticed);
   next_out_ = std::min(next_out_, out_at(t));
   keep_view(view_held && t.unhealthy_at > now, t, now);  // still in rotation now
-  note_instants(id, now);
   boundary(engine, now, id);
   boundary(engine, t.unhealthy_at, id);
 }
@@ -186,94 +181,9 @@ std::string TargetGroup::view_mismatch(SimTime now) const {
   return out;
 }
 
-void TargetGroup::note_instants(std::uint32_t id, SimTime now) {
-  if (config_.slow_start > 0) return;  // (advance_view is not used)
-  const Target& t = targets_[id];
-  const auto push = [&](SimTime at) {
-    if (at == kNever || at <= now) return;
-    instants_.emplace_back(at, id);
-    std::push_heap(instants_.begin(), instants_.end(), std::greater<>{});
-  };
-  push(t.registered);
-  push(t.healthy_at);
-  push(t.unhealthy_at);
-  if (t.deregistered != kNever) push(t.deregistered + config_.deregistration_propagation);
-}
-
-void TargetGroup::refill_instants(SimTime now) const {
-  instants_.clear();
-  for (const std::uint32_t id : live_) {
-    const Target& t = targets_[id];
-    for (const SimTime at : {t.registered, t.healthy_at, t.unhealthy_at,
-                             t.deregistered != kNever ? t.deregistered + config_.deregistration_propagation : kNever})
-      if (at != kNever && at > now) instants_.emplace_back(at, id);
-  }
-  std::make_heap(instants_.begin(), instants_.end(), std::greater<>{});
-  instants_upto_ = now;
-}
-
-bool TargetGroup::is_instant(const Target& t, SimTime at) const {
-  return t.live && (at == t.registered || at == t.healthy_at || at == t.unhealthy_at ||
-                    (t.deregistered != kNever && at == t.deregistered + config_.deregistration_propagation));
-}
-
-bool TargetGroup::advance_view(SimTime now) const {
-  if (config_.slow_start > 0 || view_.version != version_ || view_.mode != RoutingMode::healthy || now < view_.until ||
-      instants_upto_ > view_.from)
-    return false;
-  // The targets with an instant in (from, now]: every live target's instants after `from` are in
-  // the heap, and those at or before `from` were taken out by the refresh at `from` (or earlier).
-  advanced_.clear();
-  while (!instants_.empty() && instants_.front().first <= now) {
-    const auto [at, id] = instants_.front();
-    std::pop_heap(instants_.begin(), instants_.end(), std::greater<>{});
-    instants_.pop_back();
-    if (at > view_.from && id < targets_.size() && is_instant(targets_[id], at)) advanced_.push_back(id);
-  }
-  std::sort(advanced_.begin(), advanced_.end());
-  advanced_.erase(std::unique(advanced_.begin(), advanced_.end()), advanced_.end());
-  // Enter or leave the routes, which stay in registration order (live_'s: compute_view's order).
-  std::vector<Route>& routes = view_.routes;
-  bool changed = false;
-  for (const std::uint32_t id : advanced_) {
-    const Target& t = targets_[id];
-    const bool routed_now = healthy(t, now);  // weight 1 without slow start
-    if (routed_now == t.routed) continue;
-    const auto at = std::lower_bound(routes.begin(), routes.end(), t.seq,
-                                     [&](const Route& r, std::uint64_t seq) { return targets_[r.target].seq < seq; });
-    const auto k = at - routes.begin();
-    if (routed_now) {
-      routes.insert(at, Route{id, 1.0});
-      view_keys_.insert(view_keys_.begin() + k, {key(t.service, t.task), 1.0});
-    } else {
-      routes.erase(at);
-      view_keys_.erase(view_keys_.begin() + k);
-    }
-    t.routed = routed_now;
-    changed = true;
-  }
-  if (routes.empty()) return false;  // no healthy target left: fail open or none (compute afresh)
-  if (changed) ++view_serial_;
-  // The view holds until the next instant of a live target.
-  while (!instants_.empty() && !(instants_.front().first > now && instants_.front().second < targets_.size() &&
-                                 is_instant(targets_[instants_.front().second], instants_.front().first))) {
-    std::pop_heap(instants_.begin(), instants_.end(), std::greater<>{});
-    instants_.pop_back();
-  }
-  instants_upto_ = now;
-  view_.from = now;
-  view_.until = instants_.empty() ? kNever : instants_.front().first;
-  return true;
-}
-
 void TargetGroup::refresh_view(SimTime now) const {
-  if (advance_view(now)) return;
   std::vector<Route>& out = view_.routes;
-  for (const Route& r : out) targets_[r.target].routed = false;
   const SimTime until = compute_view(now, out, view_.mode);
-  for (const Route& r : out) targets_[r.target].routed = true;
-  // Instants after `now` already taken out of the heap: put every live target's back.
-  if (config_.slow_start <= 0 && now < instants_upto_) refill_instants(now);
   view_.version = version_;
   // The serial moves only when the routing does: the mode, or which tasks are routed with which
   // weight (a target's slot may hold another task by now, so tasks are compared, not slots).

@@ -43,7 +43,6 @@
 //   rotation when it dies (nothing would ever notice otherwise; ECS deregisters the stopped task).
 #include <cstdint>
 #include <functional>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -65,8 +64,6 @@ struct Target {
   SimTime slow_start_from = kNever;  // set when it became healthy in slow start
   SimTime last_boundary = 0;         // the latest `target_health` event scheduled for it
   bool live = false;                 // in TargetGroup::live_ (may still be in rotation)
-  mutable bool routed = false;       // in the cached view's routes (TargetGroup::refresh_view)
-  std::uint64_t seq = 0;             // registration order (live_'s order, so the routes')
 
   // Requests routed to it are served by the task (not lost, not timed out).
   bool answering(SimTime t) const { return t >= ready && t < died && t < hangs_at; }
@@ -192,22 +189,6 @@ class TargetGroup {
   mutable std::vector<std::uint32_t> rotation_only_;  // refresh_view's scratch
   mutable RoutingMode view_mode_before_ = RoutingMode::no_target;
   mutable std::vector<std::pair<std::uint64_t, double>> view_keys_;  // (task key, weight) of the routes
-  // The view moved on in time alone (no change to the group since it was computed): only the
-  // targets with an instant in (from, now] can have entered or left the routes. Each live target's
-  // instants after its last change wait in a min-heap of (instant, target); stale entries (a target
-  // pruned, an instant moved) are skipped. Healthy mode without slow start only: the others compute
-  // afresh. ~80 % of a fleet's view refreshes are this kind (the rest follow a change).
-  bool advance_view(SimTime now) const;
-  void note_instants(std::uint32_t id, SimTime now);  // after a change to target id at now
-  bool is_instant(const Target& t, SimTime at) const;  // one of t's next_change() instants
-  // Min-heap. Every live target's instants after instants_upto_ are in it (those up to it were taken
-  // out by advance_view). A view asked for at an earlier instant (the traffic model catches services
-  // up at instants behind the clock) computes afresh and refills it (refill_instants).
-  mutable std::vector<std::pair<SimTime, std::uint32_t>> instants_;
-  mutable SimTime instants_upto_ = std::numeric_limits<SimTime>::min();
-  void refill_instants(SimTime now) const;
-  mutable std::vector<std::uint32_t> advanced_;                      // advance_view's scratch
-  std::uint64_t next_seq_ = 0;
 };
 
 }  // namespace spotsim

@@ -119,10 +119,10 @@ namespace spotsim {
 TEST_CASE("a target group's view, moved on in time or asked for out of order, is the view computed afresh",
           "[target_group]") {
   // ALB-2: a target is routed from the check that makes it healthy; ALB-5: a deregistered one until
-  // the change propagates; ALB-1: a dead one until the checks notice. TargetGroup::advance_view moves
-  // a view on past those instants without a walk over every target, and a view asked for at an
-  // earlier instant (the traffic model catches a service up behind the clock) computes afresh: at
-  // every probe, in either order, routes, mode and end must be a fresh computation's.
+  // the change propagates; ALB-1: a dead one until the checks notice. The group keeps its last view
+  // while it holds (TargetGroup::view_until), and a view asked for at an earlier instant (the traffic
+  // model catches a service up behind the clock) must not be the later one: at every probe, in
+  // either order, routes, mode and end must be a fresh computation's.
   LoneTargetGroup lone;
   std::uint32_t next_task = 0;
   int probes = 0, mismatches = 0;
