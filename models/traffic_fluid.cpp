@@ -216,39 +216,47 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
   const std::uint32_t width = tgs.empty() ? 1 : static_cast<std::uint32_t>(tgs.size());
   std::vector<double>& rows = m.row_scratch;
   rows.assign(alive.size() * width, 0.0);
-  std::vector<TaskFlow*>& flows = m.flow_scratch;  // the live tasks' flows, looked up once
+  // The live tasks' flows, looked up once: the pointer only (its slot); the record itself is touched
+  // once, when its class is written below (it was written, read, written and read again: four
+  // passes over ~250 flows scattered over the pool).
+  std::vector<TaskFlow*>& flows = m.flow_scratch;
   flows.resize(alive.size());
-  for (std::size_t i = 0; i < alive.size(); ++i) {
-    flows[i] = m.flow(v, alive[i]);
-    flows[i]->rate_class = static_cast<std::uint32_t>(i);  // its row, for now
-  }
+  for (std::size_t i = 0; i < alive.size(); ++i) flows[i] = m.flow(v, alive[i]);
   if (tgs.empty()) {
     int answering = 0;
-    for (std::uint32_t id : alive) {
-      const TaskFlow& f = *m.flow(v, id);
-      answering += a >= f.ready && a < f.hangs_at ? 1 : 0;
-      if (f.ready > a) sp.until = std::min(sp.until, f.ready);
-      if (f.hangs_at > a) sp.until = std::min(sp.until, f.hangs_at);
+    for (const TaskFlow* f : flows) {
+      answering += a >= f->ready && a < f->hangs_at ? 1 : 0;
+      if (f->ready > a) sp.until = std::min(sp.until, f->ready);
+      if (f->hangs_at > a) sp.until = std::min(sp.until, f->hangs_at);
     }
     sp.implicit_none = answering == 0;
-    for (std::uint32_t id : alive) {
-      const TaskFlow& f = *m.flow(v, id);
-      if (a >= f.ready && a < f.hangs_at) rows[f.rate_class] = 1.0 / answering;
-    }
+    for (std::size_t i = 0; i < alive.size(); ++i)
+      if (a >= flows[i]->ready && a < flows[i]->hangs_at) rows[i] = 1.0 / answering;
   } else {
+    // A live task's row by its id (valid where alive[row] is that id: the scratch is never cleared).
+    std::vector<std::uint32_t>& row_of = m.row_of_task_scratch;
+    if (row_of.size() < m.flow_slot[v].size()) row_of.resize(m.flow_slot[v].size(), 0);
+    for (std::size_t i = 0; i < alive.size(); ++i) row_of[alive[i]] = static_cast<std::uint32_t>(i);
     for (std::size_t k = 0; k < tgs.size(); ++k)
-      for (const GroupPlan::Share& s : m.group_plans[tgs[k]].shares)
-        if (s.service == v)
-          if (const TaskFlow* f = m.flow(v, s.task)) rows[f->rate_class * width + k] += s.fraction;
+      for (const GroupPlan::Share& s : m.group_plans[tgs[k]].shares) {
+        if (s.service != v || s.task >= row_of.size()) continue;
+        const std::uint32_t row = row_of[s.task];
+        if (row < alive.size() && alive[row] == s.task) rows[row * width + k] += s.fraction;
+      }
   }
 
-  // The distinct rows are the classes (round robin over equal tasks: one).
+  // The distinct rows are the classes (round robin over equal tasks: one); each task's class goes
+  // into its flow, and its cohort learns whether its members now differ (a cohort's class is its
+  // members').
   sp.width = width;
   sp.classes = 0;
   sp.fraction.clear();
   auto same_row = [&](std::uint32_t c, const double* row) {
     return std::equal(row, row + width, sp.fraction.begin() + static_cast<std::ptrdiff_t>(c * width));
   };
+  constexpr std::uint32_t kNone = ~std::uint32_t{0}, kMixed = kNone - 1;
+  std::vector<std::uint32_t>& cohort_class = m.cohort_class_scratch;  // per cohort index
+  if (cohort_class.size() < m.cohorts.size()) cohort_class.resize(m.cohorts.size(), kNone);
   for (std::size_t i = 0; i < alive.size(); ++i) {
     const double* row = rows.data() + i * width;
     std::uint32_t c = sp.classes;
@@ -265,18 +273,12 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
       sp.fraction.insert(sp.fraction.end(), row, row + width);
       ++sp.classes;
     }
-    flows[i]->rate_class = c;
+    TaskFlow* f = flows[i];
+    f->rate_class = c;
+    std::uint32_t& cc = cohort_class[static_cast<std::size_t>(f->cohort)];
+    cc = cc == kNone || cc == c ? c : kMixed;
   }
   sp.rate.assign(sp.classes, 0.0);
-
-  // Which cohorts' members now differ: one pass over the flows (a cohort's class is its members').
-  constexpr std::uint32_t kNone = ~std::uint32_t{0}, kMixed = kNone - 1;
-  std::vector<std::uint32_t>& cohort_class = m.cohort_class_scratch;  // per cohort index
-  if (cohort_class.size() < m.cohorts.size()) cohort_class.resize(m.cohorts.size(), kNone);
-  for (const TaskFlow* f : flows) {
-    std::uint32_t& c = cohort_class[static_cast<std::size_t>(f->cohort)];
-    c = c == kNone || c == f->rate_class ? f->rate_class : kMixed;
-  }
 
   // Cohorts whose members now differ split, one cohort per class, each with the same state.
   const std::size_t existing = sp.cohorts.size();

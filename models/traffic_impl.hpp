@@ -150,6 +150,7 @@ struct Traffic::Impl {
   std::vector<std::uint32_t> merge_scratch;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> split_scratch;  // refresh_service_plan's
   std::vector<std::uint32_t> keep_scratch, members_scratch;
+  std::vector<std::uint32_t> row_of_task_scratch;  // refresh_service_plan's: a live task's row by task id
   std::optional<CallGraph> graph;
   std::vector<std::vector<std::pair<std::uint32_t, double>>> calls;  // per service: (callee, callsPerRequest), in callGraph order
   CallGraphEvaluation eval;
