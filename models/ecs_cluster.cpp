@@ -60,8 +60,8 @@ void EcsCluster::deregister(std::uint32_t ci) {
   --registered_;
   // Nothing reads a deregistered instance's attributes or ports (its tasks stopped before): a
   // year of churn keeps hundreds of thousands of these records, so they give their memory back.
-  Attributes().swap(c.attributes);
-  c.attributes_built = true;  // (empty from now on)
+  Attributes().swap(c.attributes_cache);
+  c.attributes_cache_built = true;  // (empty from now on)
   std::vector<int>().swap(c.used_ports);
   std::vector<PlacedTask>().swap(c.placed);
   present_.erase(std::lower_bound(present_.begin(), present_.end(), ci));
@@ -130,16 +130,16 @@ void EcsCluster::index_remove(std::uint32_t ci) {
 
 const Attributes& EcsCluster::attributes(std::uint32_t ci) const {
   const ContainerInstance& c = instances_[ci];
-  if (!c.attributes_built) {
-    c.attributes_built = true;
-    c.attributes["ecs.availability-zone"] = zones_[c.zone];
-    c.attributes["ecs.instance-type"] = instance_types_[c.instance_type];
-    c.attributes["ecs.os-type"] = "linux";
-    c.attributes["ecs.instance-lifecycle"] = c.spot ? "spot" : "on-demand";
-    c.attributes["instanceId"] = "i-" + std::to_string(c.ec2.value);
-    c.attributes["host"] = c.attributes["instanceId"];
+  if (!c.attributes_cache_built) {
+    c.attributes_cache_built = true;
+    c.attributes_cache["ecs.availability-zone"] = zones_[c.zone];
+    c.attributes_cache["ecs.instance-type"] = instance_types_[c.instance_type];
+    c.attributes_cache["ecs.os-type"] = "linux";
+    c.attributes_cache["ecs.instance-lifecycle"] = c.spot ? "spot" : "on-demand";
+    c.attributes_cache["instanceId"] = "i-" + std::to_string(c.ec2.value);
+    c.attributes_cache["host"] = c.attributes_cache["instanceId"];
   }
-  return c.attributes;
+  return c.attributes_cache;
 }
 
 PlacementCandidate EcsCluster::placement_candidate(std::uint32_t ci) const {

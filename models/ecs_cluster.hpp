@@ -61,8 +61,9 @@ struct ContainerInstance {
   // never do (the cluster's index), and a fleet year registers ~420,000 instances.
   std::uint32_t instance_type = 0;  // an index into EcsCluster's instance type names
   bool spot = false;
-  mutable bool attributes_built = false;
-  mutable Attributes attributes;
+  // A cache, not the attributes: empty until EcsCluster::attributes(ci) fills it — read them there.
+  mutable bool attributes_cache_built = false;
+  mutable Attributes attributes_cache;
   std::uint32_t zone = 0;       // its ecs.availability-zone as an index into EcsCluster::zones()
   ContainerAgent agent;
   SimTime registered_at = 0;

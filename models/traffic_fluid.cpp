@@ -216,9 +216,9 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
   const std::uint32_t width = tgs.empty() ? 1 : static_cast<std::uint32_t>(tgs.size());
   std::vector<double>& rows = m.row_scratch;
   rows.assign(alive.size() * width, 0.0);
-  // The live tasks' flows, looked up once: the pointer only (its slot); the record itself is touched
-  // once, when its class is written below (it was written, read, written and read again: four
-  // passes over ~250 flows scattered over the pool).
+  // The live tasks' flows, looked up once: the pointer only (its slot). The records lie scattered
+  // over the pool, so each is touched once, where its class is written below; the rows are found
+  // by task id, not through the flows.
   std::vector<TaskFlow*>& flows = m.flow_scratch;
   flows.resize(alive.size());
   for (std::size_t i = 0; i < alive.size(); ++i) flows[i] = m.flow(v, alive[i]);
