@@ -357,8 +357,10 @@ bool EcsService::start_task(Engine& engine) {
   ++live_count_;
   ++stats_.started;
   // PROVISIONING lasts no time without a capacity provider waiting for capacity (CP-15); PENDING
-  // covers the image pull and container creation.
-  enter(engine, tasks_.back(), TaskState::pending, config_.workload.image_pull);
+  // covers the image pull and container creation, then ACTIVATING. Neither end acts on anything but
+  // a task that fails to start (at PENDING's end), so one step: to RUNNING (state_of, ecs_task.hpp).
+  enter(engine, tasks_.back(), TaskState::pending,
+        task.fails_to_start ? config_.workload.image_pull : config_.workload.image_pull + ecs_.activating);
   return true;
 }
 
@@ -386,13 +388,36 @@ void EcsService::leaves_live(const EcsTask& task) {
 }
 
 void EcsService::enter(Engine& engine, EcsTask& task, TaskState state, SimTime next_step_in) {
-  const TaskState from = task.state;
+  enter(engine, task, state_of(task, engine.now()), state, next_step_in);
+}
+
+void EcsService::enter(Engine& engine, EcsTask& task, TaskState from, TaskState state, SimTime next_step_in) {
   set_state(task, state);
   ++task.generation;
+  if (substate_events_) [[unlikely]] {
+    // The state inside this one's step (state_of) gets an event of its own for the event log: before
+    // the step's, so that at one instant it comes first, as the state does.
+    SimTime substate_in = -1;
+    if (state == TaskState::pending && !task.fails_to_start) substate_in = config_.workload.image_pull;
+    if (state == TaskState::deactivating) substate_in = deactivating_duration();
+    if (substate_in >= 0)
+      engine.schedule(engine.now() + substate_in, to_u8(Phase::scheduling), to_u8(EventKind::task_substate), index_,
+                      task.generation, task.id);
+  }
   if (state != TaskState::stopped)
     engine.schedule(engine.now() + next_step_in, to_u8(Phase::scheduling), to_u8(EventKind::task_step), index_,
                     task.generation, task.id);
   notify(engine, task, from);
+}
+
+TaskState EcsService::state_of(const EcsTask& task, SimTime now) const {
+  // The step that ends a state inside another runs in the scheduling phase: at its instant, events
+  // of earlier phases still see the earlier state, hence `>`.
+  if (task.state == TaskState::pending && !task.fails_to_start && now > task.created + config_.workload.image_pull)
+    return TaskState::activating;
+  if (task.state == TaskState::deactivating && now > *task.stop_requested_at + deactivating_duration())
+    return TaskState::stopping;
+  return task.state;
 }
 
 SimTime EcsService::healthy_at(const EcsTask& task, SimTime now) const {
@@ -444,15 +469,16 @@ void EcsService::stop_task(Engine& engine, EcsTask& task, TaskStopReason reason)
   if (task.starting()) {
     enter(engine, task, TaskState::deprovisioning, ecs_.deprovisioning);  // AG-5: "stopped immediately"
   } else {
-    // DEACTIVATING: deregistration from the load balancers, for their deregistration delay.
-    enter(engine, task, TaskState::deactivating, deactivating_duration());
+    // DEACTIVATING: deregistration from the load balancers, for their deregistration delay; then
+    // STOPPING (AG-2). Only STOPPING's end acts (the process is gone): one step, to DEPROVISIONING.
+    enter(engine, task, TaskState::deactivating, deactivating_duration() + stop_duration(task));
   }
   request_reconcile(engine, engine.now());
 }
 
 void EcsService::finish_stop(Engine& engine, EcsTask& task) {
   if (task.live()) leaves_live(task);  // every caller asked it to stop first; kept true regardless
-  const TaskState from = task.state;
+  const TaskState from = state_of(task, engine.now());
   set_state(task, TaskState::stopped);
   ++task.generation;
   task.stopped_at = engine.now();
@@ -500,10 +526,8 @@ bool EcsService::on_task_step(Engine& engine, const Event& e) {
   EcsTask& task = tasks_[static_cast<std::size_t>(e.arg)];
   if (task.generation != e.generation) return false;
   switch (task.state) {
-    case TaskState::provisioning:
-      enter(engine, task, TaskState::pending, config_.workload.image_pull);
-      break;
     case TaskState::pending:
+      // PENDING's end for a task that fails to start, else ACTIVATING's end (start_task).
       if (task.fails_to_start) {
         leaves_live(task);  // PENDING and not asked to stop: live until now
         task.stop_requested_at = engine.now();
@@ -511,10 +535,9 @@ bool EcsService::on_task_step(Engine& engine, const Event& e) {
         enter(engine, task, TaskState::deprovisioning, ecs_.deprovisioning);
         count_start_failure(engine, task);
         request_reconcile(engine, engine.now());
-      } else {
-        enter(engine, task, TaskState::activating, ecs_.activating);
+        break;
       }
-      break;
+      [[fallthrough]];
     case TaskState::activating: {
       set_state(task, TaskState::running);  // RUNNING has no timed next step of its own
       ++task.generation;
@@ -526,19 +549,17 @@ bool EcsService::on_task_step(Engine& engine, const Event& e) {
       notify(engine, task, TaskState::activating);
       break;
     }
-    case TaskState::running:
+    case TaskState::provisioning:  // left in start_task at once
+    case TaskState::running:       // no timed step: stop_task ends it
+    case TaskState::stopped:
       return false;
-    case TaskState::deactivating:
-      enter(engine, task, TaskState::stopping, stop_duration(task));
-      break;
+    case TaskState::deactivating:  // STOPPING's end (stop_task): the process is gone
     case TaskState::stopping:
-      enter(engine, task, TaskState::deprovisioning, ecs_.deprovisioning);
+      enter(engine, task, TaskState::stopping, TaskState::deprovisioning, ecs_.deprovisioning);
       break;
     case TaskState::deprovisioning:
       finish_stop(engine, task);
       break;
-    case TaskState::stopped:
-      return false;
   }
   return true;
 }

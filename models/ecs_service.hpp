@@ -95,6 +95,13 @@ class EcsService {
   bool on_task_step(Engine& engine, const Event& e);
   bool on_task_healthy(Engine& engine, const Event& e);
 
+  // The task's state at `now` (≥ its last step), ACTIVATING and STOPPING included: task.state
+  // holds only the states a step enters (ecs_task.hpp).
+  TaskState state_of(const EcsTask& task, SimTime now) const;
+  // The event log asks for an event at each state inside a step (EventKind::task_substate): the
+  // model needs none, and without the log none is scheduled.
+  void set_substate_events(bool on) { substate_events_ = on; }
+
   // Counts of this service's tasks by phase of life.
   int count_running() const;  // kept as tasks change state: the world asks after every task step
   int count_healthy() const;
@@ -120,7 +127,10 @@ class EcsService {
   // The ids of this service's tasks not yet STOPPED on the container instance, ascending.
   std::vector<std::uint32_t> unstopped_on(std::uint32_t container_instance) const;
   void stop_task(Engine& engine, EcsTask& task, TaskStopReason reason);
+  // Enters `state` and schedules the step that ends it; `from` is what the observer hears was left
+  // (by default state_of(task, now)).
   void enter(Engine& engine, EcsTask& task, TaskState state, SimTime next_step_in);
+  void enter(Engine& engine, EcsTask& task, TaskState from, TaskState state, SimTime next_step_in);
   void finish_stop(Engine& engine, EcsTask& task);
   bool must_replace(const EcsTask& task) const;
   SimTime stop_duration(const EcsTask& task) const;
@@ -171,6 +181,7 @@ class EcsService {
   ServiceStats stats_;
   TaskObserver* observer_ = nullptr;
   bool waits_for_capacity_ = false;
+  bool substate_events_ = false;
   std::function<std::optional<std::uint32_t>(const EcsService&)> group_chooser_;
   int unplaced_ = 0;
   // on_reconcile's lists, kept between looks so that a look allocates nothing (it runs after

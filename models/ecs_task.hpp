@@ -80,6 +80,9 @@ struct EcsTask {
   std::uint32_t generation = 0;  // bumped at every state change: the pending step event goes stale
   int cpu = 0;
   int memory_mib = 0;
+  // The state its last step entered. ACTIVATING and STOPPING begin inside a step (PENDING's and
+  // DEACTIVATING's) and act on nothing, so no step enters them: EcsService::state_of(task, now)
+  // gives the state at an instant; the counts that sum them (starting, stopping) read this.
   TaskState state = TaskState::provisioning;
   TaskStopReason stop_reason = TaskStopReason::none;
   bool healthy : 1 = false;

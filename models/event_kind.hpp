@@ -39,6 +39,8 @@ enum class EventKind : std::uint8_t {
   container_instance_register,  // instance: target = EC2 instance; the ECS agent registers it
   container_instance_drain,  // instance: target = EC2 instance; the agent saw the spot notice (AG-1)
   task_step,                 // scheduling: target = service, arg = task; the task's next lifecycle state
+  task_substate,             // scheduling: target = service, arg = task; only for the event log: ACTIVATING
+                             //   or STOPPING begins inside a step (EcsService::state_of)
   task_healthy,              // health: target = service, arg = task; the task passes its health check
   service_reconcile,         // scheduling: target = service; the scheduler looks at the service again
   service_deployment,        // scheduling: target = index into the deployments; UpdateService

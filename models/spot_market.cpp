@@ -249,6 +249,7 @@ bool SpotMarket::handle(Engine& engine, const Event& e, const Ec2Fleet& fleet) {
     case EventKind::container_instance_register:
     case EventKind::container_instance_drain:
     case EventKind::task_step:
+    case EventKind::task_substate:
     case EventKind::task_healthy:
     case EventKind::service_reconcile:
     case EventKind::service_deployment:

@@ -71,6 +71,7 @@ World::World(const WorldConfig& config)
 void World::set_event_log(EventLog* log) {
   log_ = log;
   for (TargetGroup& group : target_groups_) group.set_boundary_events(log_ != nullptr);
+  for (auto& service : services_) service->set_substate_events(log_ != nullptr);
   if (log_ != nullptr) {
     EventLog::Names& n = log_->names();
     n = {};
@@ -127,6 +128,16 @@ void World::log_task_health(SimTime now, const Event& e) {
   const bool unhealthy = e.arg < 0;
   const EcsTask& task = services_[e.target]->tasks()[static_cast<std::size_t>(unhealthy ? -1 - e.arg : e.arg)];
   log_task(now, task, unhealthy ? "unhealthy" : "healthy");
+}
+
+void World::log_task_substate(SimTime now, const Event& e) {
+  // ACTIVATING after PENDING; STOPPING after DEACTIVATING, the deregistration delay over (AG-3) —
+  // unless a step moved the task on first.
+  const EcsTask& task = services_[e.target]->tasks()[static_cast<std::size_t>(e.arg)];
+  if (task.generation != e.generation) return;
+  const bool stopping = task.state == TaskState::deactivating;
+  log_task(now, task, event_name(stopping ? TaskState::stopping : TaskState::activating));
+  if (stopping) log_targets(now, task, "deregistered");
 }
 
 void World::log_deployment_started(SimTime now, const EcsService& service, std::size_t from, const char* cause) {
@@ -354,6 +365,12 @@ bool World::dispatch(const Event& e) {
     if (log_) log_target_boundary(now, e.target, static_cast<std::uint32_t>(e.arg));
     return true;
   }
+  if (e.kind == to_u8(EventKind::task_substate)) [[unlikely]] {
+    // Only the log asks for it (EcsService::set_substate_events), likewise.
+    ++log_only_events_;
+    if (log_) log_task_substate(now, e);
+    return true;
+  }
   // Requests flow over [last event, now) with the world as it was; then this event may change it.
   traffic_->advance_to(now);
   switch (static_cast<EventKind>(e.kind)) {
@@ -485,6 +502,8 @@ bool World::dispatch(const Event& e) {
       }
       return acted;
     }
+    case EventKind::task_substate:  // only the log's: above
+      return true;
     case EventKind::task_healthy: {
       const bool acted = services_[e.target]->on_task_healthy(engine_, e);
       if (acted && log_) [[unlikely]] log_task_health(now, e);
@@ -618,7 +637,7 @@ RunResult World::finish() {
     for (const InstanceRefreshProgress& p : group->refreshes())
       result.scaling.instance_refreshes.push_back({group->config().name, p});
   result.engine = engine_.stats();
-  result.engine.events -= log_only_events_;  // the log's own target_health events (dispatch)
+  result.engine.events -= log_only_events_;  // the log's own events (dispatch)
   result.timeseries = std::move(rows_);
   return result;
 }

@@ -224,7 +224,7 @@ class World : private TaskObserver {
   std::vector<std::unique_ptr<AutoScalingGroup>> groups_;
   std::vector<EcsCluster> clusters_;
   std::vector<std::unique_ptr<EcsService>> services_;
-  std::uint64_t log_only_events_ = 0;  // target_health events only the event log asked for (dispatch)
+  std::uint64_t log_only_events_ = 0;  // target_health and task_substate events only the event log asked for (dispatch)
   std::vector<TargetGroup> target_groups_;
   std::unique_ptr<Traffic> traffic_;
   RequestCounts sampled_;  // traffic totals at the previous timeseries row
@@ -274,6 +274,7 @@ class World : private TaskObserver {
                                                            std::uint32_t cluster, const char* event,
                                                            const char* reason = nullptr);
   [[gnu::cold, gnu::noinline]] void log_task_health(SimTime now, const Event& e);
+  [[gnu::cold, gnu::noinline]] void log_task_substate(SimTime now, const Event& e);
   [[gnu::cold, gnu::noinline]] void log_deployment_started(SimTime now, const EcsService& service, std::size_t from,
                                                            const char* cause);
   // A service's event (task step or reconcile) with the log on: what the service did, logged.

@@ -355,6 +355,51 @@ TEST_CASE("the seed's pitfall: a 300 s deregistration delay outlasts the spot no
   }
 }
 
+TEST_CASE("a task's state at any instant of its life, ACTIVATING and STOPPING included", "[ecs][lifecycle]") {
+  // §4.2: PENDING (the image pull) -> ACTIVATING -> RUNNING -> DEACTIVATING (AG-3: the deregistration
+  // delay) -> STOPPING (AG-2: SIGTERM, SIGKILL after the stop timeout) -> DEPROVISIONING -> STOPPED.
+  // ACTIVATING's and STOPPING's starts act on nothing, so no event marks them: task.state holds the
+  // states a step enters, and state_of gives the state at an instant from the timestamps.
+  const SimTime pull = seconds(20), activating = seconds(1), delay = seconds(30), stop_timeout = seconds(60),
+                deprovisioning = seconds(1);
+  WorldConfig cfg = behind_load_balancer(drain_config(50, 200, true), delay);
+  REQUIRE(cfg.services[0].workload.image_pull == pull);
+  REQUIRE(cfg.ecs.activating == activating);
+  REQUIRE(cfg.ecs.deprovisioning == deprovisioning);
+  DrainRun run(cfg);
+  const auto expected = [&](const EcsTask& t, SimTime now) {
+    if (t.stopped_at && now >= *t.stopped_at) return TaskState::stopped;
+    if (t.stop_requested_at && now >= *t.stop_requested_at) {
+      if (!t.running_at || *t.running_at > *t.stop_requested_at) return TaskState::deprovisioning;  // stopped while starting
+      const SimTime since = now - *t.stop_requested_at;
+      return since < delay ? TaskState::deactivating
+             : since < delay + stop_timeout ? TaskState::stopping
+                                            : TaskState::deprovisioning;
+    }
+    if (t.running_at && now >= *t.running_at) return TaskState::running;
+    return now - t.created < pull ? TaskState::pending : TaskState::activating;
+  };
+  std::set<TaskState> seen;
+  // Half a second past every whole second: no boundary falls there (every duration is whole seconds
+  // and the notice is on one), so each state is unambiguous.
+  for (SimTime now = run.world.engine().now() + 500; now < run.notice + minutes(4); now += seconds(1)) {
+    run.world.run_until(now);
+    for (const EcsTask& t : run.world.service(0).tasks()) {
+      INFO("task " << t.id << " at " << to_seconds(now) << " s");
+      const TaskState state = run.world.service(0).state_of(t, now);
+      CHECK(state == expected(t, now));
+      seen.insert(state);
+      if (t.running_at) CHECK(*t.running_at - t.created == pull + activating);
+      if (t.stopped_at && t.stop_reason == TaskStopReason::draining)
+        CHECK(*t.stopped_at - *t.stop_requested_at == delay + stop_timeout + deprovisioning);
+    }
+  }
+  // The replacements start and the drained tasks stop within the window: every state was seen.
+  CHECK(seen == std::set<TaskState>{TaskState::pending, TaskState::activating, TaskState::running,
+                                    TaskState::deactivating, TaskState::stopping, TaskState::deprovisioning,
+                                    TaskState::stopped});
+}
+
 TEST_CASE("within the health check grace period an unhealthy task is not replaced", "[ecs][health]") {
   // SCH-10: "During the grace period after a task starts, ECS ignores unhealthy ELB, VPC Lattice and
   // container health checks"; detection waits for the end of the grace period.

@@ -196,6 +196,49 @@ TEST_CASE("spotsim run writes events.jsonl only with --events, the same bytes on
     CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);
 }
 
+TEST_CASE("events.jsonl: every task state in order at its time, ACTIVATING and STOPPING included", "[events][cli][lifecycle]") {
+  // §4.2: PENDING (image pull) -> ACTIVATING -> RUNNING; DEACTIVATING (AG-3: the deregistration delay,
+  // the target deregistered at its end) -> STOPPING (AG-2: the app's 5 s shutdown, within the stop
+  // timeout) -> DEPROVISIONING -> STOPPED. The model needs no event where ACTIVATING or STOPPING
+  // begins (EcsService::state_of); the log still writes a line there.
+  const fs::path dir = scratch_dir("event-log-task-states");
+  json s = one_interruption_scenario();
+  s["workload"]["services"]["small-api"]["startup"] = {{"imagePull", "15s"}};
+  s["TargetGroupAttributes"] = {{"small-api-tg", {{{"Key", "deregistration_delay.timeout_seconds"}, {"Value", "10"}}}}};
+  write_text(dir / "drop-at-1h.json", R"({"metadata": {"gap_seconds": 3600}, "data": [100, 99]})");
+  write_text(dir / "s.json", s.dump(2));
+  const Run run = run_cli_in_process({"run", (dir / "s.json").string(), "-o", (dir / "out").string(), "--events", "--quiet"});
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  std::map<std::string, std::vector<std::pair<std::string, std::int64_t>>> by_task;  // id -> (event, t)
+  std::map<std::string, std::int64_t> deregistered;                                 // task id -> t
+  for (const std::string& line : lines_of(read_text(dir / "out" / "events.jsonl"))) {
+    const json j = json::parse(line);
+    if (j["entity"] == "task" && j["event"] != "healthy") by_task[j["id"]].emplace_back(j["event"], j["t"]);
+    if (j["entity"] == "target" && j["event"] == "deregistered") deregistered[j["task"]] = j["t"];
+  }
+  const std::vector<std::string> life = {"pending", "activating", "running", "deactivating",
+                                         "stopping", "deprovisioning", "stopped"};
+  const std::vector<std::int64_t> lasts = {seconds(15), seconds(1), -1, seconds(10), seconds(5), seconds(1)};
+  int whole_lives = 0;
+  REQUIRE(by_task.size() >= 4);
+  for (const auto& [id, lines] : by_task) {
+    INFO("task " << id);
+    REQUIRE(lines.size() >= 3);  // every task reached RUNNING within the 2 h
+    REQUIRE(lines.size() <= life.size());
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+      CHECK(lines[k].first == life[k]);
+      if (k > 0 && lasts[k - 1] >= 0) CHECK(lines[k].second - lines[k - 1].second == lasts[k - 1]);
+    }
+    if (lines.size() == life.size()) {
+      ++whole_lives;
+      REQUIRE(deregistered.count(id) == 1);
+      CHECK(deregistered[id] == lines[4].second);  // the delay over: deregistered as STOPPING begins
+    }
+  }
+  CHECK(whole_lives >= 1);  // the interrupted instance's task
+}
+
 TEST_CASE("a run that fails with --events leaves no results folder behind", "[events][cli][bad-input]") {
   const fs::path dir = scratch_dir("event-log-bad-input");
   json s = one_interruption_scenario();
