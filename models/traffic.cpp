@@ -42,6 +42,7 @@ Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
   m.service_external.assign(n, 0);
   m.params.resize(n);
   m.flow_slot.resize(n);
+  m.rate_class.resize(n);
   m.routed.resize(n);
   m.alive.resize(n);
   m.service_plans.resize(n);
@@ -228,6 +229,7 @@ void Traffic::on_task_running(const EcsTask& task, SimTime now) {
   if (slots.size() <= task.id) {
     slots.resize(task.id + 1, -1);
     m.routed[v].resize(task.id + 1, 0.0);
+    if (m.mode == TrafficMode::fluid) m.rate_class[v].resize(task.id + 1, 0);
   }
   if (slots[task.id] >= 0) return;  // already running
   std::int32_t slot;
@@ -264,7 +266,7 @@ void Traffic::on_task_running(const EcsTask& task, SimTime now) {
   // (ALB-2), and if it is (no health checks, fail-open) the group's view serial moves. Under least
   // outstanding requests a routed target whose task is gone weighs as the latest task (last_mu).
   if (m.mode == TrafficMode::fluid)
-    m.plan_new_task(v, f);
+    m.plan_new_task(v, task.id, f);
   else
     m.service_plans[v].dirty = true;
   for (std::size_t g : services_[v]->config().target_groups)

@@ -75,7 +75,7 @@ void Traffic::Impl::leave_cohort(std::uint32_t task, TaskFlow& f) {
   std::erase(service_plans[c.service].cohorts, index);
 }
 
-void Traffic::Impl::plan_new_task(std::uint32_t v, TaskFlow& f) {
+void Traffic::Impl::plan_new_task(std::uint32_t v, std::uint32_t task, TaskFlow& f) {
   // Behind target groups a new task gets nothing yet: its target is not routed before it passes its
   // health checks (ALB-2), and if a group does route it at once (no health checks, fail-open) that
   // group's shares change, which rebuilds this plan. So it joins the class of all-zero rows — a
@@ -97,7 +97,7 @@ void Traffic::Impl::plan_new_task(std::uint32_t v, TaskFlow& f) {
     sp.rate.push_back(0.0);
     ++sp.classes;
   }
-  f.rate_class = c;
+  rate_class[v][task] = c;
   cohorts[static_cast<std::size_t>(f.cohort)].rate_class = c;
 }
 
@@ -216,13 +216,10 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
   const std::uint32_t width = tgs.empty() ? 1 : static_cast<std::uint32_t>(tgs.size());
   std::vector<double>& rows = m.row_scratch;
   rows.assign(alive.size() * width, 0.0);
-  // The live tasks' flows, looked up once: the pointer only (its slot). The records lie scattered
-  // over the pool, so each is touched once, where its class is written below; the rows are found
-  // by task id, not through the flows.
-  std::vector<TaskFlow*>& flows = m.flow_scratch;
-  flows.resize(alive.size());
-  for (std::size_t i = 0; i < alive.size(); ++i) flows[i] = m.flow(v, alive[i]);
   if (tgs.empty()) {
+    std::vector<TaskFlow*>& flows = m.flow_scratch;
+    flows.resize(alive.size());
+    for (std::size_t i = 0; i < alive.size(); ++i) flows[i] = m.flow(v, alive[i]);
     int answering = 0;
     for (const TaskFlow* f : flows) {
       answering += a >= f->ready && a < f->hangs_at ? 1 : 0;
@@ -246,17 +243,14 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
   }
 
   // The distinct rows are the classes (round robin over equal tasks: one); each task's class goes
-  // into its flow, and its cohort learns whether its members now differ (a cohort's class is its
-  // members').
+  // into the dense class table, not its flow (Impl::rate_class).
   sp.width = width;
   sp.classes = 0;
   sp.fraction.clear();
   auto same_row = [&](std::uint32_t c, const double* row) {
     return std::equal(row, row + width, sp.fraction.begin() + static_cast<std::ptrdiff_t>(c * width));
   };
-  constexpr std::uint32_t kNone = ~std::uint32_t{0}, kMixed = kNone - 1;
-  std::vector<std::uint32_t>& cohort_class = m.cohort_class_scratch;  // per cohort index
-  if (cohort_class.size() < m.cohorts.size()) cohort_class.resize(m.cohorts.size(), kNone);
+  std::vector<std::uint32_t>& class_of = m.rate_class[v];
   for (std::size_t i = 0; i < alive.size(); ++i) {
     const double* row = rows.data() + i * width;
     std::uint32_t c = sp.classes;
@@ -273,29 +267,23 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
       sp.fraction.insert(sp.fraction.end(), row, row + width);
       ++sp.classes;
     }
-    TaskFlow* f = flows[i];
-    f->rate_class = c;
-    std::uint32_t& cc = cohort_class[static_cast<std::size_t>(f->cohort)];
-    cc = cc == kNone || cc == c ? c : kMixed;
+    class_of[alive[i]] = c;
   }
   sp.rate.assign(sp.classes, 0.0);
 
-  // Cohorts whose members now differ split, one cohort per class, each with the same state.
+  // A cohort's class is its members'. Cohorts whose members now differ split, one cohort per class,
+  // each with the same state: the members of the first member's class stay.
   const std::size_t existing = sp.cohorts.size();
   std::vector<std::pair<std::uint32_t, std::uint32_t>>& split = m.split_scratch;  // (class, cohort)
   std::vector<std::uint32_t>& keep = m.keep_scratch;
   for (std::size_t i = 0; i < existing; ++i) {
     const std::uint32_t ci = m.service_plans[v].cohorts[i];
-    const std::uint32_t same_class = cohort_class[ci];
-    cohort_class[ci] = kNone;  // (the scratch is all kNone between calls)
     const std::vector<std::uint32_t>& current = m.cohorts[ci].members;
     if (current.empty()) continue;  // (a cohort is freed when its last member leaves)
-    if (same_class != kMixed) {
-      m.cohorts[ci].rate_class = same_class;
-      continue;
-    }
-    const std::uint32_t first = m.flow(v, current.front())->rate_class;
+    const std::uint32_t first = class_of[current.front()];
     m.cohorts[ci].rate_class = first;
+    if (std::all_of(current.begin() + 1, current.end(), [&](std::uint32_t id) { return class_of[id] == first; }))
+      continue;
     // A split: a copy of the members, since clones may move the cohort table.
     std::vector<std::uint32_t>& members = m.members_scratch;
     members = current;
@@ -303,16 +291,17 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
     keep.clear();
     for (std::uint32_t id : members) {
       TaskFlow& f = *m.flow(v, id);
-      if (f.rate_class == first) {
+      const std::uint32_t c = class_of[id];
+      if (c == first) {
         f.member_pos = static_cast<std::uint32_t>(keep.size());
         keep.push_back(id);
         continue;
       }
-      auto it = std::find_if(split.begin(), split.end(), [&](const auto& p) { return p.first == f.rate_class; });
+      auto it = std::find_if(split.begin(), split.end(), [&](const auto& p) { return p.first == c; });
       if (it == split.end()) {
         const std::uint32_t to = clone_cohort(m, ci);
-        m.cohorts[to].rate_class = f.rate_class;
-        split.emplace_back(f.rate_class, to);
+        m.cohorts[to].rate_class = c;
+        split.emplace_back(c, to);
         it = split.end() - 1;
       }
       move_member(m, id, f, it->second);

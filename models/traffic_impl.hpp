@@ -37,10 +37,9 @@ struct TaskFlow {
   double routed = 0;
   std::unique_ptr<RequestQueue> queue;  // per-request mode
   int slots = 1;  // c
-  // Fluid mode.
+  // Fluid mode (its rate class: Impl::rate_class).
   std::int32_t cohort = -1;      // index in Impl::cohorts
   std::uint32_t member_pos = 0;  // index in the cohort's members
-  std::uint32_t rate_class = 0;  // its row in the service's routing plan (while the plan is built: its row of scratch)
 };
 static_assert(sizeof(TaskFlow) <= 64, "a live task's flow: one cache line");
 
@@ -133,6 +132,10 @@ struct Traffic::Impl {
   std::vector<traffic_detail::TaskFlow> pool;
   std::vector<std::int32_t> free_flows;
   std::vector<std::vector<std::int32_t>> flow_slot;  // [service][task id]
+  // Fluid: a live task's row in its service's routing plan, [service][task id] beside flow_slot. Not
+  // in the flow: a plan rebuild writes every live task's class, and the flows lie scattered over the
+  // pool (a cache miss each was ~40 % of the rebuild); these lie in task-id order.
+  std::vector<std::vector<std::uint32_t>> rate_class;
   std::vector<std::vector<double>> routed;            // [service][task id] requests sent to it, once it died
   std::vector<std::vector<std::uint32_t>> alive;  // [service] task ids with a live process
   // Fluid mode.
@@ -146,7 +149,6 @@ struct Traffic::Impl {
   std::vector<double> last_mu;  // per service, its latest task's capacity (a gone target's LOR weight)
   std::vector<double> row_scratch;
   std::vector<traffic_detail::TaskFlow*> flow_scratch;
-  std::vector<std::uint32_t> cohort_class_scratch;
   std::vector<std::uint32_t> merge_scratch;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> split_scratch;  // refresh_service_plan's
   std::vector<std::uint32_t> keep_scratch, members_scratch;
@@ -194,7 +196,7 @@ struct Traffic::Impl {
   void join_cohort(std::uint32_t cohort, std::uint32_t task, traffic_detail::TaskFlow& f);
   void leave_cohort(std::uint32_t task, traffic_detail::TaskFlow& f);
   // A new task of `service` (its flow `f`, in a cohort of its own) takes its place in the plan.
-  void plan_new_task(std::uint32_t service, traffic_detail::TaskFlow& f);
+  void plan_new_task(std::uint32_t service, std::uint32_t task, traffic_detail::TaskFlow& f);
 
   Impl(TrafficMode m, RequestCounts& entry_totals, std::uint64_t seed, std::uint64_t replication)
       : mode(m),
