@@ -55,7 +55,6 @@ std::uint32_t Traffic::Impl::add_cohort(Cohort&& c) {
 void Traffic::Impl::join_cohort(std::uint32_t cohort, std::uint32_t task, TaskFlow& f) {
   Cohort& c = cohorts[cohort];
   f.cohort = static_cast<std::int32_t>(cohort);
-  f.member_pos = static_cast<std::uint32_t>(c.members.size());
   f.routed = c.routed;  // nothing routed to it yet
   c.members.push_back(task);
 }
@@ -63,10 +62,10 @@ void Traffic::Impl::join_cohort(std::uint32_t cohort, std::uint32_t task, TaskFl
 void Traffic::Impl::leave_cohort(std::uint32_t task, TaskFlow& f) {
   const auto index = static_cast<std::uint32_t>(f.cohort);
   Cohort& c = cohorts[index];
-  const std::uint32_t pos = f.member_pos;
-  const std::uint32_t moved = c.members.back();
-  c.members[pos] = moved;
-  if (moved != task) flow(c.service, moved)->member_pos = pos;
+  // Its place found by a scan (a few hundred ids at most, contiguous), not kept in the flows: a
+  // split or merge would otherwise touch every member's scattered flow to renumber them.
+  const auto pos = std::find(c.members.begin(), c.members.end(), task);
+  *pos = c.members.back();
   c.members.pop_back();
   f.cohort = -1;
   if (!c.members.empty()) return;
@@ -110,7 +109,6 @@ void move_member(Impl& m, std::uint32_t task, TaskFlow& f, std::uint32_t to) {
   const double routed = m.cohorts[static_cast<std::size_t>(f.cohort)].routed - f.routed;
   Cohort& dest = m.cohorts[to];
   f.cohort = static_cast<std::int32_t>(to);
-  f.member_pos = static_cast<std::uint32_t>(dest.members.size());
   f.routed = dest.routed - routed;
   dest.members.push_back(task);
 }
@@ -290,13 +288,12 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
     split.clear();
     keep.clear();
     for (std::uint32_t id : members) {
-      TaskFlow& f = *m.flow(v, id);
       const std::uint32_t c = class_of[id];
       if (c == first) {
-        f.member_pos = static_cast<std::uint32_t>(keep.size());
-        keep.push_back(id);
+        keep.push_back(id);  // (its flow untouched: only movers' flows change)
         continue;
       }
+      TaskFlow& f = *m.flow(v, id);
       auto it = std::find_if(split.begin(), split.end(), [&](const auto& p) { return p.first == c; });
       if (it == split.end()) {
         const std::uint32_t to = clone_cohort(m, ci);

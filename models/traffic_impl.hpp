@@ -25,8 +25,9 @@ inline DropReason reason_of(OverflowReason r) {
 }
 
 // One live task as the traffic sees it (slots of Impl::pool, recycled when it dies: a flow exists
-// from RUNNING until the task's process dies). 64 bytes: the fluid plans touch every live task's
-// flow when a service's routing changes.
+// from RUNNING until the task's process dies). At most 64 bytes, one line: the records lie scattered
+// over the pool, so what a plan rebuild reads for every live task is kept apart (Impl::rate_class)
+// and a cohort's members are found in its own list (Cohort::members), not through the flows.
 struct TaskFlow {
   double mu = 0;       // capacity, requests/s
   double mu_slot = 0;  // per-slot service rate
@@ -38,8 +39,7 @@ struct TaskFlow {
   std::unique_ptr<RequestQueue> queue;  // per-request mode
   int slots = 1;  // c
   // Fluid mode (its rate class: Impl::rate_class).
-  std::int32_t cohort = -1;      // index in Impl::cohorts
-  std::uint32_t member_pos = 0;  // index in the cohort's members
+  std::int32_t cohort = -1;  // index in Impl::cohorts
 };
 static_assert(sizeof(TaskFlow) <= 64, "a live task's flow: one cache line");
 
