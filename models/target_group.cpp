@@ -146,24 +146,42 @@ SimTime TargetGroup::compute_view(SimTime now, std::vector<Route>& out, RoutingM
   // never come back into rotation).
   out.clear();
   rotation_only_.clear();
-  SimTime until = kNever;
+  // Two ends, as the mode is known only after the pass: routing the healthy targets, the view moves
+  // only when a routed one leaves or steps its weight or another turns healthy (the others' own
+  // instants change nothing routed — a third of a fleet's views otherwise); failing open or with no
+  // target, at any instant of a target not yet out for good.
+  SimTime until_healthy = kNever, until_any = kNever;
   for (std::uint32_t id : live_) {
     const Target& t = targets_[id];
+    const SimTime next = next_change(t, now);
     if (in_rotation(t, now)) {
-      if (now >= t.healthy_at)
+      if (now >= t.healthy_at) {
         out.push_back({id, weight(t, now)});
-      else
+        until_healthy = std::min(until_healthy, next);
+      } else {
         rotation_only_.push_back(id);
+        until_healthy = std::min(until_healthy, turns_healthy(t, now));
+      }
+      until_any = std::min(until_any, next);
+    } else if (now < out_at(t)) {  // not in rotation yet
+      until_healthy = std::min(until_healthy, turns_healthy(t, now));
+      until_any = std::min(until_any, next);
     }
-    until = std::min(until, next_change(t, now));
   }
   if (!out.empty()) {
     mode = RoutingMode::healthy;
-  } else {
-    for (std::uint32_t id : rotation_only_) out.push_back({id, 1.0});
-    mode = out.empty() ? RoutingMode::no_target : RoutingMode::fail_open;
+    return until_healthy;
   }
-  return until;
+  for (std::uint32_t id : rotation_only_) out.push_back({id, 1.0});
+  mode = out.empty() ? RoutingMode::no_target : RoutingMode::fail_open;
+  return until_any;
+}
+
+SimTime TargetGroup::turns_healthy(const Target& t, SimTime now) const {
+  // healthy() holds from max(registered, healthy_at) until the target is out for good (out_at):
+  // within rotation it can turn healthy once, and never again after leaving it.
+  const SimTime from = std::max(t.registered, t.healthy_at);
+  return from > now && from < out_at(t) ? from : kNever;
 }
 
 std::string TargetGroup::view_mismatch(SimTime now) const {
@@ -173,7 +191,9 @@ std::string TargetGroup::view_mismatch(SimTime now) const {
   const SimTime until = compute_view(now, routes, mode);
   std::string out;
   if (cached.mode != mode) out += "mode; ";
-  if (view_.until != until) out += "until " + std::to_string(view_.until) + " vs " + std::to_string(until) + "; ";
+  // An earlier end is safe (the view is only computed again sooner): a change that keeps the routes
+  // keeps the cached end too (keep_view), though without that target the view may hold longer.
+  if (view_.until > until) out += "until " + std::to_string(view_.until) + " vs " + std::to_string(until) + "; ";
   bool same = cached.routes.size() == routes.size();
   for (std::size_t i = 0; same && i < routes.size(); ++i)
     same = cached.routes[i].target == routes[i].target && cached.routes[i].weight == routes[i].weight;
@@ -230,7 +250,10 @@ void TargetGroup::keep_view(bool routes_unchanged, const Target& changed, SimTim
   // only its end may come sooner. A fleet's targets change ~6 times each; a rebuild walks them all.
   if (!routes_unchanged) return;
   view_.version = version_;
-  if (changed.live) view_.until = std::min(view_.until, next_change(changed, now));  // (refresh_view: live_ only)
+  // (refresh_view: live_ only; compute_view's end for the view's mode)
+  if (!changed.live) return;
+  const bool routed_kind = view_.mode != RoutingMode::healthy || healthy(changed, now);
+  view_.until = std::min(view_.until, routed_kind ? next_change(changed, now) : turns_healthy(changed, now));
 }
 
 TargetGroup::View TargetGroup::view(SimTime now) const {

@@ -174,6 +174,8 @@ class TargetGroup {
   void refresh_view(SimTime now) const;
   SimTime compute_view(SimTime now, std::vector<Route>& out, RoutingMode& mode) const;  // returns its end
   SimTime next_change(const Target& t, SimTime now) const;
+  // The first instant after `now` where `t`, not healthy at now, is healthy; kNever if none.
+  SimTime turns_healthy(const Target& t, SimTime now) const;
   bool view_holds(SimTime now) const;  // the cached view is the view at now
   void keep_view(bool routes_unchanged, const Target& changed, SimTime now);
   std::uint64_t version_ = 0;

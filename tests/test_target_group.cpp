@@ -122,7 +122,7 @@ TEST_CASE("a target group's view, moved on in time or asked for out of order, is
   // the change propagates; ALB-1: a dead one until the checks notice. The group keeps its last view
   // while it holds (TargetGroup::view_until), and a view asked for at an earlier instant (the traffic
   // model catches a service up behind the clock) must not be the later one: at every probe, in
-  // either order, routes, mode and end must be a fresh computation's.
+  // either order, routes and mode must be a fresh computation's, and the end no later.
   LoneTargetGroup lone;
   std::uint32_t next_task = 0;
   int probes = 0, mismatches = 0;
@@ -151,6 +151,48 @@ TEST_CASE("a target group's view, moved on in time or asked for out of order, is
   CHECK(mismatches == 0);
   CHECK(probes > 400);
   CHECK(lone.group.healthy_count(lone.engine.now()) > 0);
+}
+
+TEST_CASE("routing the healthy targets, a view holds past the instants of targets it does not route", "[target_group]") {
+  // ALB-2: with any target healthy only the healthy ones are routed; a target registered but not yet
+  // healthy that is deregistered (ALB-5: out after the propagation delay) leaves without changing what
+  // is routed, so the view does not end there. Failing open (none healthy), every target in
+  // rotation is routed and its leaving does end the view. (Ends that change nothing cost a view
+  // rebuild and a split of the traffic integration each.)
+  LoneTargetGroup lone;
+  const SimTime propagation = lone.group.config().deregistration_propagation;
+  REQUIRE(propagation > 0);
+
+  SECTION("healthy mode") {
+    lone.register_now(0);
+    lone.run_until(minutes(5));
+    REQUIRE(lone.group.healthy_count(lone.engine.now()) == 1);
+    CHECK(lone.group.view_until(lone.engine.now()) == kNever);
+    lone.register_now(1);
+    const SimTime turns_healthy = lone.group.find(0, 1)->healthy_at;
+    REQUIRE(turns_healthy > lone.engine.now() + seconds(20));
+    CHECK(lone.group.view_until(lone.engine.now()) == turns_healthy);  // it will be routed then
+    lone.run_until(lone.engine.now() + seconds(10));
+    lone.group.deregister(lone.engine, 0, 1);
+    const SimTime now = lone.engine.now();
+    // Its leaving at now + propagation changes nothing routed: not an end. (The cached end stays
+    // where it was, when it would have turned healthy; computed afresh there, the view holds on.)
+    CHECK(lone.group.view_until(now) > now + propagation);
+    CHECK(lone.group.view_mismatch(now).empty());
+    lone.run_until(now + propagation + seconds(1));
+    CHECK(lone.group.healthy_count(lone.engine.now()) == 1);
+    CHECK(lone.group.view_mismatch(lone.engine.now()).empty());
+    lone.run_until(turns_healthy);
+    CHECK(lone.group.view_until(turns_healthy) == kNever);
+  }
+  SECTION("fail-open mode") {
+    lone.register_now(0);
+    lone.run_until(seconds(10));
+    REQUIRE(lone.group.healthy_count(lone.engine.now()) == 0);
+    REQUIRE(lone.group.view(lone.engine.now()).mode == RoutingMode::fail_open);
+    lone.group.deregister(lone.engine, 0, 0);
+    CHECK(lone.group.view_until(lone.engine.now()) == lone.engine.now() + propagation);
+  }
 }
 
 }  // namespace spotsim
