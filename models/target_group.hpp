@@ -52,16 +52,18 @@
 namespace spotsim {
 
 struct Target {
+  // What a view reads of every live target (TargetGroup::compute_view) first, then what a traffic
+  // plan reads of a routed one: a view walk touches ~1.5 cache lines per target, not 2.
+  SimTime registered = 0;
+  SimTime healthy_at = kNever;
+  SimTime unhealthy_at = kNever;
+  SimTime deregistered = kNever;
+  SimTime slow_start_from = kNever;  // set when it became healthy in slow start
   std::uint32_t service = 0;  // the ECS task behind the target
   std::uint32_t task = 0;
-  SimTime registered = 0;
   SimTime ready = 0;
-  SimTime healthy_at = kNever;
-  SimTime hangs_at = kNever;
-  SimTime deregistered = kNever;
   SimTime died = kNever;
-  SimTime unhealthy_at = kNever;
-  SimTime slow_start_from = kNever;  // set when it became healthy in slow start
+  SimTime hangs_at = kNever;
   SimTime last_boundary = 0;         // the latest `target_health` event scheduled for it
   bool live = false;                 // in TargetGroup::live_ (may still be in rotation)
 
