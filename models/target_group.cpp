@@ -148,8 +148,9 @@ SimTime TargetGroup::compute_view(SimTime now, std::vector<Route>& out, RoutingM
   rotation_only_.clear();
   // Two ends, as the mode is known only after the pass: routing the healthy targets, the view moves
   // only when a routed one leaves or steps its weight or another turns healthy (the others' own
-  // instants change nothing routed — a third of a fleet's views otherwise); failing open or with no
-  // target, at any instant of a target not yet out for good.
+  // instants change nothing routed: ending there cost a walk and a split of the traffic
+  // integration, ~9 % of a fleet's walks); failing open or with no target, at any instant of a
+  // target not yet out for good.
   SimTime until_healthy = kNever, until_any = kNever;
   for (std::uint32_t id : live_) {
     const Target& t = targets_[id];
