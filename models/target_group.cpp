@@ -154,8 +154,8 @@ SimTime TargetGroup::compute_view(SimTime now, std::vector<Route>& out, RoutingM
   SimTime until_healthy = kNever, until_any = kNever;
   for (std::uint32_t id : live_) {
     const Target& t = targets_[id];
-    const SimTime next = next_change(t, now);
     if (in_rotation(t, now)) {
+      const SimTime next = next_change(t, now);
       if (now >= t.healthy_at) {
         out.push_back({id, weight(t, now)});
         until_healthy = std::min(until_healthy, next);
@@ -166,8 +166,8 @@ SimTime TargetGroup::compute_view(SimTime now, std::vector<Route>& out, RoutingM
       until_any = std::min(until_any, next);
     } else if (now < out_at(t)) {  // not in rotation yet
       until_healthy = std::min(until_healthy, turns_healthy(t, now));
-      until_any = std::min(until_any, next);
-    }
+      until_any = std::min(until_any, next_change(t, now));
+    }  // else out for good: no instant of its own matters (next_change not computed)
   }
   if (!out.empty()) {
     mode = RoutingMode::healthy;
