@@ -288,8 +288,8 @@ SimTime TargetGroup::out_at(const Target& t) const {
 
 void TargetGroup::set_slot(std::uint32_t service, std::uint32_t task, std::int32_t slot) {
   if (by_task_.size() <= service) by_task_.resize(service + 1);
-  std::vector<std::int32_t>& of = by_task_[service];
-  if (of.size() <= task) of.resize(std::max<std::size_t>(task + 1, 2 * of.size()), -1);
+  ChunkedVector<std::int32_t, 14>& of = by_task_[service];
+  of.grow_to(task + 1, -1);
   of[task] = slot;
 }
 

@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "models/target_group_config.hpp"
+#include "sim/chunked_vector.hpp"
 #include "sim/engine.hpp"
 
 namespace spotsim {
@@ -158,7 +159,8 @@ class TargetGroup {
   std::vector<std::uint32_t> free_;     // slots a registration may reuse
   // The target of each task, by [service][task id] (−1: none): task ids are dense per service, so
   // one indexed load instead of a hash probe (the hash map's chains were ~2 % of a fleet year).
-  std::vector<std::vector<std::int32_t>> by_task_;
+  // Grows by chunks (ChunkedVector: no doubling copies into new pages, see traffic_impl.hpp).
+  std::vector<ChunkedVector<std::int32_t, 14>> by_task_;
   std::int32_t slot_of(std::uint32_t service, std::uint32_t task) const {
     return service < by_task_.size() && task < by_task_[service].size() ? by_task_[service][task] : -1;
   }

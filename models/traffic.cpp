@@ -227,9 +227,9 @@ void Traffic::on_task_running(const EcsTask& task, SimTime now) {
   const ServiceParams& p = m.params[v];
   auto& slots = m.flow_slot[v];
   if (slots.size() <= task.id) {
-    slots.resize(task.id + 1, -1);
-    m.routed[v].resize(task.id + 1, 0.0);
-    if (m.mode == TrafficMode::fluid) m.rate_class[v].resize(task.id + 1, 0);
+    slots.grow_to(task.id + 1, -1);
+    m.routed[v].grow_to(task.id + 1, 0.0);
+    if (m.mode == TrafficMode::fluid) m.rate_class[v].grow_to(task.id + 1, 0);
   }
   if (slots[task.id] >= 0) return;  // already running
   std::int32_t slot;

@@ -248,7 +248,7 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
   auto same_row = [&](std::uint32_t c, const double* row) {
     return std::equal(row, row + width, sp.fraction.begin() + static_cast<std::ptrdiff_t>(c * width));
   };
-  std::vector<std::uint32_t>& class_of = m.rate_class[v];
+  TaskTable<std::uint32_t>& class_of = m.rate_class[v];
   for (std::size_t i = 0; i < alive.size(); ++i) {
     const double* row = rows.data() + i * width;
     std::uint32_t c = sp.classes;

@@ -12,6 +12,7 @@
 #include "models/queueing.hpp"
 #include "models/request_queue.hpp"
 #include "models/traffic.hpp"
+#include "sim/chunked_vector.hpp"
 
 namespace spotsim::traffic_detail {
 inline constexpr double kMsPerSecond = 1000.0;
@@ -102,6 +103,11 @@ struct RouteTable {
   bool equal = true;               // all weights equal: a uniform pick
 };
 
+// A table by a service's task ids (dense, from 0): 16 Ki entries a chunk, each chunk's pages
+// faulted in ahead by the prefault helper.
+template <class T>
+using TaskTable = ChunkedVector<T, 14>;
+
 struct ServiceParams {
   double mean_latency = 0.04;  // s
   double timeout = 30;         // s
@@ -128,15 +134,18 @@ struct Traffic::Impl {
   std::vector<double> service_external;     // per service, external rps now
   std::vector<traffic_detail::ServiceParams> params;
   // Live tasks: flows in a pool of recycled slots, found by [service][task id] (−1: none), so a
-  // year of churn costs 12 bytes per task ever, not a whole TaskFlow.
+  // year of churn costs 16 bytes per task ever, not a whole TaskFlow. The [service][task id] tables
+  // grow by chunks (traffic_detail::TaskTable), never by doubling: a doubling copied the table
+  // into pages touched for the first time, ~1/3 of a fleet year's page faults once the task
+  // records' chunks were prefaulted (sim/prefault.hpp).
   std::vector<traffic_detail::TaskFlow> pool;
   std::vector<std::int32_t> free_flows;
-  std::vector<std::vector<std::int32_t>> flow_slot;  // [service][task id]
+  std::vector<traffic_detail::TaskTable<std::int32_t>> flow_slot;  // [service][task id]
   // Fluid: a live task's row in its service's routing plan, [service][task id] beside flow_slot. Not
   // in the flow: a plan rebuild writes every live task's class, and the flows lie scattered over the
   // pool (a cache miss each was ~40 % of the rebuild); these lie in task-id order.
-  std::vector<std::vector<std::uint32_t>> rate_class;
-  std::vector<std::vector<double>> routed;            // [service][task id] requests sent to it, once it died
+  std::vector<traffic_detail::TaskTable<std::uint32_t>> rate_class;
+  std::vector<traffic_detail::TaskTable<double>> routed;  // [service][task id] requests sent to it, once it died
   std::vector<std::vector<std::uint32_t>> alive;  // [service] task ids with a live process
   // Fluid mode.
   std::vector<traffic_detail::Cohort> cohorts;

@@ -2,6 +2,7 @@
 
 #include "models/event_kind.hpp"
 #include "models/instance_catalog.hpp"
+#include "sim/prefault.hpp"
 
 namespace spotsim {
 
@@ -343,6 +344,7 @@ void World::start() {
   }
   if (config_.sample_interval > 0) {
     rows_.reserve(static_cast<std::size_t>(config_.duration / config_.sample_interval) + 1);
+    prefault::request(rows_.data(), rows_.capacity() * sizeof(TimeseriesRow));  // filled row by row
     schedule(0, Phase::metrics, EventKind::metrics_sample, 0, 0, samples_on_tick_ ? kSampleOnce : kSampleChain);
   }
 }

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/prefault.hpp"
+
 namespace spotsim {
 
 template <class T, std::size_t kChunkLog2 = 9>
@@ -81,11 +83,16 @@ class ChunkedVector {
     if ((size_ & (kChunk - 1)) == 0) {
       chunks_.emplace_back();
       chunks_.back().reserve(kChunk);  // exactly one chunk: it never reallocates, so never moves
+      prefault::request(chunks_.back().data(), kChunk * sizeof(T));  // filled over the next kChunk appends
     }
     ++size_;
     return chunks_.back().emplace_back(std::forward<Args>(args)...);
   }
   void push_back(const T& x) { emplace_back(x); }
+  // Appends copies of `fill` up to size n (no-op when already that large): a table by a dense id.
+  void grow_to(std::size_t n, const T& fill) {
+    while (size_ < n) emplace_back(fill);
+  }
   void push_back(T&& x) { emplace_back(std::move(x)); }
   void clear() {
     chunks_.clear();

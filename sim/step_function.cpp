@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/prefault.hpp"
+
 namespace spotsim {
 
 void StepFunction::make_own() {
@@ -25,6 +27,8 @@ void StepFunction::reserve(std::size_t steps) {
   make_own();
   times_->reserve(steps);
   values_->reserve(steps);
+  prefault::request(times_->data(), steps * sizeof(SimTime));  // (a year of per-minute load: 8 MB each)
+  prefault::request(values_->data(), steps * sizeof(double));
 }
 
 void StepFunction::share_times_with(const StepFunction& other) {

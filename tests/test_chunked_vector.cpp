@@ -34,3 +34,23 @@ TEST_CASE("memory - a chunked vector indexes across chunks and keeps references 
 }
 
 }  // namespace spotsim
+
+namespace spotsim {
+
+TEST_CASE("memory - a chunked table by dense id grows to a size with a fill value, never shrinks", "[mem]") {
+  ChunkedVector<int, 2> table;  // chunks of 4
+  table.grow_to(3, -1);
+  CHECK(table.size() == 3);
+  table[2] = 7;
+  table.grow_to(10, -2);  // across two more chunks
+  CHECK(table.size() == 10);
+  CHECK(table[0] == -1);
+  CHECK(table[2] == 7);
+  CHECK(table[3] == -2);
+  CHECK(table[9] == -2);
+  table.grow_to(5, 0);  // already larger: unchanged
+  CHECK(table.size() == 10);
+  CHECK(table[4] == -2);
+}
+
+}  // namespace spotsim
