@@ -16,7 +16,7 @@
 
 namespace spotsim {
 
-template <class T, std::size_t kChunkLog2 = 9>
+template <class T, std::size_t kChunkLog2 = 11>
 class ChunkedVector {
  public:
   static constexpr std::size_t kChunk = std::size_t{1} << kChunkLog2;
@@ -83,7 +83,10 @@ class ChunkedVector {
     if ((size_ & (kChunk - 1)) == 0) {
       chunks_.emplace_back();
       chunks_.back().reserve(kChunk);  // exactly one chunk: it never reallocates, so never moves
-      prefault::request(chunks_.back().data(), kChunk * sizeof(T));  // filled over the next kChunk appends
+      // Filled over the next kChunk appends: its pages faulted in ahead (sim/prefault.hpp) — from
+      // the second chunk on, in a table that is growing (a short run's first chunk is mostly
+      // never touched, and waking the helper costs ~30 µs on a paravirtualised guest).
+      if (chunks_.size() >= 2) prefault::request(chunks_.back().data(), kChunk * sizeof(T));
     }
     ++size_;
     return chunks_.back().emplace_back(std::forward<Args>(args)...);
