@@ -103,8 +103,8 @@ struct RouteTable {
   bool equal = true;               // all weights equal: a uniform pick
 };
 
-// A table by a service's task ids (dense, from 0): 16 Ki entries a chunk, each chunk's pages
-// faulted in ahead by the prefault helper.
+// A table by a service's task ids (dense, from 0): 16 Ki entries a chunk; from the second chunk
+// on, its pages are faulted in ahead by the prefault helper (sim/prefault.hpp).
 template <class T>
 using TaskTable = ChunkedVector<T, 14>;
 

@@ -92,11 +92,11 @@ class ChunkedVector {
     return chunks_.back().emplace_back(std::forward<Args>(args)...);
   }
   void push_back(const T& x) { emplace_back(x); }
+  void push_back(T&& x) { emplace_back(std::move(x)); }
   // Appends copies of `fill` up to size n (no-op when already that large): a table by a dense id.
   void grow_to(std::size_t n, const T& fill) {
     while (size_ < n) emplace_back(fill);
   }
-  void push_back(T&& x) { emplace_back(std::move(x)); }
   void clear() {
     chunks_.clear();
     size_ = 0;
