@@ -5,7 +5,7 @@
 // madvise(MADV_POPULATE_WRITE), 5.14 and later) while the run goes on.
 //
 // Why: a year of a 2,000-instance fleet first-touches ~700 MiB, ~180,000 pages, and on the
-// paravirtualised guests of bench/README.md a first touch costs 3–11 µs (the hypervisor maps the
+// paravirtualised guests of bench/README.md a first touch costs 2.6–11 µs (the hypervisor maps the
 // page too): 0.5–2 s of a ~12–17 s run, on the one thread that runs the simulation, while the
 // machine's other core idles. Populating a page changes nothing in it (it is zero either way), so
 // outputs cannot depend on whether, when or how much the helper got done; it only moves the cost.
