@@ -17,6 +17,7 @@
 #include "tools/results_writer.hpp"
 #include "tools/scenario.hpp"
 #include "tools/sweep.hpp"
+#include "tools/text_input.hpp"
 
 namespace spotsim {
 namespace {
@@ -36,12 +37,6 @@ struct RunOptions {
 
 void print_diagnostics(std::ostream& os, const std::vector<Diagnostic>& ds) {
   for (const auto& d : ds) os << d.str() << "\n";
-}
-
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : sep) + i;
-  return s;
 }
 
 std::string fixed(double v, int decimals) {
@@ -74,7 +69,7 @@ int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::
         << (o.scenario.empty() ? "embedded default" : o.scenario) << "), seed " << scenario.world.seed << "\n";
     print_diagnostics(err, scenario.warnings);
     if (!scenario.not_simulated.empty())
-      out << "not simulated yet (accepted and type-checked only): " << join(scenario.not_simulated, ", ") << "\n";
+      out << "not simulated yet (accepted and type-checked only): " << text_input::join(scenario.not_simulated) << "\n";
   }
 
   const auto wall_start = std::chrono::steady_clock::now();

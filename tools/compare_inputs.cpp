@@ -24,11 +24,7 @@ int ways_given(const CompareInputs& in) {
   return (in.variant_file ? 1 : 0) + (in.set.empty() ? 0 : 1) + (in.terraform_plan ? 1 : 0);
 }
 
-bool same_file(const fs::path& a, const fs::path& b) {
-  std::error_code ec;
-  const bool same = fs::equivalent(a, b, ec);
-  return !ec && same;
-}
+using text_input::same_file;
 
 fs::path folder_of(const fs::path& file) {
   const fs::path parent = file.parent_path();

@@ -56,14 +56,8 @@ Json parse_ordered(const std::string& text, const std::string& shown) {
   return Json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
 }
 
-const Json* member(const Json& j, const std::string& key) { return json_member(j, key); }
-std::string string_member(const Json& j, const std::string& key) { return json_string_member(j, key); }
-
-std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : sep) + i;
-  return s;
-}
+using text_input::join;
+using text_input::same_file;
 
 std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
 
@@ -108,7 +102,7 @@ Input recognise(const std::filesystem::path& file) {
 std::vector<std::pair<std::string, const Json*>> values_of(const Input& in, const std::string& key, bool array) {
   std::vector<std::pair<std::string, const Json*>> out;
   const auto take = [&](const Json& page, const std::string& prefix) {
-    const Json* v = member(page, key);
+    const Json* v = json_member(page, key);
     const std::string where = prefix + "/" + key;
     if (v == nullptr) throw InputError(in.shown, prefix.empty() ? "" : prefix, "missing \"" + key + "\"");
     if (array ? !v->is_array() : !v->is_object())
@@ -152,11 +146,6 @@ std::string target_group_by_file_name(const std::filesystem::path& file, const s
         n.size() > best.size())
       best = n;
   return best;
-}
-
-bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
-  std::error_code ec;
-  return std::filesystem::equivalent(a, b, ec);
 }
 
 class Importer {
@@ -205,9 +194,9 @@ class Importer {
 
   std::vector<std::string> target_group_names() const {
     std::vector<std::string> names;
-    if (const Json* tgs = member(blocks_, "TargetGroups"))
+    if (const Json* tgs = json_member(blocks_, "TargetGroups"))
       for (const auto& tg : *tgs)
-        if (auto n = string_member(tg, "TargetGroupName"); !n.empty()) names.push_back(n);
+        if (auto n = json_string_member(tg, "TargetGroupName"); !n.empty()) names.push_back(n);
     return names;
   }
 
@@ -239,10 +228,10 @@ class Importer {
     std::map<std::string, std::string> label_of;
     for (const auto& [where, value] : values_of(in, "MetricDataResults", true))
       for (const auto& r : *value) {
-        const std::string id = string_member(r, "Id");
+        const std::string id = json_string_member(r, "Id");
         if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-        label_of[id] = string_member(r, "Label");
-        if (const Json* ts = member(r, "Timestamps"); ts != nullptr && ts->is_array())
+        label_of[id] = json_string_member(r, "Label");
+        if (const Json* ts = json_member(r, "Timestamps"); ts != nullptr && ts->is_array())
           for (const auto& t : *ts)
             if (t.is_string())
               if (auto ms = parse_iso8601_ms(t.get<std::string>()))
@@ -292,23 +281,23 @@ class Importer {
     if (Json* targets = blocks_.contains("ScalableTargets") ? &blocks_["ScalableTargets"] : nullptr) {
       Json kept = Json::array();
       for (auto& t : *targets) {
-        if (string_member(t, "ServiceNamespace") == "ecs")
+        if (json_string_member(t, "ServiceNamespace") == "ecs")
           kept.push_back(t);
         else
-          out_.ignored.push_back("scalable target " + string_member(t, "ResourceId") + " (namespace " +
-                                 in_quotes(string_member(t, "ServiceNamespace")) + "): spotsim scales ECS services only");
+          out_.ignored.push_back("scalable target " + json_string_member(t, "ResourceId") + " (namespace " +
+                                 in_quotes(json_string_member(t, "ServiceNamespace")) + "): spotsim scales ECS services only");
       }
       *targets = std::move(kept);
     }
     if (Json* policies = blocks_.contains("ScalingPolicies") ? &blocks_["ScalingPolicies"] : nullptr) {
       Json kept = Json::array();
       for (auto& p : *policies) {
-        const std::string name = string_member(p, "PolicyName");
-        if (string_member(p, "ServiceNamespace") != "ecs")
+        const std::string name = json_string_member(p, "PolicyName");
+        if (json_string_member(p, "ServiceNamespace") != "ecs")
           out_.ignored.push_back("scaling policy " + in_quotes(name) + ": not an ECS service policy (" +
-                                 (member(p, "AutoScalingGroupName") ? "an EC2 Auto Scaling group policy" : "namespace " +
-                                  in_quotes(string_member(p, "ServiceNamespace"))) + ")");
-        else if (string_member(p, "PolicyType") == "StepScaling" && !member(p, "alarm"))
+                                 (json_member(p, "AutoScalingGroupName") ? "an EC2 Auto Scaling group policy" : "namespace " +
+                                  in_quotes(json_string_member(p, "ServiceNamespace"))) + ")");
+        else if (json_string_member(p, "PolicyType") == "StepScaling" && !json_member(p, "alarm"))
           out_.assumed.push_back("step scaling policy " + in_quotes(name) + " left out: describe-scaling-policies only "
                                  "names its CloudWatch alarm; add the alarm beside it (\"alarm\", README) to simulate it");
         else
@@ -321,8 +310,8 @@ class Importer {
   std::string scenario_name() const {
     if (!options_.name.empty()) return options_.name;
     for (const char* key : {"clusters", "AutoScalingGroups"})
-      if (const Json* list = member(blocks_, key); list != nullptr && !list->empty()) {
-        const auto n = string_member(list->front(), key == std::string("clusters") ? "clusterName" : "AutoScalingGroupName");
+      if (const Json* list = json_member(blocks_, key); list != nullptr && !list->empty()) {
+        const auto n = json_string_member(list->front(), key == std::string("clusters") ? "clusterName" : "AutoScalingGroupName");
         if (!n.empty()) return n;
       }
     return "imported";
@@ -338,11 +327,11 @@ class Importer {
       for (const auto& [where, value] : values_of(*in, "SpotPriceHistory", true)) {
         pages.push_back(Json{{"SpotPriceHistory", *value}});
         for (const auto& r : *value) {
-          const std::string type = string_member(r, "InstanceType"), az = string_member(r, "AvailabilityZone");
-          const std::string product = string_member(r, "ProductDescription");
+          const std::string type = json_string_member(r, "InstanceType"), az = json_string_member(r, "AvailabilityZone");
+          const std::string product = json_string_member(r, "ProductDescription");
           if (!product.empty() && product.rfind("Linux/UNIX", 0) != 0) continue;
           if (!type.empty() && !az.empty()) pools.insert(type + "/" + az);
-          if (auto ms = parse_iso8601_ms(string_member(r, "Timestamp")))
+          if (auto ms = parse_iso8601_ms(json_string_member(r, "Timestamp")))
             earliest = std::min(earliest.value_or(*ms), *ms);
         }
       }

@@ -28,12 +28,10 @@ constexpr const char* kDefaultRegion = "us-east-1";
 constexpr const char* kDefaultStart = "2024-01-01T00:00:00Z";
 constexpr const char* kDefaultDuration = "7d";
 
-const Json* member(const Json& j, const std::string& key) { return json_member(j, key); }
-std::string string_member(const Json& j, const std::string& key) { return json_string_member(j, key); }
 
 const Json& array_member(const Json& j, const char* key) {
   static const Json empty = Json::array();
-  const Json* v = member(j, key);
+  const Json* v = json_member(j, key);
   return v != nullptr && v->is_array() ? *v : empty;
 }
 
@@ -61,14 +59,14 @@ std::string price_text(double v) {
 }
 
 void complete_market(Json& scenario, const std::set<std::string>& priced_pools, std::vector<std::string>& assumed) {
-  const std::string region = string_member(scenario, "region");
+  const std::string region = json_string_member(scenario, "region");
   Json& market = scenario["market"];
   if (!market.is_object()) market = Json::object();
   Json& prices = market["prices"];
   if (!prices.is_object()) prices = Json::object();
   Json& spot = prices["spot"];
   if (!spot.is_object()) spot = Json::object();
-  const Json* on_demand = member(prices, "onDemand");
+  const Json* on_demand = json_member(prices, "onDemand");
   if (on_demand == nullptr)
     assumed.push_back("On-Demand prices: spotsim's built-in catalog for " + region + " (market.prices.onDemand)");
 
@@ -109,11 +107,11 @@ void complete_market(Json& scenario, const std::set<std::string>& priced_pools, 
 
 // The target groups a service's loadBalancers entries name (by ARN, the name inside it, or name).
 bool service_uses(const Json& service, const Json& tg) {
-  const std::string arn = string_member(tg, "TargetGroupArn"), name = string_member(tg, "TargetGroupName");
+  const std::string arn = json_string_member(tg, "TargetGroupArn"), name = json_string_member(tg, "TargetGroupName");
   for (const auto& lb : array_member(service, "loadBalancers")) {
-    const std::string lb_arn = string_member(lb, "targetGroupArn");
+    const std::string lb_arn = json_string_member(lb, "targetGroupArn");
     if (!lb_arn.empty() && (lb_arn == arn || target_group_name_of_arn(lb_arn) == name)) return true;
-    if (string_member(lb, "targetGroupName") == name && !name.empty()) return true;
+    if (json_string_member(lb, "targetGroupName") == name && !name.empty()) return true;
   }
   return false;
 }
@@ -126,7 +124,7 @@ void complete_workload(Json& scenario, std::vector<std::string>& assumed) {
   const Json& services = array_member(scenario, "services");
   for (const auto& s : services) {
     if (array_member(s, "loadBalancers").empty()) continue;
-    const std::string name = string_member(s, "serviceName");
+    const std::string name = json_string_member(s, "serviceName");
     if (name.empty()) continue;
     Json& entry = workload["services"][name];
     if (!entry.is_object()) entry = Json::object();
@@ -138,15 +136,15 @@ void complete_workload(Json& scenario, std::vector<std::string>& assumed) {
   Json& traffic = workload["traffic"];
   if (!traffic.is_array()) traffic = Json::array();
   for (const auto& tg : array_member(scenario, "TargetGroups")) {
-    const std::string name = string_member(tg, "TargetGroupName");
+    const std::string name = json_string_member(tg, "TargetGroupName");
     if (name.empty()) continue;
     const bool has_traffic = std::any_of(traffic.begin(), traffic.end(),
-                                         [&](const Json& t) { return string_member(t, "targetGroup") == name; });
+                                         [&](const Json& t) { return json_string_member(t, "targetGroup") == name; });
     if (has_traffic) continue;
     long long desired = 0;
     for (const auto& s : services)
       if (service_uses(s, tg))
-        if (const Json* d = member(s, "desiredCount"); d != nullptr && d->is_number_integer())
+        if (const Json* d = json_member(s, "desiredCount"); d != nullptr && d->is_number_integer())
           desired += std::max<long long>(0, d->get<long long>());
     if (desired == 0) continue;
     const long long rps = kAssumedRpsPerDesiredTask * desired;
@@ -209,31 +207,31 @@ std::vector<GroupPools> group_pools(const Json& scenario) {
     GroupPools p;
     for (const auto& z : array_member(g, "AvailabilityZones"))
       if (z.is_string()) p.zones.push_back(z.get<std::string>());
-    const Json* mixed = member(g, "MixedInstancesPolicy");
+    const Json* mixed = json_member(g, "MixedInstancesPolicy");
     const Json* spec = nullptr;
     if (mixed != nullptr && mixed->is_object()) {
-      const Json* lt = member(*mixed, "LaunchTemplate");
+      const Json* lt = json_member(*mixed, "LaunchTemplate");
       if (lt != nullptr) {
         for (const auto& o : array_member(*lt, "Overrides"))
-          if (auto t = string_member(o, "InstanceType"); !t.empty()) p.types.push_back(t);
-        spec = member(*lt, "LaunchTemplateSpecification");
+          if (auto t = json_string_member(o, "InstanceType"); !t.empty()) p.types.push_back(t);
+        spec = json_member(*lt, "LaunchTemplateSpecification");
       }
       int percent = 100;  // AWS's default (ASG-5)
-      if (const Json* d = member(*mixed, "InstancesDistribution"))
-        if (const Json* v = member(*d, "OnDemandPercentageAboveBaseCapacity"); v != nullptr && v->is_number())
+      if (const Json* d = json_member(*mixed, "InstancesDistribution"))
+        if (const Json* v = json_member(*d, "OnDemandPercentageAboveBaseCapacity"); v != nullptr && v->is_number())
           percent = v->get<int>();
       p.can_run_spot = percent < 100;
     } else {
-      spec = member(g, "LaunchTemplate");
+      spec = json_member(g, "LaunchTemplate");
     }
     if (p.types.empty() && spec != nullptr) {
       // The launch template's own instance type; any listed version that gives one (the loader checks which).
-      const std::string id = string_member(*spec, "LaunchTemplateId"), name = string_member(*spec, "LaunchTemplateName");
+      const std::string id = json_string_member(*spec, "LaunchTemplateId"), name = json_string_member(*spec, "LaunchTemplateName");
       for (const auto& v : versions) {
-        if (!(id.empty() ? string_member(v, "LaunchTemplateName") == name : string_member(v, "LaunchTemplateId") == id))
+        if (!(id.empty() ? json_string_member(v, "LaunchTemplateName") == name : json_string_member(v, "LaunchTemplateId") == id))
           continue;
-        const Json* data = member(v, "LaunchTemplateData");
-        if (auto t = data != nullptr ? string_member(*data, "InstanceType") : std::string(); !t.empty()) {
+        const Json* data = json_member(v, "LaunchTemplateData");
+        if (auto t = data != nullptr ? json_string_member(*data, "InstanceType") : std::string(); !t.empty()) {
           p.types.push_back(t);
           break;
         }

@@ -139,11 +139,7 @@ void diff(const Json& before, const Json& after, const Json& unknown, const std:
   if (before != after) out.push_back(address + ": " + path + " (" + short_value(before) + " -> " + short_value(after) + ")");
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
-  return s;
-}
+using text_input::join;
 
 // The region: the AWS provider's configured region, else the first ARN's.
 std::string plan_region(const Json& plan, const std::vector<Resource>& resources) {

@@ -22,7 +22,7 @@ std::string join_quoted(const std::vector<std::string>& items) {
 }
 
 
-std::string format_number(double v) {
+std::string format_bound(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
@@ -255,7 +255,7 @@ std::optional<double> Node::number(double min, double max) const {
   }
   const double v = value_->get<double>();
   if (!(v >= min && v <= max)) {
-    error("expected a number from " + format_number(min) + " to " + format_number(max) + ", found " +
+    error("expected a number from " + format_bound(min) + " to " + format_bound(max) + ", found " +
           describe_json(*value_));
     return std::nullopt;
   }
@@ -278,7 +278,7 @@ std::optional<double> Node::number_or_numeric_string(double min, double max) con
       return std::nullopt;
     }
     if (!(v >= min && v <= max)) {
-      error("expected a number from " + format_number(min) + " to " + format_number(max) + ", found " +
+      error("expected a number from " + format_bound(min) + " to " + format_bound(max) + ", found " +
             describe_json(*value_));
       return std::nullopt;
     }

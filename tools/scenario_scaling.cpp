@@ -20,7 +20,7 @@ constexpr double kMaxTargetValue = 1.174271e108;  // TargetTrackingScalingPolicy
 constexpr double kHuge = std::numeric_limits<double>::max();
 constexpr std::string_view kDimension = "ecs:service:DesiredCount";
 
-std::string format_number(double v) {
+std::string format_policy_number(double v) {
   std::string s = nlohmann::json(v).dump();
   if (s.size() > 2 && s.ends_with(".0")) s.resize(s.size() - 2);
   return s;
@@ -97,7 +97,7 @@ std::optional<std::size_t> find_target_group(const std::string& name, const Worl
   return std::nullopt;
 }
 
-std::string target_group_names(const WorldConfig& w) {
+std::string quoted_target_group_names(const WorldConfig& w) {
   std::vector<std::string> names;
   for (const auto& g : w.target_groups) names.push_back(g.name);
   return quoted_names(names);
@@ -109,7 +109,7 @@ std::optional<std::size_t> resolve_target_group(const Node& n, const std::string
                                                 const LoadContext& ctx) {
   const auto tg = find_target_group(name, ctx.world);
   if (!tg) {
-    n.error("no target group named \"" + name + "\" in TargetGroups (expected " + target_group_names(ctx.world) + ")");
+    n.error("no target group named \"" + name + "\" in TargetGroups (expected " + quoted_target_group_names(ctx.world) + ")");
     return std::nullopt;
   }
   const EcsServiceConfig& s = ctx.world.services[service];
@@ -274,9 +274,9 @@ double upper_of(const StepAdjustment& s) { return s.upper.value_or(std::numeric_
 // Built piecewise: `"[" + string` trips GCC 12's -Wrestrict false positive.
 std::string range_text(const StepAdjustment& s) {
   std::string text = "[";
-  text += s.lower ? format_number(*s.lower) : "-infinity";
+  text += s.lower ? format_policy_number(*s.lower) : "-infinity";
   text += ", ";
-  text += s.upper ? format_number(*s.upper) : "+infinity";
+  text += s.upper ? format_policy_number(*s.upper) : "+infinity";
   text += ")";
   return text;
 }
@@ -331,8 +331,8 @@ std::optional<std::vector<StepAdjustment>> load_steps(const Node& list, Adjustme
       item_ok = false;
     }
     if (item_ok && r.step.lower && r.step.upper && *r.step.upper <= *r.step.lower) {
-      upper.error("MetricIntervalUpperBound " + format_number(*r.step.upper) + " is not above MetricIntervalLowerBound " +
-                  format_number(*r.step.lower));
+      upper.error("MetricIntervalUpperBound " + format_policy_number(*r.step.upper) + " is not above MetricIntervalLowerBound " +
+                  format_policy_number(*r.step.lower));
       item_ok = false;
     }
     if (item_ok)
@@ -381,13 +381,13 @@ std::optional<std::vector<StepAdjustment>> load_steps(const Node& list, Adjustme
   const StepRead& lowest = *sorted.front();
   const StepRead& highest = *sorted.back();
   if (lowest.step.lower && *lowest.step.lower < 0) {
-    list.diagnostics().error(lowest.pointer, "this step's lower bound " + format_number(*lowest.step.lower) +
+    list.diagnostics().error(lowest.pointer, "this step's lower bound " + format_policy_number(*lowest.step.lower) +
                                                  " is negative, so a step without MetricIntervalLowerBound must follow "
                                                  "below it (AWS refuses the policy otherwise)");
     return std::nullopt;
   }
   if (highest.step.upper && *highest.step.upper > 0) {
-    list.diagnostics().error(highest.pointer, "this step's upper bound " + format_number(*highest.step.upper) +
+    list.diagnostics().error(highest.pointer, "this step's upper bound " + format_policy_number(*highest.step.upper) +
                                                   " is positive, so a step without MetricIntervalUpperBound must "
                                                   "follow above it (AWS refuses the policy otherwise)");
     return std::nullopt;
@@ -569,13 +569,13 @@ void warn_step_coverage(const Node& list, const StepScalingPolicy& p) {
     list.warning("the alarm fires above its threshold (" + op + "), but every step lies below it: the policy never "
                  "scales (bounds are relative to the threshold, aws-semantics.md SAS-9)");
   else if (above && lo > 0)
-    list.warning("the alarm fires above its threshold (" + op + "), but no step covers the first " + format_number(lo) +
+    list.warning("the alarm fires above its threshold (" + op + "), but no step covers the first " + format_policy_number(lo) +
                  " above it: such breaches scale nothing (bounds are relative to the threshold, aws-semantics.md SAS-9)");
   else if (!above && lo >= 0)
     list.warning("the alarm fires below its threshold (" + op + "), but every step lies above it: the policy never "
                  "scales (bounds are relative to the threshold, aws-semantics.md SAS-9)");
   else if (!above && hi < 0)
-    list.warning("the alarm fires below its threshold (" + op + "), but no step covers the first " + format_number(-hi) +
+    list.warning("the alarm fires below its threshold (" + op + "), but no step covers the first " + format_policy_number(-hi) +
                  " below it: such breaches scale nothing (bounds are relative to the threshold, aws-semantics.md SAS-9)");
 }
 

@@ -217,6 +217,21 @@ std::string quote_value(std::string_view s) {
   return q;
 }
 
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string s;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) s += sep;
+    s += items[i];
+  }
+  return s;
+}
+
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
+  std::error_code ec;
+  const bool same = std::filesystem::equivalent(a, b, ec);
+  return !ec && same;
+}
+
 std::string format_number(double v) {
   char buf[32];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);

@@ -130,6 +130,12 @@ std::string escape_pointer_token(std::string_view key);
 // s in double quotes, cut to kMaxQuoted characters plus "..." when longer.
 std::string quote_value(std::string_view s);
 
+// The items with `sep` between them ("a, b, c").
+std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");
+
+// Whether two paths name the same file (false when either does not exist or cannot be examined).
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b);
+
 // Shortest text that reads back as the same double ("0.0369", not "0.036900000000000002").
 std::string format_number(double v);
 
