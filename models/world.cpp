@@ -2,6 +2,7 @@
 
 #include "models/event_kind.hpp"
 #include "models/instance_catalog.hpp"
+#include "sim/huge_pages.hpp"
 #include "sim/prefault.hpp"
 
 namespace spotsim {
@@ -345,6 +346,7 @@ void World::start() {
   if (config_.sample_interval > 0) {
     rows_.reserve(static_cast<std::size_t>(config_.duration / config_.sample_interval) + 1);
     prefault::request(rows_.data(), rows_.capacity() * sizeof(TimeseriesRow));  // filled row by row
+    huge_pages::grew();
     schedule(0, Phase::metrics, EventKind::metrics_sample, 0, 0, samples_on_tick_ ? kSampleOnce : kSampleChain);
   }
 }
@@ -549,6 +551,7 @@ bool World::dispatch(const Event& e) {
     case EventKind::traffic_step:
       return traffic_->on_traffic_step(engine_, e);
     case EventKind::cloudwatch_minute:
+      huge_pages::grew();  // the heap's growth of the last minute onto huge pages (sim/huge_pages.hpp)
       if (traffic_->active()) traffic_->on_minute(now);
       scaling_minute(now);
       schedule(now + minutes(1), Phase::metrics, EventKind::cloudwatch_minute, 0);

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/huge_pages.hpp"
 #include "sim/prefault.hpp"
 
 namespace spotsim {
@@ -87,6 +88,7 @@ class ChunkedVector {
       // the second chunk on, in a table that is growing (a short run's first chunk is mostly
       // never touched, and waking the helper costs ~30 µs on a paravirtualised guest).
       if (chunks_.size() >= 2) prefault::request(chunks_.back().data(), kChunk * sizeof(T));
+      huge_pages::grew();  // the heap may have grown for it (sim/huge_pages.hpp)
     }
     ++size_;
     return chunks_.back().emplace_back(std::forward<Args>(args)...);

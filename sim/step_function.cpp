@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sim/huge_pages.hpp"
 #include "sim/prefault.hpp"
 
 namespace spotsim {
@@ -29,6 +30,7 @@ void StepFunction::reserve(std::size_t steps) {
   values_->reserve(steps);
   prefault::request(times_->data(), steps * sizeof(SimTime));  // (a year of per-minute load: 8 MB each)
   prefault::request(values_->data(), steps * sizeof(double));
+  huge_pages::grew();
 }
 
 void StepFunction::share_times_with(const StepFunction& other) {
