@@ -31,4 +31,10 @@ std::optional<std::int64_t> parse_iso8601_ms(std::string_view text);
 // Formats milliseconds since the Unix epoch as "2024-02-05T00:00:00Z" (milliseconds dropped).
 std::string format_iso8601(std::int64_t epoch_ms);
 
+// a / b rounded towards negative infinity (b > 0): the bucket of an instant before an epoch.
+constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  const std::int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
 }  // namespace spotsim

@@ -23,10 +23,6 @@ constexpr std::size_t kMaxFields = 64;          // fields split per entry (quote
 constexpr std::size_t kRequestCreationTime = 21;  // 0-based field index
 constexpr double kMaxProcessingSeconds = 1e6;   // the idle timeout is at most 4,000 s
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 // Splits an entry into at most `max` fields: space-separated, a field starting with a double quote
 // runs to the closing quote (a backslash escapes the next character). False: an unterminated quote.

@@ -17,7 +17,7 @@ namespace {
 // The shortest of %.15g and %.17g that reads back as the same double, so a value just above its
 // threshold never prints equal to it, and whole numbers print as such ("35", not "35.0"). NaN (null
 // in summary.json) prints "null".
-std::string number(double v) {
+std::string exact_number(double v) {
   if (std::isnan(v)) return "null";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.15g", v);
@@ -32,7 +32,7 @@ const char* relation(const CheckOutcome& o) {
 }
 
 std::string check_name(const CheckOutcome& o) {
-  return o.threshold.figure + (o.threshold.kind == Threshold::Kind::max ? " <= " : " >= ") + number(o.threshold.limit);
+  return o.threshold.figure + (o.threshold.kind == Threshold::Kind::max ? " <= " : " >= ") + exact_number(o.threshold.limit);
 }
 
 // "requests.drop_rate = 0.0023, above the maximum 0.001" or "… is null (undefined) …".
@@ -41,8 +41,8 @@ std::string breach_message(const CheckOutcome& o) {
   std::string s = (o.point.empty() ? "" : o.point + ": ") + o.threshold.figure;
   if (std::isnan(o.value))
     return s + " is null (undefined in summary.json), so it cannot meet the " + (max ? "maximum " : "minimum ") +
-           number(o.threshold.limit);
-  return s + " = " + number(o.value) + ", " + (max ? "above the maximum " : "below the minimum ") + number(o.threshold.limit);
+           exact_number(o.threshold.limit);
+  return s + " = " + exact_number(o.value) + ", " + (max ? "above the maximum " : "below the minimum ") + exact_number(o.threshold.limit);
 }
 
 std::string markdown_cell(const std::string& text) {
@@ -88,7 +88,7 @@ std::string check_lines(const CheckReport& r) {
   std::ostringstream out;
   for (const auto& o : r.outcomes) {
     out << (o.passed() ? "PASS " : "FAIL ") << (o.point.empty() ? "" : o.point + ": ") << o.threshold.figure << " = "
-        << number(o.value) << " " << relation(o) << " " << number(o.threshold.limit) << " ("
+        << exact_number(o.value) << " " << relation(o) << " " << exact_number(o.threshold.limit) << " ("
         << (o.threshold.kind == Threshold::Kind::max ? "max" : "min") << ")\n";
   }
   const int failed = r.failures();
@@ -135,8 +135,8 @@ std::string markdown_summary(const CheckReport& r) {
   for (const auto& o : r.outcomes) {
     md << "| " << (o.passed() ? "✅ PASS" : "❌ FAIL") << " |";
     if (r.sweep) md << " " << markdown_cell(o.point) << " |";
-    md << " `" << markdown_cell(o.threshold.figure) << "` | " << number(o.value) << " | "
-       << (o.threshold.kind == Threshold::Kind::max ? "≤ " : "≥ ") << number(o.threshold.limit) << " |\n";
+    md << " `" << markdown_cell(o.threshold.figure) << "` | " << exact_number(o.value) << " | "
+       << (o.threshold.kind == Threshold::Kind::max ? "≤ " : "≥ ") << exact_number(o.threshold.limit) << " |\n";
   }
   md << "\n";
   return md.str();

@@ -39,11 +39,6 @@ void print_diagnostics(std::ostream& os, const std::vector<Diagnostic>& ds) {
   for (const auto& d : ds) os << d.str() << "\n";
 }
 
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
 
 int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::ostream& err) {
   if (o.replications != 1)
@@ -91,13 +86,13 @@ int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::
 
   if (!o.quiet) {
     const double sim_days = static_cast<double>(scenario.world.duration) / static_cast<double>(days(1));
-    out << "simulated " << fixed(sim_days, 2) << " days: " << result.engine.events << " events ("
-        << result.engine.stale_events << " stale) in " << fixed(wall, 3) << " s wall";
-    if (wall > 0) out << ", " << fixed(sim_days / wall, 1) << " simulated days per wall second";
+    out << "simulated " << text_input::format_fixed(sim_days, 2) << " days: " << result.engine.events << " events ("
+        << result.engine.stale_events << " stale) in " << text_input::format_fixed(wall, 3) << " s wall";
+    if (wall > 0) out << ", " << text_input::format_fixed(sim_days / wall, 1) << " simulated days per wall second";
     out << "\n";
-    out << "cost: $" << fixed(result.cost.total_usd(), 2) << " (spot $" << fixed(result.cost.spot_usd, 2)
-        << ", On-Demand $" << fixed(result.cost.on_demand_usd, 2) << "); all On-Demand: $"
-        << fixed(result.cost.baseline_usd, 2) << ", savings ratio " << fixed(result.cost.savings_ratio(), 2) << "\n";
+    out << "cost: $" << text_input::format_fixed(result.cost.total_usd(), 2) << " (spot $" << text_input::format_fixed(result.cost.spot_usd, 2)
+        << ", On-Demand $" << text_input::format_fixed(result.cost.on_demand_usd, 2) << "); all On-Demand: $"
+        << text_input::format_fixed(result.cost.baseline_usd, 2) << ", savings ratio " << text_input::format_fixed(result.cost.savings_ratio(), 2) << "\n";
     out << "results: " << dir.generic_string() << (dir.generic_string().ends_with("/") ? "" : "/") << "\n";
     out << "report: " << report.generic_string() << "\n";
   }

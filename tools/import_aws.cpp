@@ -59,7 +59,7 @@ Json parse_ordered(const std::string& text, const std::string& shown) {
 using text_input::join;
 using text_input::same_file;
 
-std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
+std::string in_double_quotes(const std::string& s) { return "\"" + s + "\""; }
 
 // A file as the CLI wrote it, with what it holds.
 struct Input {
@@ -89,7 +89,7 @@ Input recognise(const std::filesystem::path& file) {
     std::string found = describe_json(nlohmann::json::parse(first->dump()));
     if (first->is_object()) {
       std::vector<std::string> keys;
-      for (const auto& [k, v] : first->items()) keys.push_back(in_quotes(k));
+      for (const auto& [k, v] : first->items()) keys.push_back(in_double_quotes(k));
       found = keys.empty() ? "an empty object" : "an object with " + join(keys);
     }
     throw InputError(in.shown, "", "not an AWS CLI output that spotsim imports: expected a JSON object with one of "
@@ -213,7 +213,7 @@ class Importer {
                                      (names_.empty() ? std::string("none: give describe-target-groups output too")
                                                      : join(names_)) + ")");
     if (std::find(names_.begin(), names_.end(), name) == names_.end())
-      throw InputError(in.shown, "", "target group " + in_quotes(name) + " is not among the TargetGroups given (" +
+      throw InputError(in.shown, "", "target group " + in_double_quotes(name) + " is not among the TargetGroups given (" +
                                          (names_.empty() ? std::string("none") : join(names_)) + ")");
     Json& attributes = blocks_["TargetGroupAttributes"][name];
     if (!attributes.is_array()) attributes = Json::array();
@@ -254,17 +254,17 @@ class Importer {
       if (name.empty()) name = by_file;
       if (name.empty() && names_.size() == 1) name = names_.front();
       if (name.empty())
-        throw InputError(in.shown, "", "get-metric-data result " + in_quotes(id) + " does not name its target group: "
+        throw InputError(in.shown, "", "get-metric-data result " + in_double_quotes(id) + " does not name its target group: "
                                        "put the target group's name in the query's Label, name the file after it "
                                        "(\"<TargetGroupName>.requests.json\") or give --request-count NAME=" +
                                        in.shown + " (target groups: " +
                                        (names_.empty() ? std::string("none: give describe-target-groups output too")
                                                        : join(names_)) + ")");
       if (std::find(names_.begin(), names_.end(), name) == names_.end())
-        throw InputError(in.shown, "", "target group " + in_quotes(name) + " is not among the TargetGroups given (" +
+        throw InputError(in.shown, "", "target group " + in_double_quotes(name) + " is not among the TargetGroups given (" +
                                            (names_.empty() ? std::string("none") : join(names_)) + ")");
       if (auto prior = traffic_files_.find(name); prior != traffic_files_.end())
-        throw InputError(in.shown, "", "a second RequestCount trace for target group " + in_quotes(name) + " (the first: " +
+        throw InputError(in.shown, "", "a second RequestCount trace for target group " + in_double_quotes(name) + " (the first: " +
                                            prior->second + "): put the pages into one file, a JSON array of pages");
       traffic_files_[name] = in.shown;
       Json requests = {{"cloudwatch", reference(in.path, options_.output_dir)}};
@@ -285,7 +285,7 @@ class Importer {
           kept.push_back(t);
         else
           out_.ignored.push_back("scalable target " + json_string_member(t, "ResourceId") + " (namespace " +
-                                 in_quotes(json_string_member(t, "ServiceNamespace")) + "): spotsim scales ECS services only");
+                                 in_double_quotes(json_string_member(t, "ServiceNamespace")) + "): spotsim scales ECS services only");
       }
       *targets = std::move(kept);
     }
@@ -294,11 +294,11 @@ class Importer {
       for (auto& p : *policies) {
         const std::string name = json_string_member(p, "PolicyName");
         if (json_string_member(p, "ServiceNamespace") != "ecs")
-          out_.ignored.push_back("scaling policy " + in_quotes(name) + ": not an ECS service policy (" +
+          out_.ignored.push_back("scaling policy " + in_double_quotes(name) + ": not an ECS service policy (" +
                                  (json_member(p, "AutoScalingGroupName") ? "an EC2 Auto Scaling group policy" : "namespace " +
-                                  in_quotes(json_string_member(p, "ServiceNamespace"))) + ")");
+                                  in_double_quotes(json_string_member(p, "ServiceNamespace"))) + ")");
         else if (json_string_member(p, "PolicyType") == "StepScaling" && !json_member(p, "alarm"))
-          out_.assumed.push_back("step scaling policy " + in_quotes(name) + " left out: describe-scaling-policies only "
+          out_.assumed.push_back("step scaling policy " + in_double_quotes(name) + " left out: describe-scaling-policies only "
                                  "names its CloudWatch alarm; add the alarm beside it (\"alarm\", README) to simulate it");
         else
           kept.push_back(p);
@@ -393,7 +393,7 @@ class Importer {
 
 std::string aws_import_kinds() {
   std::string s;
-  for (const auto& kind : kKinds) s += (s.empty() ? "" : ", ") + in_quotes(kind.key) + " (" + kind.command + ")";
+  for (const auto& kind : kKinds) s += (s.empty() ? "" : ", ") + in_double_quotes(kind.key) + " (" + kind.command + ")";
   return s;
 }
 

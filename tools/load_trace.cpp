@@ -10,6 +10,7 @@
 
 #include "sim/random.hpp"
 #include "tools/load_trace_internal.hpp"
+#include "tools/text_input.hpp"
 #include "tools/trace_readers.hpp"  // kMaxTraceFileBytes
 
 namespace spotsim {
@@ -48,10 +49,6 @@ InputError SpecPlace::error(const std::string& key, const std::string& message) 
 
 namespace {
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  const std::int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 std::string with_commas(std::size_t n) {
   const std::string digits = std::to_string(n);
@@ -282,7 +279,6 @@ class SpecReader {
   Problems problems_;
 };
 
-std::string display_path(const std::filesystem::path& p) { return p.lexically_normal().generic_string(); }
 
 std::filesystem::path resolve(const std::string& name, const std::filesystem::path& base_dir) {
   std::filesystem::path p(name);
@@ -330,8 +326,8 @@ LoadTrace csv_trace(SpecReader& r, const std::filesystem::path& base_dir, const 
   r.throw_if_any();
   o.spec_where = r.where();
   const auto file = resolve(*name, base_dir);
-  return build_profile(read_csv_trace(file, display_path(file), o), align, start_epoch_ms, duration, scale, loop,
-                       place, display_path(file));
+  return build_profile(read_csv_trace(file, text_input::display_path(file), o), align, start_epoch_ms, duration, scale, loop,
+                       place, text_input::display_path(file));
 }
 
 LoadTrace cloudwatch_trace(SpecReader& r, const std::filesystem::path& base_dir, const SpecPlace& place,
@@ -344,8 +340,8 @@ LoadTrace cloudwatch_trace(SpecReader& r, const std::filesystem::path& base_dir,
   const Alignment align = r.alignment();
   r.throw_if_any();
   const auto file = resolve(*name, base_dir);
-  return build_profile(read_cloudwatch_trace(file, display_path(file), o), align, start_epoch_ms, duration, scale,
-                       loop, place, display_path(file));
+  return build_profile(read_cloudwatch_trace(file, text_input::display_path(file), o), align, start_epoch_ms, duration, scale,
+                       loop, place, text_input::display_path(file));
 }
 
 LoadTrace alb_trace(SpecReader& r, const std::filesystem::path& base_dir, const SpecPlace& place,
@@ -358,7 +354,7 @@ LoadTrace alb_trace(SpecReader& r, const std::filesystem::path& base_dir, const 
   const auto add = [&](const Json& item, const std::string& pointer) {
     if (item.is_string() && !item.get_ref<const std::string&>().empty()) {
       paths.push_back(resolve(item.get<std::string>(), base_dir));
-      names.push_back(display_path(paths.back()));
+      names.push_back(text_input::display_path(paths.back()));
     } else {
       r.error_at(pointer, std::string("expected ") + expected + ", found " + json_text(item));
     }

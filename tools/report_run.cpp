@@ -42,7 +42,7 @@ double number_at(const json& j, std::initializer_list<const char*> path, double 
   return p && p->is_number() ? p->get<double>() : fallback;
 }
 
-std::string percent(double rate) {
+std::string rate_percent(double rate) {
   if (std::isnan(rate)) return "—";
   char buf[48];
   std::snprintf(buf, sizeof buf, "%.3g %%", rate * 100);
@@ -160,7 +160,7 @@ json run_data(const fs::path& dir) {
   run["headline"] = json::array({
       json::array({"cost (instances)", money(number_at(summary, {"cost", "total_usd"}, 0))}),
       json::array({"savings ratio vs all On-Demand", fixed(number_at(summary, {"cost", "savings_ratio"}, 0), 2) + "×"}),
-      json::array({"drop rate", percent(number_at(summary, {"requests", "drop_rate"}))}),
+      json::array({"drop rate", rate_percent(number_at(summary, {"requests", "drop_rate"}))}),
       json::array({"p99 latency", std::isnan(p99) ? std::string("—") : fixed(p99, 0) + " ms"}),
       json::array({"requests dropped", fixed(number_at(summary, {"requests", "dropped_total"}, 0), 0)}),
       json::array({"interruption notices", fixed(number_at(summary, {"instances", "interruption_notices"}, 0), 0)}),

@@ -7,12 +7,12 @@
 
 #include "models/instance_catalog.hpp"
 #include "tools/scenario_parts.hpp"
+#include "tools/text_input.hpp"
 #include "tools/trace_readers.hpp"
 
 namespace spotsim {
 namespace {
 
-std::string display_path(const std::filesystem::path& p) { return p.lexically_normal().generic_string(); }
 
 // Calls a trace reader; its InputError (file and line) joins the scenario's diagnostics.
 template <typename Read>
@@ -64,12 +64,12 @@ void load_spot_prices(const Node& spot, LoadContext& ctx) {
     spot.reject_unknown_keys({"describeSpotPriceHistory", "csv", "fixed"});
     if (auto file = trace_file(spot["describeSpotPriceHistory"], ctx))
       read_trace(ctx, [&] {
-        for (auto& [pool, f] : read_spot_price_history_json(*file, display_path(*file), ctx.world.start_epoch_ms))
+        for (auto& [pool, f] : read_spot_price_history_json(*file, text_input::display_path(*file), ctx.world.start_epoch_ms))
           market.spot_price_by_pool[pool] = std::move(f);
       });
     if (auto file = trace_file(spot["csv"], ctx))
       read_trace(ctx, [&] {
-        for (auto& [pool, f] : read_spot_price_csv(*file, display_path(*file), ctx.world.start_epoch_ms))
+        for (auto& [pool, f] : read_spot_price_csv(*file, text_input::display_path(*file), ctx.world.start_epoch_ms))
           market.spot_price_by_pool.try_emplace(pool, std::move(f));
       });
     // "fixed": a constant price per type ("m5.large") or per pool ("m5.large/eu-west-1a").
@@ -109,8 +109,8 @@ void load_advisor(const Node& n, LoadContext& ctx) {
   if (n["file"].present()) {
     const auto file = trace_file(n["file"], ctx);
     if (!file) return;  // reported; no fallback to the catalog the user did not ask for
-    source = display_path(*file);
-    read_trace(ctx, [&] { from_file = read_spot_advisor_buckets(*file, display_path(*file), ctx.world.region); });
+    source = text_input::display_path(*file);
+    read_trace(ctx, [&] { from_file = read_spot_advisor_buckets(*file, text_input::display_path(*file), ctx.world.region); });
     if (!from_file) return;  // the reader reported why
   }
   for (const auto& [type, pointer] : group_types(ctx, /*spot_only=*/true)) {
@@ -148,7 +148,7 @@ void load_one_trace(const Node& spec, const std::string& key, LoadContext& ctx) 
   const auto loop = spec["loop"].boolean();
   if (!file) return;
   read_trace(ctx, [&] {
-    AvailabilityTrace t = read_availability_trace(*file, display_path(*file));
+    AvailabilityTrace t = read_availability_trace(*file, text_input::display_path(*file));
     if (offset) t.offset = *offset;
     if (loop) t.loop = *loop;
     ctx.world.market.traces[key] = std::move(t);
@@ -233,16 +233,16 @@ std::optional<std::filesystem::path> trace_file(const Node& node, const LoadCont
   std::error_code ec;
   const auto status = std::filesystem::status(p, ec);
   if (ec || !std::filesystem::exists(status)) {
-    node.error("cannot read trace file \"" + display_path(p) + "\": no such file");
+    node.error("cannot read trace file \"" + text_input::display_path(p) + "\": no such file");
     return std::nullopt;
   }
   if (std::filesystem::is_directory(status)) {
-    node.error("cannot read trace file \"" + display_path(p) + "\": it is a folder");
+    node.error("cannot read trace file \"" + text_input::display_path(p) + "\": it is a folder");
     return std::nullopt;
   }
   std::ifstream probe(p);
   if (!probe) {
-    node.error("cannot read trace file \"" + display_path(p) + "\": " + std::strerror(errno));
+    node.error("cannot read trace file \"" + text_input::display_path(p) + "\": " + std::strerror(errno));
     return std::nullopt;
   }
   return p;

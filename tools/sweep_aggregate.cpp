@@ -38,7 +38,7 @@ std::string csv_field(const std::string& text) {
 // An axis value in runs.csv: a string as itself, anything else as JSON.
 std::string csv_value(const nlohmann::ordered_json& v) { return csv_field(v.is_string() ? v.get<std::string>() : v.dump()); }
 
-nlohmann::ordered_json number_or_null(double v) {
+nlohmann::ordered_json ordered_number_or_null(double v) {
   if (!std::isfinite(v)) return nullptr;
   return v;
 }
@@ -154,10 +154,10 @@ std::string SweepTable::summary_json() const {
       for (std::size_t r = 0; r < rows.size(); ++r) samples[static_cast<Eigen::Index>(r)] = rows[r]->values[f];
       // A figure null in any run of the point (no request served, say) has a null estimate.
       const Estimate e = estimate(samples);
-      figures[figure_names_[f]] = {{"mean", number_or_null(e.mean)},
-                                   {"sd", number_or_null(e.sd)},
-                                   {"ci95_low", number_or_null(e.ci95_low)},
-                                   {"ci95_high", number_or_null(e.ci95_high)}};
+      figures[figure_names_[f]] = {{"mean", ordered_number_or_null(e.mean)},
+                                   {"sd", ordered_number_or_null(e.sd)},
+                                   {"ci95_low", ordered_number_or_null(e.ci95_low)},
+                                   {"ci95_high", ordered_number_or_null(e.ci95_high)}};
     }
     points.push_back({{"point", point}, {"settings", header_.settings(point)}, {"runs", rows.size()}, {"figures", figures}});
   }

@@ -217,6 +217,14 @@ std::string quote_value(std::string_view s) {
   return q;
 }
 
+std::string display_path(const std::filesystem::path& p) { return p.lexically_normal().generic_string(); }
+
+std::string format_fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
   std::string s;
   for (std::size_t i = 0; i < items.size(); ++i) {

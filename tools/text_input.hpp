@@ -130,6 +130,12 @@ std::string escape_pointer_token(std::string_view key);
 // s in double quotes, cut to kMaxQuoted characters plus "..." when longer.
 std::string quote_value(std::string_view s);
 
+// A path as messages show it: normalised, '/' separators ("traces/../a.csv" -> "a.csv").
+std::string display_path(const std::filesystem::path& p);
+
+// v with `decimals` digits after the point ("%.*f").
+std::string format_fixed(double v, int decimals);
+
 // The items with `sep` between them ("a, b, c").
 std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");
 
