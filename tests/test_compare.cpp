@@ -44,8 +44,9 @@ double half_width(const json& figure) {
 // On the default scenario, 50 % vs 20 % On-Demand above base, replication r of both with the same
 // seed (common random numbers) gives a narrower interval of the cost difference than unrelated
 // replications (about 1.7×: see the next test for why, and for Must show 4's 3×). Both intervals
-// are shown.
-TEST_CASE("compare: common random numbers narrow the cost difference of 50 vs 20 percent On-Demand", "[compare]") {
+// are shown. [slow]: 2 x 20 runs (~9 s under the sanitizers): the Release pass only.
+TEST_CASE("compare: common random numbers narrow the cost difference of 50 vs 20 percent On-Demand",
+          "[compare][slow]") {
   TempDir tmp;
   const std::vector<std::string> args = {kDefaultScenario, "--set", kOnDemandShare + "=20", "--replications", "20"};
   const json paired = compare_json(tmp, args);

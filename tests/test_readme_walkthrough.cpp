@@ -218,8 +218,10 @@ TEST_CASE("readme: the two set-up commands stand alone in their sh blocks under 
   CHECK(std::none_of(quick + 1, test, [](const std::string& l) { return l.rfind("## ", 0) == 0; }));
 }
 
+// [slow]: every command of the page in turn (~32 s under the sanitizers, where each command's own
+// tests already run): the Release pass only (tests/CMakeLists.txt).
 TEST_CASE("readme: every spotsim command of its sh blocks runs, in order, with the exit status it announces",
-          "[readme][cli]") {
+          "[readme][cli][slow]") {
   const auto blocks = fenced_blocks(readme_lines());
   const fs::path dir = scratch_dir("readme-walkthrough");
   mirror("scenarios", dir);

@@ -378,14 +378,16 @@ RealDataRun run_twice(int on_demand_percent) {
 }  // namespace
 
 // (No commas in the names: ctest runs each case by name, and Catch2 reads a comma as "or".)
+// [slow]: 30 days twice over, ~10 s each under the sanitizers, where the readers of these traces have
+// their own tests: the Release pass only (tests/CMakeLists.txt).
 TEST_CASE("real_data: 30 days of WorldCup98 load on c5a.2xlarge in us-east-1 with SkyPilot preemptions - 50 "
           "percent On-Demand as in the demo",
-          "[real_data]") {
+          "[real_data][slow]") {
   run_twice(50);
 }
 
 TEST_CASE("real_data: 30 days of WorldCup98 load on c5a.2xlarge in us-east-1 with SkyPilot preemptions - all spot",
-          "[real_data]") {
+          "[real_data][slow]") {
   const RealDataRun run = run_twice(0);
   // The whole fleet is spot: the replayed preemptions reach it more often than the one
   // instance in two of the 50 % split.
