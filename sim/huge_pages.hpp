@@ -12,16 +12,17 @@
 // the prefault helper (sim/prefault.hpp), which faults the huge pages in on the other core.
 //
 // How:
-// - enable(): malloc serves requests up to 64 MiB from the heap (M_MMAP_THRESHOLD), not from
-//   mappings of their own (so the task and instance tables' chunks land on huge pages too), grows it
-//   64 MiB at a time (M_TOP_PAD) and gives it back only beyond 256 MiB free at its top
-//   (M_TRIM_THRESHOLD), so growths are few and large.
+// - enable(): malloc serves requests up to 32 MiB from the heap (M_MMAP_THRESHOLD, glibc's
+//   largest), not from mappings of their own (so the tables' chunks and the load profiles land on
+//   huge pages too), grows it by what it needs and 32 MiB more (M_TOP_PAD) and gives it back only
+//   beyond 256 MiB free at its top (M_TRIM_THRESHOLD), so growths are few and large.
 // - grew(): at the simulation's regular points (each minute tick, each new chunk of a table) the
 //   heap's end (sbrk(0), no system call) is compared with the last one seen; the whole 2 MiB
 //   blocks of what was added are madvised MADV_HUGEPAGE and handed to the prefault helper.
 // Neither writes a byte of the program's data: outputs cannot depend on them (a test runs a fleet
-// both ways and compares). Only the main arena (the heap of the thread that runs the simulation
-// when it is the process's first) is covered; sweeps' worker threads keep malloc's defaults.
+// both ways and compares). Only the main arena is covered — the heap of the process's first thread,
+// which runs the simulation in `spotsim run` and the benchmarks; a sweep's worker threads allocate
+// from arenas of their own, which get the malloc settings above and stay on small pages.
 //
 // Off unless a program calls enable(); then off when SPOTSIM_HUGE_PAGES=0, when the kernel's
 // transparent huge pages are `never`, or when the prefault helper is off (one core,

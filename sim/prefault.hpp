@@ -10,7 +10,7 @@
 // machine's other core idles. Populating a page changes nothing in it (it is zero either way), so
 // outputs cannot depend on whether, when or how much the helper got done; it only moves the cost.
 //
-// Only whole pages inside [p, p + bytes) are populated, in pieces of at most 2 MiB; errors are
+// Only whole pages inside [p, p + bytes) are populated, in pieces of at most 64 KiB; errors are
 // ignored (an old kernel, memory unmapped meanwhile: the run then faults as it would have). The
 // helper starts at the first request and sleeps when there is nothing to do. Off on a machine with
 // one core (the helper would take the simulation's CPU) and when SPOTSIM_PREFAULT=0.

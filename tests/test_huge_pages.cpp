@@ -2,14 +2,12 @@
 // helper. It may only change where memory comes from and who faults it in: never a result. Each
 // TEST_CASE runs in a process of its own (ctest), so enabling here changes no other test's malloc.
 #include <catch2/catch.hpp>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "bench/large_fleet_scenario.hpp"
 #include "sim/huge_pages.hpp"
@@ -60,7 +58,8 @@ long anon_huge_kib() {
 
 TEST_CASE("huge pages - the heap's growth goes onto huge pages, populated by the helper", "[mem]") {
   const char* env = std::getenv("SPOTSIM_HUGE_PAGES");
-  const bool expected = kGlibcMalloc && thp_on_request() && prefault::enabled() && !(env != nullptr && std::string(env) == "0");
+  const bool switched_off = env != nullptr && std::string(env) == "0";
+  const bool expected = kGlibcMalloc && thp_on_request() && prefault::enabled() && !switched_off;
   REQUIRE(huge_pages::enable() == expected);
   CHECK(huge_pages::enabled() == expected);
   if (!expected) return;  // (one core, THP `never`, a sanitizer's malloc: enable() must have said no)
@@ -75,7 +74,9 @@ TEST_CASE("huge pages - the heap's growth goes onto huge pages, populated by the
   block[0] = 1;  // (used)
 }
 
-TEST_CASE("huge pages - the program writes the same bytes with the heap on huge pages and without", "[mem]") {
+// [slow]: the sanitizer pass leaves it out — there the program's malloc is the sanitizer's, huge
+// pages stay off (enable() says no), and the two runs (23 s there) would be the same run twice.
+TEST_CASE("huge pages - the program writes the same bytes with the heap on huge pages and without", "[mem][slow]") {
   // The spotsim program turns them on (tools/main.cpp); SPOTSIM_HUGE_PAGES=0 keeps them off. Where
   // memory comes from and who faults it in change no byte of any output, down to the event log.
   const std::filesystem::path dir = test::scratch_dir("huge-pages-same-bytes");
@@ -86,7 +87,8 @@ TEST_CASE("huge pages - the program writes the same bytes with the heap on huge 
       ::setenv("SPOTSIM_HUGE_PAGES", env_value, 1);
     else
       ::unsetenv("SPOTSIM_HUGE_PAGES");
-    const test::Run r = test::run_spotsim("run " + test::quote(scenario) + " -o " + test::quote(dir / out) + " --quiet --events");
+    const test::Run r =
+        test::run_spotsim("run " + test::quote(scenario) + " -o " + test::quote(dir / out) + " --quiet --events");
     ::unsetenv("SPOTSIM_HUGE_PAGES");
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
