@@ -8,7 +8,7 @@
 # Missing Debian packages are installed when run as root; otherwise the exact apt-get line is
 # printed and the script exits 2. SPOTSIM_SANITIZE=1 builds into build-asan/ with clang,
 # AddressSanitizer and UndefinedBehaviorSanitizer (-O1 -g1, no benchmarks) instead of build/ (Release,
-# g++); that build has libFuzzer's instrumentation too, so it also holds the fuzz targets.
+# g++); its readers (tools/) are instrumented for libFuzzer too, so it holds the fuzz targets.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
