@@ -39,6 +39,7 @@ void print_diagnostics(std::ostream& os, const std::vector<Diagnostic>& ds) {
   for (const auto& d : ds) os << d.str() << "\n";
 }
 
+using text_input::format_fixed;
 
 int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::ostream& err) {
   if (o.replications != 1)
@@ -86,13 +87,14 @@ int run_command(const RunOptions& o, CLI::App& run_app, std::ostream& out, std::
 
   if (!o.quiet) {
     const double sim_days = static_cast<double>(scenario.world.duration) / static_cast<double>(days(1));
-    out << "simulated " << text_input::format_fixed(sim_days, 2) << " days: " << result.engine.events << " events ("
-        << result.engine.stale_events << " stale) in " << text_input::format_fixed(wall, 3) << " s wall";
-    if (wall > 0) out << ", " << text_input::format_fixed(sim_days / wall, 1) << " simulated days per wall second";
+    out << "simulated " << format_fixed(sim_days, 2) << " days: " << result.engine.events << " events ("
+        << result.engine.stale_events << " stale) in " << format_fixed(wall, 3) << " s wall";
+    if (wall > 0) out << ", " << format_fixed(sim_days / wall, 1) << " simulated days per wall second";
     out << "\n";
-    out << "cost: $" << text_input::format_fixed(result.cost.total_usd(), 2) << " (spot $" << text_input::format_fixed(result.cost.spot_usd, 2)
-        << ", On-Demand $" << text_input::format_fixed(result.cost.on_demand_usd, 2) << "); all On-Demand: $"
-        << text_input::format_fixed(result.cost.baseline_usd, 2) << ", savings ratio " << text_input::format_fixed(result.cost.savings_ratio(), 2) << "\n";
+    out << "cost: $" << format_fixed(result.cost.total_usd(), 2) << " (spot $"
+        << format_fixed(result.cost.spot_usd, 2) << ", On-Demand $" << format_fixed(result.cost.on_demand_usd, 2)
+        << "); all On-Demand: $" << format_fixed(result.cost.baseline_usd, 2) << ", savings ratio "
+        << format_fixed(result.cost.savings_ratio(), 2) << "\n";
     out << "results: " << dir.generic_string() << (dir.generic_string().ends_with("/") ? "" : "/") << "\n";
     out << "report: " << report.generic_string() << "\n";
   }
