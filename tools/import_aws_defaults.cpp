@@ -9,6 +9,7 @@
 #include "models/instance_catalog.hpp"
 #include "tools/import_aws.hpp"
 #include "tools/import_aws_internal.hpp"
+#include "tools/text_input.hpp"
 
 namespace spotsim {
 namespace {
@@ -155,11 +156,7 @@ void complete_workload(Json& scenario, std::vector<std::string>& assumed) {
   if (workload.contains("services") && workload["services"].empty()) workload.erase("services");
   if (workload.empty()) scenario.erase("workload");
 
-  auto join = [](const std::vector<std::string>& items) {
-    std::string s;
-    for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
-    return s;
-  };
+  using text_input::join;
   if (!rates.empty())
     assumed.push_back("traffic: a constant 50 requests/s per desired task of the services behind each target group "
                       "without CloudWatch RequestCount data (workload.traffic: " + join(rates) + ")");
