@@ -89,6 +89,7 @@ Traffic::Traffic(TrafficConfig config, std::vector<TargetGroup>& groups,
   m.lazy = m.mode == TrafficMode::fluid && !config_.eager && config_.call_graph.empty() &&
            std::all_of(m.group_services.begin(), m.group_services.end(), [](const auto& s) { return s.size() <= 1; });
   m.eager = config_.eager;
+  m.rebuild_plans = config_.eager || config_.rebuild_plans;
   m.upto.assign(n, 0);
   m.group_upto.assign(groups_.size(), 0);
   // A group about to change (a task registers, deregisters or dies, slow start begins) first lets
@@ -380,6 +381,8 @@ std::size_t Traffic::cohort_count(std::uint32_t service) {
 }
 
 bool Traffic::lazy() const { return impl_->lazy; }
+
+Traffic::PlanUpdates Traffic::plan_updates() const { return impl_->plan_updates; }
 
 RequestCounts Traffic::totals() {
   catch_up_all();

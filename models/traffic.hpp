@@ -108,6 +108,9 @@ struct TrafficConfig {
   // rebuild every routing plan in full at every change (tests hold the lazy integration and the
   // incremental plans to it; the results agree to rounding).
   bool eager = false;
+  // Fluid mode: rebuild a service's plan in full whenever its groups' shares change, never follow
+  // them by difference (tests hold the difference to the rebuild: the same bits).
+  bool rebuild_plans = false;
 };
 
 class Traffic {
@@ -157,6 +160,12 @@ class Traffic {
   bool lazy() const;
   // Fluid mode: the cohorts a service's live tasks integrate as now (traffic_fluid.cpp).
   std::size_t cohort_count(std::uint32_t service);
+  // Fluid mode: how many times a service's plan changed by a rebuild, and by following its group's
+  // shares by difference (tests, diagnostics).
+  struct PlanUpdates {
+    std::uint64_t rebuilt = 0, followed = 0;
+  };
+  PlanUpdates plan_updates() const;
   // The latest datapoints (back() of each series), every one with TrafficConfig::keep_metric_history.
   const TrafficMetrics& metrics() const { return metrics_; }
   // The mean of the last CPU utilisation datapoints of the services with traffic, % (timeseries).

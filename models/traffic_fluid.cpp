@@ -12,6 +12,8 @@
 //     cohort's of the same class, bit for bit, the two merge.
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstring>
 
 #include "models/traffic_impl.hpp"
 
@@ -96,6 +98,7 @@ void Traffic::Impl::plan_new_task(std::uint32_t v, std::uint32_t task, TaskFlow&
     sp.rate.push_back(0.0);
     ++sp.classes;
   }
+  if (sp.two_rows) sp.zero_class = static_cast<std::int32_t>(c);
   rate_class[v][task] = c;
   cohorts[static_cast<std::size_t>(f.cohort)].rate_class = c;
 }
@@ -122,6 +125,46 @@ std::uint32_t clone_cohort(Impl& m, std::uint32_t from) {
   return m.add_cohort(std::move(copy));
 }
 
+// A difference of more movers than this is applied through the class table, not by a search.
+constexpr std::size_t kFewMovers = 8;
+
+// Cohort `ci` of service `v` takes its members' class (`class_of(task id)`); if they differ it
+// splits, one cohort per class, each with the same state: the members of the first member's class
+// stay.
+template <class ClassOf>
+void split_cohort(Impl& m, std::uint32_t v, std::uint32_t ci, const ClassOf& class_of) {
+  const std::vector<std::uint32_t>& current = m.cohorts[ci].members;
+  if (current.empty()) return;  // (a cohort is freed when its last member leaves)
+  const std::uint32_t first = class_of(current.front());
+  m.cohorts[ci].rate_class = first;
+  if (std::all_of(current.begin() + 1, current.end(), [&](std::uint32_t id) { return class_of(id) == first; }))
+    return;
+  // A split: a copy of the members, since clones may move the cohort table.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>>& split = m.split_scratch;  // (class, cohort)
+  std::vector<std::uint32_t>& keep = m.keep_scratch;
+  std::vector<std::uint32_t>& members = m.members_scratch;
+  members = current;
+  split.clear();
+  keep.clear();
+  for (std::uint32_t id : members) {
+    const std::uint32_t c = class_of(id);
+    if (c == first) {
+      keep.push_back(id);  // (its flow untouched: only movers' flows change)
+      continue;
+    }
+    TaskFlow& f = *m.flow(v, id);
+    auto it = std::find_if(split.begin(), split.end(), [&](const auto& p) { return p.first == c; });
+    if (it == split.end()) {
+      const std::uint32_t to = clone_cohort(m, ci);
+      m.cohorts[to].rate_class = c;
+      split.emplace_back(c, to);
+      it = split.end() - 1;
+    }
+    move_member(m, id, f, it->second);
+  }
+  m.cohorts[ci].members = keep;
+}
+
 // ---- Routing plans ------------------------------------------------------------------------------
 
 // Whether a group's new shares differ from its shares before (m.shares_before) for the tasks still
@@ -146,6 +189,7 @@ void fill_group_plan(Impl& m, const TargetGroup& group, const TargetGroup::View&
   plan.mode = view.mode;
   plan.dropped.fill(0.0);
   plan.shares.clear();
+  plan.uniform = true;
   if (view.mode == RoutingMode::no_target) return;
   // Least outstanding requests: shares in proportion to capacity (traffic.hpp). A target whose task
   // is gone weighs as its service's tasks do.
@@ -159,6 +203,8 @@ void fill_group_plan(Impl& m, const TargetGroup& group, const TargetGroup::View&
   };
   double total = 0;
   for (const Route& r : view.routes) total += weight(r);
+  double first_share = 0;
+  bool uniform = true;  // (locals: the pushes below would make the compiler store a member each time)
   for (const Route& r : view.routes) {
     const double share = weight(r) / total;
     const Target& t = group.targets()[r.target];
@@ -166,6 +212,8 @@ void fill_group_plan(Impl& m, const TargetGroup& group, const TargetGroup::View&
     // (World::on_task_state) — if its service has a traffic configuration.
     const bool flows = t.service < m.params.size() && m.params[t.service].has_traffic_config;
     if (flows && t.answering(a)) {
+      if (plan.shares.empty()) first_share = share;
+      uniform = uniform && share == first_share;
       plan.shares.push_back({t.service, t.task, share});
     } else if (a >= t.hangs_at && a < t.died) {
       plan.dropped[static_cast<std::size_t>(DropReason::timeout)] += share;  // a hung app never answers: 504
@@ -176,6 +224,7 @@ void fill_group_plan(Impl& m, const TargetGroup& group, const TargetGroup::View&
     if (t.ready > a) plan.until = std::min(plan.until, t.ready);
     if (t.hangs_at > a) plan.until = std::min(plan.until, t.hangs_at);
   }
+  plan.uniform = uniform;
 }
 
 
@@ -185,15 +234,150 @@ SimTime group_plan_holds_until(const Impl& m, const TargetGroup& group, std::uin
   return std::min(group.view_until(a), m.group_plans[g].until);
 }
 
+// The difference of a group's new shares from its shares before (m.shares_before): which tasks
+// joined, which live ones left, and whether any share that stayed changed its fraction. Both lists
+// follow the group's view, i.e. the order the targets registered in (TargetGroup::live_): they are
+// two subsequences of one order. So where they part, if the new list's task turns up later in the
+// old one, every old task before it left (it cannot come later in the new list, nor earlier); if the
+// old list's task turns up later in the new one, every new task before it joined; if neither, the
+// old one left and the new one joined. `false` (the difference unknown) when the shares are not
+// all equal, before or now (only round robin's are followed by difference), or past a bound on the
+// scans, so that many scattered changes cost no more than a rebuild.
+bool share_difference(Impl& m, const GroupPlan& plan, bool uniform_before, GroupPlan::Difference& d,
+                      bool& fractions_changed) {
+  d.joined.clear();
+  d.left.clear();
+  const std::vector<GroupPlan::Share>& before = m.shares_before;
+  const std::vector<GroupPlan::Share>& after = plan.shares;
+  // Round robin's equal shares change all at once or not at all: one comparison, not one a task.
+  if (!uniform_before || !plan.uniform) return false;
+  fractions_changed = !before.empty() && !after.empty() && before.front().fraction != after.front().fraction;
+  const std::size_t nb = before.size(), na = after.size();
+  const auto key = [](const GroupPlan::Share& s) {  // (service, task) as one load
+    std::uint64_t k;
+    std::memcpy(&k, &s, sizeof k);
+    return k;
+  };
+  static_assert(offsetof(GroupPlan::Share, service) == 0 && offsetof(GroupPlan::Share, task) == 4);
+  const auto leave = [&](std::size_t i) {
+    // (a task that died leaves the others' shares as they were: not a difference)
+    if (m.flow(before[i].service, before[i].task) != nullptr) d.left.push_back(before[i]);
+  };
+  std::size_t i = 0, j = 0, scanned = 0;
+  const std::size_t budget = 4 * (nb + na) + 64;
+  for (;;) {
+    while (i < nb && j < na && key(before[i]) == key(after[j])) ++i, ++j;
+    if (i == nb || j == na) break;
+    const std::uint64_t old_key = key(before[i]), new_key = key(after[j]);
+    std::size_t k = i + 1;
+    while (k < nb && key(before[k]) != new_key) ++k;
+    scanned += k - i;
+    if (k < nb) {
+      for (; i < k; ++i) leave(i);
+      continue;
+    }
+    std::size_t l = j + 1;
+    while (l < na && key(after[l]) != old_key) ++l;
+    scanned += l - j;
+    if (l < na) {
+      for (; j < l; ++j) d.joined.push_back(after[j]);
+      continue;
+    }
+    leave(i++);
+    d.joined.push_back(after[j++]);
+    if (scanned > budget) return false;
+  }
+  for (; i < nb; ++i) leave(i);
+  for (; j < na; ++j) d.joined.push_back(after[j]);
+  return true;
+}
+
 void refresh_group_plan(Impl& m, const TargetGroup& group, GroupPlan& plan, SimTime a) {
   const TargetGroup::View view = group.view(a);
   if (!plan.dirty && plan.serial == group.view_serial() && a < plan.until) return;
   plan.dirty = false;
   plan.serial = group.view_serial();
   std::swap(plan.shares, m.shares_before);
+  const bool uniform_before = plan.uniform;
   fill_group_plan(m, group, view, plan, a);
-  // The services' plans are built from the shares: a new build only if they changed.
-  if (m.eager || shares_changed(m, plan)) plan.build = ++m.plan_builds;
+  // The services' plans are built from the shares: a new build only if they changed (the same
+  // answer as shares_changed, from the difference when it is known).
+  bool fractions_changed = false;
+  plan.difference.known = !m.rebuild_plans && share_difference(m, plan, uniform_before, plan.difference, fractions_changed);
+  const bool changed = plan.difference.known ? fractions_changed || !plan.difference.joined.empty() ||
+                                                   !plan.difference.left.empty()
+                                             : shares_changed(m, plan);
+  if (m.eager || changed) {
+    plan.difference.base = plan.build;
+    plan.build = ++m.plan_builds;
+  }
+}
+
+// Service `v`'s plan follows its one group's new shares by difference (ServicePlan::two_rows):
+// the tasks that joined them move to the routed row, the live ones that left to the zero row, the
+// routed row takes the new fraction, and only the cohorts of the tasks that moved split. The
+// classes keep their numbers (a rebuild numbers them afresh; what integrates depends only on which
+// tasks share a row and what the row is). Returns false where it does not apply (then a rebuild).
+bool follow_group_plan(Impl& m, std::uint32_t v, const GroupPlan& gp) {
+  ServicePlan& sp = m.service_plans[v];
+  if (!sp.two_rows || !gp.uniform || !gp.difference.known || gp.difference.base != sp.builds.front()) return false;
+  TaskTable<std::uint32_t>& class_of = m.rate_class[v];
+  const auto row = [&](std::int32_t& c, double fraction) {
+    if (c < 0) {
+      c = static_cast<std::int32_t>(sp.classes++);
+      sp.fraction.push_back(fraction);
+    }
+    return static_cast<std::uint32_t>(c);
+  };
+  std::vector<std::pair<std::uint32_t, std::uint32_t>>& movers = m.movers_scratch;  // (task id, its new class)
+  std::vector<std::uint32_t>& moved = m.moved_cohorts_scratch;                      // their cohorts
+  movers.clear();
+  moved.clear();
+  const auto move = [&](const GroupPlan::Share& s, std::uint32_t c) {
+    if (s.service != v) return;
+    const TaskFlow* f = m.flow(v, s.task);
+    if (f == nullptr || class_of[s.task] == c) return;
+    class_of[s.task] = c;
+    movers.emplace_back(s.task, c);
+    const auto ci = static_cast<std::uint32_t>(f->cohort);
+    if (std::find(moved.begin(), moved.end(), ci) == moved.end()) moved.push_back(ci);
+  };
+  const auto mine = std::find_if(gp.shares.begin(), gp.shares.end(), [&](const GroupPlan::Share& s) { return s.service == v; });
+  if (mine != gp.shares.end()) {
+    const std::uint32_t routed = row(sp.routed_class, mine->fraction);
+    sp.fraction[routed] = mine->fraction;
+    for (const GroupPlan::Share& s : gp.difference.joined) move(s, routed);
+  }
+  const bool any_left = std::any_of(gp.difference.left.begin(), gp.difference.left.end(), [&](const GroupPlan::Share& s) {
+    return s.service == v && m.flow(v, s.task) != nullptr;
+  });
+  if (any_left) {
+    const std::uint32_t zero = row(sp.zero_class, 0.0);
+    for (const GroupPlan::Share& s : gp.difference.left) move(s, zero);
+  }
+  sp.rate.assign(sp.classes, 0.0);
+  sp.builds.front() = gp.build;
+  // The cohorts that lost or gained a member split as a rebuild splits them, in the plan's order.
+  // A member's class: its new one if it moved, else its cohort's (every cohort is of one class
+  // between two refreshes) — not read from the class table, whose entries lie scattered by task id.
+  const std::size_t existing = sp.cohorts.size();
+  for (std::size_t i = 0; i < existing && !moved.empty(); ++i) {
+    const std::uint32_t ci = sp.cohorts[i];
+    const auto it = std::find(moved.begin(), moved.end(), ci);
+    if (it == moved.end()) continue;
+    *it = moved.back();
+    moved.pop_back();
+    const std::uint32_t stayed = m.cohorts[ci].rate_class;
+    if (movers.size() > kFewMovers)
+      split_cohort(m, v, ci, [&](std::uint32_t id) { return class_of[id]; });
+    else
+      split_cohort(m, v, ci, [&](std::uint32_t id) {
+        for (const auto& [task, c] : movers)
+          if (task == id) return c;
+        return stayed;
+      });
+  }
+  return true;
 }
 
 // Service `v`'s rate classes at `a`, and its cohorts split so that each cohort's members share one.
@@ -203,6 +387,12 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
   bool stale = sp.dirty || sp.builds.size() != tgs.size() || (tgs.empty() && a >= sp.until);
   for (std::size_t k = 0; !stale && k < tgs.size(); ++k) stale = sp.builds[k] != m.group_plans[tgs[k]].build;
   if (!stale) return;
+  if (!sp.dirty && !m.rebuild_plans && tgs.size() == 1 && sp.builds.size() == 1 &&
+      follow_group_plan(m, v, m.group_plans[tgs.front()])) {
+    ++m.plan_updates.followed;
+    return;
+  }
+  ++m.plan_updates.rebuilt;
   sp.dirty = false;
   sp.builds.resize(tgs.size());
   for (std::size_t k = 0; k < tgs.size(); ++k) sp.builds[k] = m.group_plans[tgs[k]].build;
@@ -268,43 +458,19 @@ void refresh_service_plan(Impl& m, std::uint32_t v, SimTime a) {
     class_of[alive[i]] = c;
   }
   sp.rate.assign(sp.classes, 0.0);
-
-  // A cohort's class is its members'. Cohorts whose members now differ split, one cohort per class,
-  // each with the same state: the members of the first member's class stay.
-  const std::size_t existing = sp.cohorts.size();
-  std::vector<std::pair<std::uint32_t, std::uint32_t>>& split = m.split_scratch;  // (class, cohort)
-  std::vector<std::uint32_t>& keep = m.keep_scratch;
-  for (std::size_t i = 0; i < existing; ++i) {
-    const std::uint32_t ci = m.service_plans[v].cohorts[i];
-    const std::vector<std::uint32_t>& current = m.cohorts[ci].members;
-    if (current.empty()) continue;  // (a cohort is freed when its last member leaves)
-    const std::uint32_t first = class_of[current.front()];
-    m.cohorts[ci].rate_class = first;
-    if (std::all_of(current.begin() + 1, current.end(), [&](std::uint32_t id) { return class_of[id] == first; }))
-      continue;
-    // A split: a copy of the members, since clones may move the cohort table.
-    std::vector<std::uint32_t>& members = m.members_scratch;
-    members = current;
-    split.clear();
-    keep.clear();
-    for (std::uint32_t id : members) {
-      const std::uint32_t c = class_of[id];
-      if (c == first) {
-        keep.push_back(id);  // (its flow untouched: only movers' flows change)
-        continue;
-      }
-      TaskFlow& f = *m.flow(v, id);
-      auto it = std::find_if(split.begin(), split.end(), [&](const auto& p) { return p.first == c; });
-      if (it == split.end()) {
-        const std::uint32_t to = clone_cohort(m, ci);
-        m.cohorts[to].rate_class = c;
-        split.emplace_back(c, to);
-        it = split.end() - 1;
-      }
-      move_member(m, id, f, it->second);
-    }
-    m.cohorts[ci].members = keep;
+  // The form follow_group_plan updates: one group, at most one non-zero row.
+  sp.two_rows = width == 1 && !tgs.empty();
+  sp.routed_class = sp.zero_class = -1;
+  for (std::uint32_t c = 0; sp.two_rows && c < sp.classes; ++c) {
+    std::int32_t& kind = sp.fraction[c] == 0.0 ? sp.zero_class : sp.routed_class;
+    if (kind >= 0) sp.two_rows = false;
+    kind = static_cast<std::int32_t>(c);
   }
+
+  // A cohort's class is its members'. Cohorts whose members now differ split.
+  const std::size_t existing = sp.cohorts.size();
+  for (std::size_t i = 0; i < existing; ++i)
+    split_cohort(m, v, m.service_plans[v].cohorts[i], [&](std::uint32_t id) { return class_of[id]; });
 }
 
 // After a step: cohorts of service `v` in the same class whose states are now identical merge

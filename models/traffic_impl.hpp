@@ -79,6 +79,16 @@ struct GroupPlan {
   RoutingMode mode = RoutingMode::no_target;
   std::array<double, kDropReasons> dropped{};  // fractions of the group's rate dropped before any task
   std::vector<Share> shares;                   // answering targets
+  // What the latest rebuild changed, for a service plan built from the build before it (`base`) to
+  // follow by difference (refresh_service_plan): the tasks that joined and the live ones that left
+  // the shares. Known only when the shares moved by a few isolated insertions and removals
+  // (`known`), and used only when every share is the same fraction (`uniform`: round robin).
+  struct Difference {
+    bool known = false;
+    std::uint64_t base = 0;
+    std::vector<Share> joined, left;
+  } difference;
+  bool uniform = false;
 };
 
 // Fluid mode: one service's rate classes — the distinct ways its live tasks are routed to, each a
@@ -93,6 +103,11 @@ struct ServicePlan {
   std::vector<double> rate;            // per class, the rate per member this interval
   bool implicit_none = false;          // implicit routing with no task answering
   std::vector<std::uint32_t> cohorts;  // indices in Impl::cohorts, oldest first
+  // One target group and at most one non-zero row (round robin): the classes of the routed tasks
+  // and of the others (−1: none yet). Then a change of the group's shares moves only the tasks that
+  // joined or left them (refresh_service_plan), not every live task.
+  bool two_rows = false;
+  std::int32_t routed_class = -1, zero_class = -1;
 };
 
 // Per-request mode: a group's routing view over one interval.
@@ -162,6 +177,8 @@ struct Traffic::Impl {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> split_scratch;  // refresh_service_plan's
   std::vector<std::uint32_t> keep_scratch, members_scratch;
   std::vector<std::uint32_t> row_of_task_scratch;  // refresh_service_plan's: a live task's row by task id
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> movers_scratch;  // its update by difference
+  std::vector<std::uint32_t> moved_cohorts_scratch;
   std::optional<CallGraph> graph;
   std::vector<std::vector<std::pair<std::uint32_t, double>>> calls;  // per service: (callee, callsPerRequest), in callGraph order
   CallGraphEvaluation eval;
@@ -185,6 +202,8 @@ struct Traffic::Impl {
   // with) is integrated up to its own instant, catching up to `last` only when it must.
   bool lazy = false;
   bool eager = false;  // TrafficConfig::eager: also every plan rebuilt in full at every change
+  bool rebuild_plans = false;  // TrafficConfig::rebuild_plans (or eager): no plan followed by difference
+  Traffic::PlanUpdates plan_updates;
   std::vector<SimTime> upto;        // per service
   std::vector<SimTime> group_upto;  // per target group no service registers with
   // Per-request mode.

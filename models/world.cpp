@@ -65,7 +65,8 @@ World::World(const WorldConfig& config)
     target_groups_.emplace_back(static_cast<std::uint32_t>(g), config_.target_groups[g]);
   set_event_log(nullptr);  // target groups' boundary events: only for the log (TargetGroup)
   traffic_ = std::make_unique<Traffic>(TrafficConfig{config_.traffic_mode, config_.traffic, config_.call_graph,
-                                                                     config_.keep_metric_history, config_.traffic_eager},
+                                                                     config_.keep_metric_history, config_.traffic_eager,
+                                                                     config_.traffic_rebuild_plans},
                                        target_groups_, services_, config_.seed, config_.replication);
   wire_scaling();
 }

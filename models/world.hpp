@@ -56,6 +56,7 @@ struct WorldConfig {
   TrafficMode traffic_mode = TrafficMode::fluid;  // --mode
   bool keep_metric_history = false;  // Traffic::metrics() keeps every 1-minute datapoint (tests)
   bool traffic_eager = false;        // TrafficConfig::eager (tests)
+  bool traffic_rebuild_plans = false;  // TrafficConfig::rebuild_plans (tests)
   // Capacity providers and service auto scaling (aws-semantics.md §1, §6; issue 5)
   std::vector<CapacityProviderConfig> capacity_providers;
   std::vector<ScalableTargetConfig> scalable_targets;
