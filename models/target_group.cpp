@@ -132,7 +132,7 @@ bool TargetGroup::healthy(const Target& t, SimTime now) const {
 }
 
 double TargetGroup::weight(const Target& t, SimTime now) const {
-  if (t.slow_start_from == kNever || config_.slow_start <= 0) return 1.0;
+  if (config_.slow_start <= 0 || t.slow_start_from == kNever) return 1.0;
   const SimTime in = now - t.slow_start_from;
   if (in >= config_.slow_start) return 1.0;
   const auto step = static_cast<double>(in * kSlowStartSteps / config_.slow_start);
@@ -154,17 +154,21 @@ SimTime TargetGroup::compute_view(SimTime now, std::vector<Route>& out, RoutingM
   SimTime until_healthy = kNever, until_any = kNever;
   for (std::uint32_t id : live_) {
     const Target& t = targets_[id];
-    if (in_rotation(t, now)) {
-      const SimTime next = next_change(t, now);
+    const SimTime out_of_rotation = out_at(t);
+    if (now >= t.registered && now < out_of_rotation) {  // in_rotation(t, now)
       if (now >= t.healthy_at) {
+        // Registered and healthy already, in rotation until out_at: only leaving rotation or a
+        // slow-start step is still ahead (next_change, which the other targets take).
+        const SimTime next = std::min(out_of_rotation, next_slow_start_step(t, now));
         out.push_back({id, weight(t, now)});
         until_healthy = std::min(until_healthy, next);
+        until_any = std::min(until_any, next);
       } else {
         rotation_only_.push_back(id);
         until_healthy = std::min(until_healthy, turns_healthy(t, now));
+        until_any = std::min(until_any, next_change(t, now));
       }
-      until_any = std::min(until_any, next);
-    } else if (now < out_at(t)) {  // not in rotation yet
+    } else if (now < out_of_rotation) {  // not in rotation yet
       until_healthy = std::min(until_healthy, turns_healthy(t, now));
       until_any = std::min(until_any, next_change(t, now));
     }  // else out for good: no instant of its own matters (next_change not computed)
@@ -233,12 +237,16 @@ SimTime TargetGroup::next_change(const Target& t, SimTime now) const {
   later(t.healthy_at);
   later(t.unhealthy_at);
   if (t.deregistered != kNever) later(t.deregistered + config_.deregistration_propagation);
-  // Within a slow-start ramp the weight steps (weight()): at the first instant of the next step.
-  if (t.slow_start_from != kNever && config_.slow_start > 0 && now < t.slow_start_from + config_.slow_start) {
-    const SimTime step = (now - t.slow_start_from) * kSlowStartSteps / config_.slow_start;
-    later(t.slow_start_from + ((step + 1) * config_.slow_start + kSlowStartSteps - 1) / kSlowStartSteps);
-  }
+  later(next_slow_start_step(t, now));
   return next;
+}
+
+SimTime TargetGroup::next_slow_start_step(const Target& t, SimTime now) const {
+  // Within a slow-start ramp the weight steps (weight()): at the first instant of the next step.
+  if (config_.slow_start <= 0 || t.slow_start_from == kNever || now >= t.slow_start_from + config_.slow_start)
+    return kNever;
+  const SimTime step = (now - t.slow_start_from) * kSlowStartSteps / config_.slow_start;
+  return t.slow_start_from + ((step + 1) * config_.slow_start + kSlowStartSteps - 1) / kSlowStartSteps;
 }
 
 bool TargetGroup::view_holds(SimTime now) const {

@@ -178,6 +178,7 @@ class TargetGroup {
   void refresh_view(SimTime now) const;
   SimTime compute_view(SimTime now, std::vector<Route>& out, RoutingMode& mode) const;  // returns its end
   SimTime next_change(const Target& t, SimTime now) const;
+  SimTime next_slow_start_step(const Target& t, SimTime now) const;  // kNever: none ahead
   // The first instant after `now` where `t`, not healthy at now, is healthy; kNever if none.
   SimTime turns_healthy(const Target& t, SimTime now) const;
   bool view_holds(SimTime now) const;  // the cached view is the view at now

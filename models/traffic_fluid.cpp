@@ -201,19 +201,22 @@ void fill_group_plan(Impl& m, const TargetGroup& group, const TargetGroup::View&
     const double mu = f != nullptr ? f->mu : t.service < m.last_mu.size() ? m.last_mu[t.service] : 0.0;
     return mu > 0 ? r.weight * mu : r.weight;
   };
+  // Round robin without slow start: every weight is 1 (TargetGroup::weight; fail-open routes too),
+  // so every share is 1/n — the same bits as each weight over their sum, n.
+  const bool equal = !least_outstanding && group.config().slow_start <= 0;
   double total = 0;
-  for (const Route& r : view.routes) total += weight(r);
-  double first_share = 0;
-  bool uniform = true;  // (locals: the pushes below would make the compiler store a member each time)
+  if (equal)
+    total = static_cast<double>(view.routes.size());
+  else
+    for (const Route& r : view.routes) total += weight(r);
+  const double equal_share = 1.0 / total;
   for (const Route& r : view.routes) {
-    const double share = weight(r) / total;
+    const double share = equal ? equal_share : weight(r) / total;
     const Target& t = group.targets()[r.target];
     // A task has a flow from RUNNING until its process dies — when its target's `died` is set too
     // (World::on_task_state) — if its service has a traffic configuration.
     const bool flows = t.service < m.params.size() && m.params[t.service].has_traffic_config;
     if (flows && t.answering(a)) {
-      if (plan.shares.empty()) first_share = share;
-      uniform = uniform && share == first_share;
       plan.shares.push_back({t.service, t.task, share});
     } else if (a >= t.hangs_at && a < t.died) {
       plan.dropped[static_cast<std::size_t>(DropReason::timeout)] += share;  // a hung app never answers: 504
@@ -224,7 +227,7 @@ void fill_group_plan(Impl& m, const TargetGroup& group, const TargetGroup::View&
     if (t.ready > a) plan.until = std::min(plan.until, t.ready);
     if (t.hangs_at > a) plan.until = std::min(plan.until, t.hangs_at);
   }
-  plan.uniform = uniform;
+  plan.uniform = equal;
 }
 
 

@@ -82,7 +82,8 @@ struct GroupPlan {
   // What the latest rebuild changed, for a service plan built from the build before it (`base`) to
   // follow by difference (refresh_service_plan): the tasks that joined and the live ones that left
   // the shares. Known only when the shares moved by a few isolated insertions and removals
-  // (`known`), and used only when every share is the same fraction (`uniform`: round robin).
+  // (`known`), and used only when every share is the same fraction (`uniform`: round robin, no slow
+  // start).
   struct Difference {
     bool known = false;
     std::uint64_t base = 0;
