@@ -12,7 +12,7 @@ TargetGroup::TargetGroup(std::uint32_t index, const TargetGroupConfig& config) :
 void TargetGroup::boundary(Engine& engine, SimTime at, std::uint32_t target) {
   if (at == kNever) return;
   // The engine runs an instant already past at now: that is when the event falls.
-  targets_[target].last_boundary = std::max({targets_[target].last_boundary, at, engine.now()});
+  extra_[target].last_boundary = std::max({extra_[target].last_boundary, at, engine.now()});
   if (!boundary_events_ && !boundaries_act()) return;
   engine.schedule(at, to_u8(Phase::health), to_u8(EventKind::target_health), index_, 0, target);
 }
@@ -41,22 +41,25 @@ void TargetGroup::register_target(Engine& engine, std::uint32_t service, std::ui
   } else {
     t.healthy_at = now;
   }
-  t.last_boundary = now;
-  t.live = true;  // live_ below
+  Extra e;
+  e.last_boundary = now;
+  e.live = true;  // live_ below
   std::uint32_t id = 0;
   if (free_.empty()) {
     id = static_cast<std::uint32_t>(targets_.size());
     targets_.push_back(t);
+    extra_.push_back(e);
   } else {
     id = free_.back();
     free_.pop_back();
     targets_[id] = t;
+    extra_[id] = e;
   }
   live_.push_back(id);
   next_out_ = std::min(next_out_, out_at(t));
   set_slot(service, task, static_cast<std::int32_t>(id));
   // Routed now only if healthy now, or if the group fails open (or had no target).
-  keep_view(view_held && view_.mode == RoutingMode::healthy && !healthy(t, now), t, now);
+  keep_view(view_held && view_.mode == RoutingMode::healthy && !healthy(t, now), targets_[id], now);
   boundary(engine, now, id);
   boundary(engine, t.ready, id);
   boundary(engine, t.healthy_at, id);
@@ -107,15 +110,15 @@ void TargetGroup::on_boundary(Engine& engine, std::uint32_t target) {
   const SimTime now = engine.now();
   // ALB-6: slow start begins when the target becomes healthy, if at least one other healthy target
   // is not in slow start.
-  if (config_.slow_start > 0 && t.healthy_at == now && t.slow_start_from == kNever) {
+  if (config_.slow_start > 0 && t.healthy_at == now && extra_[target].slow_start_from == kNever) {
     const bool other = std::any_of(live_.begin(), live_.end(), [&](std::uint32_t o) {
-      return o != target && healthy(targets_[o], now) &&
-             !(targets_[o].slow_start_from != kNever && now < targets_[o].slow_start_from + config_.slow_start);
+      const SimTime from = extra_[o].slow_start_from;
+      return o != target && healthy(targets_[o], now) && !(from != kNever && now < from + config_.slow_start);
     });
     if (other) {
       changing();
       ++version_;
-      t.slow_start_from = now;
+      extra_[target].slow_start_from = now;
       for (int k = 1; k <= kSlowStartSteps; ++k) boundary(engine, now + config_.slow_start * k / kSlowStartSteps, target);
     }
   }
@@ -132,8 +135,10 @@ bool TargetGroup::healthy(const Target& t, SimTime now) const {
 }
 
 double TargetGroup::weight(const Target& t, SimTime now) const {
-  if (config_.slow_start <= 0 || t.slow_start_from == kNever) return 1.0;
-  const SimTime in = now - t.slow_start_from;
+  if (config_.slow_start <= 0) return 1.0;
+  const SimTime from = extra_[id_of(t)].slow_start_from;
+  if (from == kNever) return 1.0;
+  const SimTime in = now - from;
   if (in >= config_.slow_start) return 1.0;
   const auto step = static_cast<double>(in * kSlowStartSteps / config_.slow_start);
   return (step + 0.5) / kSlowStartSteps;
@@ -243,10 +248,11 @@ SimTime TargetGroup::next_change(const Target& t, SimTime now) const {
 
 SimTime TargetGroup::next_slow_start_step(const Target& t, SimTime now) const {
   // Within a slow-start ramp the weight steps (weight()): at the first instant of the next step.
-  if (config_.slow_start <= 0 || t.slow_start_from == kNever || now >= t.slow_start_from + config_.slow_start)
-    return kNever;
-  const SimTime step = (now - t.slow_start_from) * kSlowStartSteps / config_.slow_start;
-  return t.slow_start_from + ((step + 1) * config_.slow_start + kSlowStartSteps - 1) / kSlowStartSteps;
+  if (config_.slow_start <= 0) return kNever;
+  const SimTime from = extra_[id_of(t)].slow_start_from;
+  if (from == kNever || now >= from + config_.slow_start) return kNever;
+  const SimTime step = (now - from) * kSlowStartSteps / config_.slow_start;
+  return from + ((step + 1) * config_.slow_start + kSlowStartSteps - 1) / kSlowStartSteps;
 }
 
 bool TargetGroup::view_holds(SimTime now) const {
@@ -260,7 +266,7 @@ void TargetGroup::keep_view(bool routes_unchanged, const Target& changed, SimTim
   if (!routes_unchanged) return;
   view_.version = version_;
   // (refresh_view: live_ only; compute_view's end for the view's mode)
-  if (!changed.live) return;
+  if (!extra_[id_of(changed)].live) return;
   const bool routed_kind = view_.mode != RoutingMode::healthy || healthy(changed, now);
   view_.until = std::min(view_.until, routed_kind ? next_change(changed, now) : turns_healthy(changed, now));
 }
@@ -309,7 +315,7 @@ bool TargetGroup::prune(SimTime now) {
     pruned = std::erase_if(live_, [&](std::uint32_t id) {
       const SimTime out = out_at(targets_[id]);
       if (now >= out) {
-        targets_[id].live = false;
+        extra_[id].live = false;
         retired_.push_back(id);
         return true;
       }
@@ -328,7 +334,7 @@ void TargetGroup::recycle(SimTime now) {
   // at `now` may still be pending).
   std::erase_if(retired_, [&](std::uint32_t id) {
     const Target& t = targets_[id];
-    if (t.died == kNever || t.last_boundary >= now) return false;
+    if (t.died == kNever || extra_[id].last_boundary >= now) return false;
     set_slot(t.service, t.task, -1);
     free_.push_back(id);
     return true;
