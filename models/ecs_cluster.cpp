@@ -96,13 +96,34 @@ void EcsCluster::index_add(std::uint32_t ci) {
   if (active_by_cpu_.size() <= c.zone) active_by_cpu_.resize(c.zone + 1);
   CpuIndex& zone = active_by_cpu_[c.zone];
   const CpuIndexEntry entry{c.remaining_cpu(), ci, c.remaining_memory_mib()};
-  zone.insert(std::lower_bound(zone.begin(), zone.end(), entry), entry);
+  zone.insert(first_not_below(zone, zone.begin(), zone.end(), entry.remaining_cpu, ci), entry);
   ++active_;
+}
+
+EcsCluster::CpuIndex::const_iterator EcsCluster::first_not_below(CpuIndex::const_iterator first,
+                                                                 CpuIndex::const_iterator last, int remaining_cpu,
+                                                                 std::uint32_t ci) {
+  const auto key = [](int cpu, std::uint32_t index) {
+    // (the sign bit flipped: signed order as unsigned order)
+    return (std::uint64_t{static_cast<std::uint32_t>(cpu) ^ 0x8000'0000u} << 32) | index;
+  };
+  const std::uint64_t value = key(remaining_cpu, ci);
+  auto n = static_cast<std::size_t>(last - first);
+  if (n == 0) return first;
+  // The answer lies in [first, first + n]; each step keeps a part that still holds it.
+  while (n > 1) {
+    const std::size_t half = n / 2;
+    first = key(first[static_cast<std::ptrdiff_t>(half)].remaining_cpu, first[static_cast<std::ptrdiff_t>(half)].ci) < value
+                ? first + static_cast<std::ptrdiff_t>(half)
+                : first;
+    n -= half;
+  }
+  return first + (key(first->remaining_cpu, first->ci) < value ? 1 : 0);
 }
 
 EcsCluster::CpuIndex::iterator EcsCluster::index_entry(std::uint32_t ci, int remaining_cpu) {
   CpuIndex& zone = active_by_cpu_[instances_[ci].zone];
-  return std::lower_bound(zone.begin(), zone.end(), CpuIndexEntry{remaining_cpu, ci, 0});
+  return first_not_below(zone, zone.begin(), zone.end(), remaining_cpu, ci);
 }
 
 void EcsCluster::index_rekey(std::uint32_t ci, int remaining_cpu_before) {
@@ -112,11 +133,11 @@ void EcsCluster::index_rekey(std::uint32_t ci, int remaining_cpu_before) {
   const CpuIndexEntry entry{c.remaining_cpu(), ci, c.remaining_memory_mib()};
   // The entry slides to its new place: the entries between move one step towards its old place.
   if (*at < entry) {
-    const auto to = std::lower_bound(at + 1, zone.end(), entry);  // the first entry after the new one
+    const auto to = first_not_below(zone, at + 1, zone.end(), entry.remaining_cpu, ci);  // the first entry after the new one
     std::move(at + 1, to, at);
     *(to - 1) = entry;
   } else {
-    const auto to = std::lower_bound(zone.begin(), at, entry);  // the new entry's place
+    const auto to = first_not_below(zone, zone.begin(), at, entry.remaining_cpu, ci);  // the new entry's place
     std::move_backward(to, at, at + 1);
     *to = entry;
   }

@@ -66,7 +66,7 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
   bool any_cpu = false, any_memory = false;
   for (std::size_t z = 0; z < active_by_cpu_.size(); ++z) {
     const CpuIndex& zone = active_by_cpu_[z];
-    for (auto it = std::lower_bound(zone.begin(), zone.end(), fits_cpu); it != zone.end(); ++it) {
+    for (auto it = first_not_below(zone.begin(), zone.end(), fits_cpu.remaining_cpu, fits_cpu.ci); it != zone.end(); ++it) {
       any_cpu = true;
       if (it->remaining_memory_mib < task.memory_mib) continue;
       any_memory = true;
@@ -103,7 +103,7 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
   for (std::size_t z : zones) {
     const CpuIndex& zone = active_by_cpu_[z];
     const std::size_t run = pool.size();
-    for (auto it = std::lower_bound(zone.begin(), zone.end(), CpuIndexEntry{cpu, 0, 0});
+    for (auto it = first_not_below(zone.begin(), zone.end(), cpu, 0);
          it != zone.end() && it->remaining_cpu == cpu; ++it)
       if (fits_beyond_cpu(*it, task)) pool.push_back(it->ci);
     if (run == 0 || run == pool.size()) continue;
