@@ -125,9 +125,8 @@ void TargetGroup::on_boundary(Engine& engine, std::uint32_t target) {
 }
 
 bool TargetGroup::in_rotation(const Target& t, SimTime now) const {
-  if (now < t.registered || now >= t.unhealthy_at) return false;
-  if (t.deregistered != kNever && now >= t.deregistered + config_.deregistration_propagation) return false;
-  return true;
+  // Registered, and not yet out for good: noticed dead or hung, or deregistered and propagated.
+  return now >= t.registered && now < out_at(t);
 }
 
 bool TargetGroup::healthy(const Target& t, SimTime now) const {

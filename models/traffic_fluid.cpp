@@ -351,9 +351,9 @@ bool follow_group_plan(Impl& m, std::uint32_t v, const GroupPlan& gp) {
     sp.fraction[routed] = mine->fraction;
     for (const GroupPlan::Share& s : gp.difference.joined) move(s, routed);
   }
-  const bool any_left = std::any_of(gp.difference.left.begin(), gp.difference.left.end(), [&](const GroupPlan::Share& s) {
-    return s.service == v && m.flow(v, s.task) != nullptr;
-  });
+  // (`left` holds live tasks only: share_difference leaves out those that died)
+  const bool any_left = std::any_of(gp.difference.left.begin(), gp.difference.left.end(),
+                                    [&](const GroupPlan::Share& s) { return s.service == v; });
   if (any_left) {
     const std::uint32_t zero = row(sp.zero_class, 0.0);
     for (const GroupPlan::Share& s : gp.difference.left) move(s, zero);

@@ -80,10 +80,10 @@ struct GroupPlan {
   std::array<double, kDropReasons> dropped{};  // fractions of the group's rate dropped before any task
   std::vector<Share> shares;                   // answering targets
   // What the latest rebuild changed, for a service plan built from the build before it (`base`) to
-  // follow by difference (refresh_service_plan): the tasks that joined and the live ones that left
-  // the shares. Known only when the shares moved by a few isolated insertions and removals
-  // (`known`), and used only when every share is the same fraction (`uniform`: round robin, no slow
-  // start).
+  // follow by difference (refresh_service_plan): the tasks that joined the shares and those that
+  // left them alive (a task that died left them too, but changed nobody's row). Known
+  // (`known`) when every share is the same fraction before and now (`uniform`: round robin, no
+  // slow start) and share_difference's walk stayed within its bound.
   struct Difference {
     bool known = false;
     std::uint64_t base = 0;
