@@ -1,6 +1,7 @@
 #include "models/ecs_cluster.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "models/container_instance_resources.hpp"
 
@@ -94,58 +95,60 @@ void EcsCluster::release(std::uint32_t ci, int cpu, int memory_mib, const std::v
 void EcsCluster::index_add(std::uint32_t ci) {
   const ContainerInstance& c = instances_[ci];
   if (active_by_cpu_.size() <= c.zone) active_by_cpu_.resize(c.zone + 1);
+  if (position_.size() <= ci) position_.resize(ci + 1);
   CpuIndex& zone = active_by_cpu_[c.zone];
   const CpuIndexEntry entry{c.remaining_cpu(), ci, c.remaining_memory_mib()};
-  zone.insert(first_not_below(zone, zone.begin(), zone.end(), entry.remaining_cpu, ci), entry);
+  zone.emplace_back();  // a hole at the end
+  put(zone, move_hole(zone, zone.size() - 1, entry.remaining_cpu), entry);
   ++active_;
 }
 
-EcsCluster::CpuIndex::const_iterator EcsCluster::first_not_below(CpuIndex::const_iterator first,
-                                                                 CpuIndex::const_iterator last, int remaining_cpu,
-                                                                 std::uint32_t ci) {
-  const auto key = [](int cpu, std::uint32_t index) {
-    // (the sign bit flipped: signed order as unsigned order)
-    return (std::uint64_t{static_cast<std::uint32_t>(cpu) ^ 0x8000'0000u} << 32) | index;
-  };
-  const std::uint64_t value = key(remaining_cpu, ci);
-  auto n = static_cast<std::size_t>(last - first);
+template <bool kAbove>
+std::size_t EcsCluster::first_cpu(const CpuIndex& zone, std::size_t first, std::size_t last, int cpu) {
+  const auto before = [cpu](int remaining) { return kAbove ? remaining <= cpu : remaining < cpu; };
+  std::size_t n = last - first;
   if (n == 0) return first;
   // The answer lies in [first, first + n]; each step keeps a part that still holds it.
   while (n > 1) {
     const std::size_t half = n / 2;
-    first = key(first[static_cast<std::ptrdiff_t>(half)].remaining_cpu, first[static_cast<std::ptrdiff_t>(half)].ci) < value
-                ? first + static_cast<std::ptrdiff_t>(half)
-                : first;
+    first = before(zone[first + half].remaining_cpu) ? first + half : first;
     n -= half;
   }
-  return first + (key(first->remaining_cpu, first->ci) < value ? 1 : 0);
+  return first + (before(zone[first].remaining_cpu) ? 1 : 0);
 }
+template std::size_t EcsCluster::first_cpu<false>(const CpuIndex&, std::size_t, std::size_t, int);
 
-EcsCluster::CpuIndex::iterator EcsCluster::index_entry(std::uint32_t ci, int remaining_cpu) {
-  CpuIndex& zone = active_by_cpu_[instances_[ci].zone];
-  return first_not_below(zone, zone.begin(), zone.end(), remaining_cpu, ci);
+std::size_t EcsCluster::move_hole(CpuIndex& zone, std::size_t hole, int cpu) {
+  // Down: the run just below the hole has more cpu; its first entry moves up into the hole.
+  while (hole > 0 && zone[hole - 1].remaining_cpu > cpu) {
+    const std::size_t first = first_cpu<false>(zone, 0, hole - 1, zone[hole - 1].remaining_cpu);
+    put(zone, hole, zone[first]);
+    hole = first;
+  }
+  // Up: the run just above the hole has less cpu; its last entry moves down into the hole.
+  while (hole + 1 < zone.size() && zone[hole + 1].remaining_cpu < cpu) {
+    const std::size_t last = first_cpu<true>(zone, hole + 2, zone.size(), zone[hole + 1].remaining_cpu) - 1;
+    put(zone, hole, zone[last]);
+    hole = last;
+  }
+  return hole;
 }
 
 void EcsCluster::index_rekey(std::uint32_t ci, int remaining_cpu_before) {
   const ContainerInstance& c = instances_[ci];
   CpuIndex& zone = active_by_cpu_[c.zone];
-  const auto at = index_entry(ci, remaining_cpu_before);
   const CpuIndexEntry entry{c.remaining_cpu(), ci, c.remaining_memory_mib()};
-  // The entry slides to its new place: the entries between move one step towards its old place.
-  if (*at < entry) {
-    const auto to = first_not_below(zone, at + 1, zone.end(), entry.remaining_cpu, ci);  // the first entry after the new one
-    std::move(at + 1, to, at);
-    *(to - 1) = entry;
-  } else {
-    const auto to = first_not_below(zone, zone.begin(), at, entry.remaining_cpu, ci);  // the new entry's place
-    std::move_backward(to, at, at + 1);
-    *to = entry;
-  }
+  std::size_t at = position_[ci];
+  if (entry.remaining_cpu != remaining_cpu_before) at = move_hole(zone, at, entry.remaining_cpu);
+  put(zone, at, entry);
 }
 
 void EcsCluster::index_remove(std::uint32_t ci) {
   const ContainerInstance& c = instances_[ci];
-  active_by_cpu_[c.zone].erase(index_entry(ci, c.remaining_cpu()));
+  CpuIndex& zone = active_by_cpu_[c.zone];
+  // The hole goes up past every run to the end, which then goes.
+  const std::size_t end = move_hole(zone, position_[ci], std::numeric_limits<int>::max());
+  zone.erase(zone.begin() + static_cast<std::ptrdiff_t>(end));
   --active_;
 }
 

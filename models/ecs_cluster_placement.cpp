@@ -7,7 +7,7 @@
 // Why the choice is place_task's, step by step (SCH-1):
 // - Resources: an instance fits when its remaining cpu >= the task's, then memory, then its static
 //   ports are free, each as place_task filters (DRAINING instances are not in the index, AG-5). The
-//   instances of a zone that fit on cpu are the index's entries from (task cpu, 0) upward; the first
+//   instances of a zone that fit on cpu are the index's entries from the task's cpu upward; the first
 //   of them that also fits on memory and ports has the least remaining cpu of the zone's fitting
 //   ones. When no zone has one, the walk saw every cpu-fitting instance, so the failure is named
 //   in place_task's order: cpu, memory, ports.
@@ -58,7 +58,6 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
   if (!binpack) return std::nullopt;  // the survivors could be a whole zone: no faster here
 
   if (active_ == 0) return PlacementResult{std::nullopt, PlacementFailure::no_instances};
-  const CpuIndexEntry fits_cpu{task.cpu, 0, 0};
   // Per zone, the least remaining cpu of an instance that fits the task (kNone: none fits).
   constexpr int kNone = std::numeric_limits<int>::min();
   std::vector<int>& least = least_scratch_;
@@ -66,7 +65,8 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
   bool any_cpu = false, any_memory = false;
   for (std::size_t z = 0; z < active_by_cpu_.size(); ++z) {
     const CpuIndex& zone = active_by_cpu_[z];
-    for (auto it = first_not_below(zone.begin(), zone.end(), fits_cpu.remaining_cpu, fits_cpu.ci); it != zone.end(); ++it) {
+    for (auto it = zone.begin() + static_cast<std::ptrdiff_t>(first_cpu<false>(zone, 0, zone.size(), task.cpu));
+         it != zone.end(); ++it) {
       any_cpu = true;
       if (it->remaining_memory_mib < task.memory_mib) continue;
       any_memory = true;
@@ -96,26 +96,19 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
   std::erase_if(zones, [&](std::size_t z) { return least[z] != cpu; });
   if (spread && !spread_first) keep_fewest_tasks();
 
-  // The survivors in index order: each zone's are ascending already (its entries of one cpu are
-  // ordered by index), so the zones' runs merge.
+  // The survivors, and the pick among them in index order: entries of one cpu sit in any order in
+  // the index, so the pick-th smallest index is found among them.
   std::vector<std::uint32_t>& pool = pool_scratch_;
   pool.clear();
   for (std::size_t z : zones) {
     const CpuIndex& zone = active_by_cpu_[z];
-    const std::size_t run = pool.size();
-    for (auto it = first_not_below(zone.begin(), zone.end(), cpu, 0);
+    for (auto it = zone.begin() + static_cast<std::ptrdiff_t>(first_cpu<false>(zone, 0, zone.size(), cpu));
          it != zone.end() && it->remaining_cpu == cpu; ++it)
       if (fits_beyond_cpu(*it, task)) pool.push_back(it->ci);
-    if (run == 0 || run == pool.size()) continue;
-    // std::merge into a second scratch (std::inplace_merge allocates a buffer on every call).
-    std::vector<std::uint32_t>& merged = merge_scratch_;
-    merged.resize(pool.size());
-    std::merge(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(run), pool.begin() + static_cast<std::ptrdiff_t>(run),
-               pool.end(), merged.begin());
-    pool.swap(merged);
   }
-  const auto pick = rng.below(static_cast<std::uint32_t>(pool.size()));
-  return PlacementResult{pool[pick], PlacementFailure::none};
+  const auto pick = pool.begin() + static_cast<std::ptrdiff_t>(rng.below(static_cast<std::uint32_t>(pool.size())));
+  std::nth_element(pool.begin(), pick, pool.end());
+  return PlacementResult{*pick, PlacementFailure::none};
 }
 
 }  // namespace spotsim
