@@ -98,58 +98,108 @@ void EcsCluster::index_add(std::uint32_t ci) {
   if (position_.size() <= ci) position_.resize(ci + 1);
   CpuIndex& zone = active_by_cpu_[c.zone];
   const CpuIndexEntry entry{c.remaining_cpu(), ci, c.remaining_memory_mib()};
-  zone.emplace_back();  // a hole at the end
-  put(zone, move_hole(zone, zone.size() - 1, entry.remaining_cpu), entry);
+  const std::size_t at = zone.entries.size();  // a new place at the end: in the last run's range
+  zone.entries.emplace_back();
+  if (zone.runs.empty()) zone.runs.push_back({entry.remaining_cpu, 0});
+  if (zone.runs.back().remaining_cpu == entry.remaining_cpu)
+    put(zone, at, entry);
+  else
+    index_move(zone, zone.runs.size() - 1, at, entry);
   ++active_;
 }
 
-template <bool kAbove>
-std::size_t EcsCluster::first_cpu(const CpuIndex& zone, std::size_t first, std::size_t last, int cpu) {
-  const auto before = [cpu](int remaining) { return kAbove ? remaining <= cpu : remaining < cpu; };
-  std::size_t n = last - first;
-  if (n == 0) return first;
-  // The answer lies in [first, first + n]; each step keeps a part that still holds it.
-  while (n > 1) {
-    const std::size_t half = n / 2;
-    first = before(zone[first + half].remaining_cpu) ? first + half : first;
-    n -= half;
+void EcsCluster::index_move(CpuIndex& zone, std::size_t r, std::size_t at, const CpuIndexEntry& e) {
+  std::vector<CpuRun>& runs = zone.runs;
+  const auto erase_run = [&](std::size_t k) { runs.erase(runs.begin() + static_cast<std::ptrdiff_t>(k)); };
+  const auto insert_run = [&](std::size_t k, std::size_t start) {
+    runs.insert(runs.begin() + static_cast<std::ptrdiff_t>(k), CpuRun{e.remaining_cpu, static_cast<std::uint32_t>(start)});
+  };
+  if (e.remaining_cpu < runs[r].remaining_cpu) {
+    // Down: run r's first entry takes the place, and run r starts one later; the place it left is
+    // then the last of run r - 1's range.
+    for (;;) {
+      const std::size_t first = runs[r].start;
+      if (at != first) put(zone, at, zone.entries[first]);
+      at = first;
+      ++runs[r].start;
+      if (runs[r].start == zone.end_of(r)) erase_run(r);
+      if (r == 0 || runs[r - 1].remaining_cpu < e.remaining_cpu) {
+        insert_run(r, at);  // no run of e's cpu yet: a new one, here
+        break;
+      }
+      if (runs[r - 1].remaining_cpu == e.remaining_cpu) break;
+      --r;
+    }
+  } else {
+    // Up: run r's last entry takes the place, and run r ends one earlier; the place it left is then
+    // the first of what follows.
+    for (;;) {
+      const std::size_t last = zone.end_of(r) - 1;
+      if (at != last) put(zone, at, zone.entries[last]);
+      at = last;
+      const bool emptied = runs[r].start == last;
+      if (r + 1 == runs.size() || runs[r + 1].remaining_cpu > e.remaining_cpu) {
+        if (emptied)
+          runs[r] = CpuRun{e.remaining_cpu, static_cast<std::uint32_t>(last)};
+        else
+          insert_run(r + 1, last);  // no run of e's cpu yet: a new one, here
+        break;
+      }
+      runs[r + 1].start = static_cast<std::uint32_t>(last);
+      if (emptied)
+        erase_run(r);
+      else
+        ++r;
+      if (runs[r].remaining_cpu == e.remaining_cpu) break;
+    }
   }
-  return first + (before(zone[first].remaining_cpu) ? 1 : 0);
-}
-template std::size_t EcsCluster::first_cpu<false>(const CpuIndex&, std::size_t, std::size_t, int);
-
-std::size_t EcsCluster::move_hole(CpuIndex& zone, std::size_t hole, int cpu) {
-  // Down: the run just below the hole has more cpu; its first entry moves up into the hole.
-  while (hole > 0 && zone[hole - 1].remaining_cpu > cpu) {
-    const std::size_t first = first_cpu<false>(zone, 0, hole - 1, zone[hole - 1].remaining_cpu);
-    put(zone, hole, zone[first]);
-    hole = first;
-  }
-  // Up: the run just above the hole has less cpu; its last entry moves down into the hole.
-  while (hole + 1 < zone.size() && zone[hole + 1].remaining_cpu < cpu) {
-    const std::size_t last = first_cpu<true>(zone, hole + 2, zone.size(), zone[hole + 1].remaining_cpu) - 1;
-    put(zone, hole, zone[last]);
-    hole = last;
-  }
-  return hole;
+  put(zone, at, e);
 }
 
 void EcsCluster::index_rekey(std::uint32_t ci, int remaining_cpu_before) {
   const ContainerInstance& c = instances_[ci];
   CpuIndex& zone = active_by_cpu_[c.zone];
   const CpuIndexEntry entry{c.remaining_cpu(), ci, c.remaining_memory_mib()};
-  std::size_t at = position_[ci];
-  if (entry.remaining_cpu != remaining_cpu_before) at = move_hole(zone, at, entry.remaining_cpu);
-  put(zone, at, entry);
+  if (entry.remaining_cpu == remaining_cpu_before)
+    put(zone, position_[ci], entry);
+  else
+    index_move(zone, zone.run_not_below(remaining_cpu_before), position_[ci], entry);
 }
 
 void EcsCluster::index_remove(std::uint32_t ci) {
   const ContainerInstance& c = instances_[ci];
   CpuIndex& zone = active_by_cpu_[c.zone];
-  // The hole goes up past every run to the end, which then goes.
-  const std::size_t end = move_hole(zone, position_[ci], std::numeric_limits<int>::max());
-  zone.erase(zone.begin() + static_cast<std::ptrdiff_t>(end));
+  // Up past every run to the end, in a run of its own there; then both go.
+  CpuIndexEntry entry = zone.entries[position_[ci]];
+  entry.remaining_cpu = std::numeric_limits<int>::max();
+  index_move(zone, zone.run_not_below(c.remaining_cpu()), position_[ci], entry);
+  zone.entries.pop_back();
+  zone.runs.pop_back();
   --active_;
+}
+
+bool EcsCluster::index_consistent() const {
+  std::size_t indexed = 0;
+  for (std::size_t z = 0; z < active_by_cpu_.size(); ++z) {
+    const CpuIndex& zone = active_by_cpu_[z];
+    if (!zone.entries.empty() && (zone.runs.empty() || zone.runs.front().start != 0)) return false;
+    for (std::size_t r = 0; r < zone.runs.size(); ++r) {
+      if (r > 0 && zone.runs[r - 1].remaining_cpu >= zone.runs[r].remaining_cpu) return false;
+      if (zone.runs[r].start >= zone.end_of(r)) return false;  // empty, or ends before it starts
+      for (std::size_t i = zone.runs[r].start; i < zone.end_of(r); ++i) {
+        const CpuIndexEntry& e = zone.entries[i];
+        const ContainerInstance& c = instances_[e.ci];
+        if (e.remaining_cpu != zone.runs[r].remaining_cpu || e.remaining_cpu != c.remaining_cpu() ||
+            e.remaining_memory_mib != c.remaining_memory_mib() || c.zone != z ||
+            c.status != ContainerInstanceStatus::active || position_[e.ci] != i)
+          return false;
+      }
+    }
+    indexed += zone.entries.size();
+  }
+  std::size_t active = 0;
+  for (const std::uint32_t ci : present_) active += instances_[ci].status == ContainerInstanceStatus::active ? 1 : 0;
+  return indexed == active && active == active_;  // (each entry's position is its own: none twice)
 }
 
 const Attributes& EcsCluster::attributes(std::uint32_t ci) const {

@@ -88,8 +88,8 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
   bool any_cpu = false, any_memory = false;
   for (std::size_t z = 0; z < active_by_cpu_.size(); ++z) {
     const CpuIndex& zone = active_by_cpu_[z];
-    for (auto it = zone.begin() + static_cast<std::ptrdiff_t>(first_cpu<false>(zone, 0, zone.size(), task.cpu));
-         it != zone.end(); ++it) {
+    for (auto it = zone.entries.begin() + static_cast<std::ptrdiff_t>(zone.first_not_below(task.cpu));
+         it != zone.entries.end(); ++it) {
       any_cpu = true;
       if (it->remaining_memory_mib < task.memory_mib) continue;
       any_memory = true;
@@ -125,9 +125,9 @@ std::optional<PlacementResult> EcsCluster::place_indexed(const TaskRequirements&
   pool.clear();
   for (std::size_t z : zones) {
     const CpuIndex& zone = active_by_cpu_[z];
-    for (auto it = zone.begin() + static_cast<std::ptrdiff_t>(first_cpu<false>(zone, 0, zone.size(), cpu));
-         it != zone.end() && it->remaining_cpu == cpu; ++it)
-      if (fits_beyond_cpu(*it, task)) pool.push_back(it->ci);
+    const std::size_t r = zone.run_not_below(cpu);  // (its cpu is `cpu`: an entry has it)
+    for (std::size_t i = zone.runs[r].start, end = zone.end_of(r); i < end; ++i)
+      if (fits_beyond_cpu(zone.entries[i], task)) pool.push_back(zone.entries[i].ci);
   }
   return PlacementResult{kth_smallest(pool, rng.below(static_cast<std::uint32_t>(pool.size()))), PlacementFailure::none};
 }

@@ -70,6 +70,7 @@ TEST_CASE("cluster placement index: chooses, fails and draws exactly as placemen
     };
     for (int i = 0; i < 12; ++i) add_instance();
     for (int step = 0; step < 400; ++step) {
+      REQUIRE(cluster.index_consistent());
       const std::uint32_t action = churn.below(10);
       if (action == 0) {
         add_instance();
