@@ -4,6 +4,7 @@
 // ECS_RESERVED_MEMORY; see container_instance_resources.hpp), what tasks reserve on them, and their
 // status: ACTIVE, DRAINING (AG-5: no new tasks; the service scheduler replaces the tasks), or gone
 // with the EC2 instance.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -175,11 +176,12 @@ class EcsCluster {
     std::vector<CpuIndexEntry> entries;  // ordered by remaining cpu
     std::vector<CpuRun> runs;            // one per remaining cpu present, ascending; none empty
     std::size_t end_of(std::size_t r) const { return r + 1 < runs.size() ? runs[r + 1].start : entries.size(); }
-    // The first run whose cpu is >= cpu (runs.size() if none).
+    // The first run whose cpu is >= cpu (runs.size() if none). Binary: few runs as a rule, but
+    // many task sizes on many instance types could make hundreds.
     std::size_t run_not_below(int cpu) const {
-      std::size_t r = 0;
-      while (r < runs.size() && runs[r].remaining_cpu < cpu) ++r;
-      return r;
+      return static_cast<std::size_t>(
+          std::partition_point(runs.begin(), runs.end(), [cpu](const CpuRun& run) { return run.remaining_cpu < cpu; }) -
+          runs.begin());
     }
     // The first entry whose cpu is >= cpu (entries.size() if none).
     std::size_t first_not_below(int cpu) const {
